@@ -1,0 +1,39 @@
+"""narcometrics: typed indicator models for counter-narcotics cooperation programmes.
+
+Domain records (:class:`Seizure`, :class:`Eradication`, :class:`Operation`,
+:class:`TrainingOutcome`), columnar tables for the bulk path, fast aggregation, cocaine
+potential estimates with cited factor sets, training-outcome statistics and results
+frameworks. See https://narcometrics.readthedocs.io for the documentation.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from narcometrics.errors import Problem, UnknownNameError, ValidationError
+from narcometrics.records import (
+    Eradication,
+    EradicationMethod,
+    Operation,
+    Seizure,
+    Substance,
+    TrainingOutcome,
+    Verification,
+)
+
+try:
+    __version__: str = version("narcometrics")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Eradication",
+    "EradicationMethod",
+    "Operation",
+    "Problem",
+    "Seizure",
+    "Substance",
+    "TrainingOutcome",
+    "UnknownNameError",
+    "ValidationError",
+    "Verification",
+    "__version__",
+]

@@ -1,0 +1,210 @@
+"""Scalar normalisers and validators shared by the records and the model functions.
+
+Normalisers (``to_*``) never raise: they convert lossless, unambiguous inputs (a numpy
+integer to ``int``, a lower-case country code to upper case, an enum value string to the
+enum) and return anything else unchanged, so that the validators (``check_*``), which know
+the field name, raise a :class:`~narcometrics.errors.ValidationError` that names it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+import re
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from narcometrics.errors import UnknownNameError, ValidationError
+
+E = TypeVar("E", bound=StrEnum)
+
+_COUNTRY = re.compile(r"[A-Z]{3}")
+
+
+def is_real(value: object) -> bool:
+    """True for int/float/numpy real scalars, False for bool and everything else."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_integer(value: object) -> bool:
+    """True for int and numpy integers, False for bool, floats and everything else."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def to_float(value: float) -> float:
+    """Real numbers (not bool) to ``float``; anything else unchanged."""
+    return float(value) if is_real(value) else value
+
+
+def to_optional_float(value: float | None) -> float | None:
+    """Like :func:`to_float`, keeping ``None``."""
+    return None if value is None else to_float(value)
+
+
+def to_int(value: int) -> int:
+    """Integers (not bool) to ``int``; anything else unchanged."""
+    return int(value) if is_integer(value) else value
+
+
+def to_optional_int(value: int | None) -> int | None:
+    """Like :func:`to_int`, keeping ``None``."""
+    return None if value is None else to_int(value)
+
+
+def to_country(value: str) -> str:
+    """Strings to upper case; anything else unchanged."""
+    return value.upper() if isinstance(value, str) else value
+
+
+def to_float_tuple(value: Sequence[float]) -> tuple[float, ...]:
+    """A list or tuple of real numbers to a tuple of floats; anything else unchanged."""
+    if isinstance(value, (list, tuple)) and all(is_real(v) for v in value):
+        return tuple(float(v) for v in value)
+    return value  # type: ignore[return-value]  # left for the validator to refuse
+
+
+def to_optional_str_tuple(value: Sequence[str] | None) -> tuple[str, ...] | None:
+    """A list to a tuple; anything else unchanged."""
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def to_enum(enum: type[E], value: object) -> object:
+    """Map an enum's value strings to its members; anything else unchanged."""
+    if isinstance(value, str) and not isinstance(value, enum):
+        try:
+            return enum(value)
+        except ValueError:
+            return value
+    return value
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def check_real(name: str, value: object, *, allow_nan: bool = False) -> float:
+    """Check a real number (not bool, finite unless ``allow_nan``) and return it as float."""
+    if not is_real(value):
+        raise ValidationError(name, f"must be a real number, not {type(value).__name__}", value)
+    number = float(cast(Any, value))
+    if not math.isfinite(number) and not (allow_nan and math.isnan(number)):
+        raise ValidationError(name, "must be finite", value)
+    return number
+
+
+def check_positive(name: str, value: object) -> float:
+    """Check a finite real number > 0."""
+    number = check_real(name, value)
+    if not number > 0:
+        raise ValidationError(name, "must be > 0", value)
+    return number
+
+
+def check_non_negative(name: str, value: object) -> float:
+    """Check a finite real number >= 0."""
+    number = check_real(name, value)
+    if not number >= 0:
+        raise ValidationError(name, "must be >= 0", value)
+    return number
+
+
+def check_fraction(name: str, value: object, *, open_low: bool = False) -> float:
+    """Check a finite fraction in [0, 1], or (0, 1] with ``open_low``."""
+    number = check_real(name, value)
+    low_ok = number > 0 if open_low else number >= 0
+    if not (low_ok and number <= 1):
+        interval = "(0, 1]" if open_low else "[0, 1]"
+        raise ValidationError(name, f"must be within {interval}", value)
+    return number
+
+
+def check_count(name: str, value: object, *, minimum: int = 0) -> int:
+    """Check an integer count (not bool, not float) >= ``minimum``."""
+    if not is_integer(value):
+        raise ValidationError(name, f"must be an integer count, not {type(value).__name__}", value)
+    count = int(cast(Any, value))
+    if count < minimum:
+        raise ValidationError(name, f"must be >= {minimum}", value)
+    return count
+
+
+def check_date(name: str, value: object) -> _dt.date:
+    """Check a :class:`datetime.date` (a ``datetime`` is refused: it carries a time)."""
+    if type(value) is not _dt.date:
+        raise ValidationError(name, f"must be a datetime.date, not {type(value).__name__}", value)
+    return value
+
+
+def check_country(name: str, value: object) -> str:
+    """Check an ISO 3166-1 alpha-3 shaped code: three ASCII letters."""
+    if not isinstance(value, str) or _COUNTRY.fullmatch(value) is None:
+        raise ValidationError(name, "must be an ISO 3166-1 alpha-3 code (three letters)", value)
+    return value
+
+
+def check_text(name: str, value: object) -> str:
+    """Check a non-empty string that is not only white space."""
+    if not isinstance(value, str):
+        raise ValidationError(name, f"must be a string, not {type(value).__name__}", value)
+    if not value.strip():
+        raise ValidationError(name, "must not be empty (use None for a missing value)", value)
+    return value
+
+
+def check_enum(name: str, value: object, enum: type[E]) -> E:
+    """Check a member of ``enum`` (its value strings are accepted by the normaliser)."""
+    if not isinstance(value, enum):
+        raise UnknownNameError(
+            name, value if isinstance(value, str) else repr(value), [m.value for m in enum]
+        )
+    return value
+
+
+# ------------------------------------------------------------------ attrs validators
+
+
+def _validator(check: Callable[[str, object], object], *, optional: bool = False) -> Any:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        check(f"{type(instance).__name__}.{attribute.name}", value)
+
+    return validate
+
+
+def v_positive(*, optional: bool = False) -> Any:
+    """attrs validator: finite real > 0."""
+    return _validator(check_positive, optional=optional)
+
+
+def v_fraction_open(*, optional: bool = False) -> Any:
+    """attrs validator: fraction in (0, 1]."""
+    return _validator(lambda n, v: check_fraction(n, v, open_low=True), optional=optional)
+
+
+def v_count(*, minimum: int = 0, optional: bool = False) -> Any:
+    """attrs validator: integer count >= minimum."""
+    return _validator(lambda n, v: check_count(n, v, minimum=minimum), optional=optional)
+
+
+def v_date() -> Any:
+    """attrs validator: a datetime.date."""
+    return _validator(check_date)
+
+
+def v_country(*, optional: bool = False) -> Any:
+    """attrs validator: ISO alpha-3 shaped code."""
+    return _validator(check_country, optional=optional)
+
+
+def v_text(*, optional: bool = False) -> Any:
+    """attrs validator: non-empty string."""
+    return _validator(check_text, optional=optional)
+
+
+def v_enum(enum: type[E], *, optional: bool = False) -> Any:
+    """attrs validator: a member of ``enum``."""
+    return _validator(lambda n, v: check_enum(n, v, enum), optional=optional)

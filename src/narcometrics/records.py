@@ -1,0 +1,329 @@
+"""Domain records: what cooperation programmes report, one event at a time.
+
+Records are frozen, slotted, keyword-only :mod:`attrs` classes. Fields carry their unit in
+the name (``mass_kg``, ``area_ha``), fractions are 0..1 (``purity``), dates are
+:class:`datetime.date`, places are ISO 3166-1 alpha-3 country codes (normalised to upper
+case) plus free region and zone text. Every invalid value raises
+:class:`~narcometrics.errors.ValidationError` naming the field and showing the value.
+
+For many records at once use the columnar tables in :mod:`narcometrics.tables`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from narcometrics import _checks as c
+from narcometrics.errors import ValidationError
+
+__all__ = [
+    "Eradication",
+    "EradicationMethod",
+    "Operation",
+    "Seizure",
+    "Substance",
+    "TrainingOutcome",
+    "Verification",
+]
+
+
+class Substance(StrEnum):
+    """Seized substance, following the UNODC annual report questionnaire categories.
+
+    UNODC reports bulk weight without purity adjustment; "cocaine" there lumps salts (HCl),
+    base and paste, crack and unspecified forms. Keep the form here when it is known.
+    """
+
+    COCA_LEAF = "coca_leaf"
+    COCA_PASTE = "coca_paste"
+    COCAINE_BASE = "cocaine_base"
+    COCAINE_HCL = "cocaine_hcl"
+    CRACK = "crack"
+    CANNABIS = "cannabis"
+    OTHER = "other"
+
+
+class EradicationMethod(StrEnum):
+    """How coca was eradicated (UNODC annual report questionnaire categories)."""
+
+    MANUAL = "manual"
+    MECHANICAL = "mechanical"
+    AERIAL = "aerial"
+
+
+class Verification(StrEnum):
+    """How application of training at follow-up was verified."""
+
+    INDEPENDENT = "independent"
+    SELF_REPORTED = "self_reported"
+
+
+def _to_substance(value: Substance | str) -> Substance:
+    return c.to_enum(Substance, value)  # type: ignore[return-value]
+
+
+def _to_method(value: EradicationMethod | str) -> EradicationMethod:
+    return c.to_enum(EradicationMethod, value)  # type: ignore[return-value]
+
+
+def _to_verification(value: Verification | str | None) -> Verification | None:
+    return c.to_enum(Verification, value)  # type: ignore[return-value]
+
+
+def _date() -> Any:
+    return attrs.field(validator=c.v_date())
+
+
+def _country() -> Any:
+    return attrs.field(converter=c.to_country, validator=c.v_country())
+
+
+def _text(*, optional: bool = True) -> Any:
+    if optional:
+        return attrs.field(default=None, validator=c.v_text(optional=True))
+    return attrs.field(validator=c.v_text())
+
+
+def _count(*, minimum: int = 0) -> Any:
+    return attrs.field(default=0, converter=c.to_int, validator=c.v_count(minimum=minimum))
+
+
+def _optional_count() -> Any:
+    return attrs.field(
+        default=None, converter=c.to_optional_int, validator=c.v_count(optional=True)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Seizure:
+    """A seizure of a drug or precursor.
+
+    Attributes
+    ----------
+    date : datetime.date
+        Date of the seizure.
+    country : str
+        ISO 3166-1 alpha-3 code; lower case is normalised to upper case.
+    substance : Substance or str
+        What was seized (an enum member or its value, e.g. ``"cocaine_hcl"``).
+    mass_kg : float [kg]
+        Bulk mass, no purity adjustment (UNODC convention); > 0 and finite. Seizures
+        reported in litres convert at 1 kg/L (:data:`narcometrics.units.KG_PER_LITRE_SEIZURE`).
+    purity : float or None [fraction]
+        Measured purity in (0, 1], when known.
+    region, agency, id, operation_id : str or None
+        Free text: sub-national region, seizing agency (e.g. DIRANDRO, SUNAT Aduanas), the
+        record's own id and the id of the operation it belongs to.
+    """
+
+    date: _dt.date = _date()
+    country: str = _country()
+    substance: Substance = attrs.field(converter=_to_substance, validator=c.v_enum(Substance))
+    mass_kg: float = attrs.field(converter=c.to_float, validator=c.v_positive())
+    purity: float | None = attrs.field(
+        default=None, converter=c.to_optional_float, validator=c.v_fraction_open(optional=True)
+    )
+    region: str | None = _text()
+    agency: str | None = _text()
+    id: str | None = _text()
+    operation_id: str | None = _text()
+
+
+@attrs.frozen(kw_only=True)
+class Eradication:
+    """An eradication of coca cultivation.
+
+    Attributes
+    ----------
+    date : datetime.date
+        Date of the eradication (or the end of the reporting period it covers).
+    country : str
+        ISO 3166-1 alpha-3 code.
+    area_ha : float [ha]
+        Area eradicated; > 0 and finite.
+    method : EradicationMethod or str
+        ``manual``, ``mechanical`` or ``aerial``.
+    region, zone, id : str or None
+        Free text: sub-national region, coca-growing zone (e.g. VRAEM) and the record id.
+    """
+
+    date: _dt.date = _date()
+    country: str = _country()
+    area_ha: float = attrs.field(converter=c.to_float, validator=c.v_positive())
+    method: EradicationMethod = attrs.field(
+        converter=_to_method, validator=c.v_enum(EradicationMethod)
+    )
+    region: str | None = _text()
+    zone: str | None = _text()
+    id: str | None = _text()
+
+
+@attrs.frozen(kw_only=True)
+class Operation:
+    """A law-enforcement operation and its countable results.
+
+    Attributes
+    ----------
+    date : datetime.date
+        Date of the operation.
+    country : str
+        ISO 3166-1 alpha-3 code.
+    agency, region, id : str or None
+        Free text: lead agency, sub-national region and the record id.
+    organisations_disbanded : int [count]
+        Criminal organisations disbanded; integer >= 0 (a bool is not a count).
+    airstrips_destroyed : int [count]
+        Illegal airstrips destroyed.
+    laboratories_destroyed : int [count]
+        Drug laboratories destroyed.
+    arrests : int [count]
+        People arrested.
+    """
+
+    date: _dt.date = _date()
+    country: str = _country()
+    agency: str | None = _text()
+    region: str | None = _text()
+    id: str | None = _text()
+    organisations_disbanded: int = _count()
+    airstrips_destroyed: int = _count()
+    laboratories_destroyed: int = _count()
+    arrests: int = _count()
+
+
+@attrs.frozen(kw_only=True)
+class TrainingOutcome:
+    """The outcome of one training course for one institution.
+
+    Attributes
+    ----------
+    date : datetime.date
+        Date the course ended.
+    institution : str
+        The trained institution (e.g. ``"SUNAT Aduanas"``, ``"DIRANDRO"``).
+    course : str
+        Course name or code.
+    participants : int [people]
+        People who started the course; >= 1.
+    completed : int or None [people]
+        People who completed it; <= participants.
+    pre_scores, post_scores : tuple of float [score points]
+        Paired test scores, one pair per tested participant, each within
+        [0, ``max_score``]; equal lengths, no longer than ``participants``.
+    max_score : float or None [score points]
+        Maximum attainable score; required when scores are given.
+    followed_up : int or None [people]
+        People reached at follow-up; <= participants.
+    applying : int or None [people]
+        People verified applying the training at follow-up (Kirkpatrick level 3);
+        <= followed_up, which it requires.
+    verification : Verification or str or None
+        ``independent`` or ``self_reported``; required when ``applying`` is given.
+    follow_up_days : int or None [days]
+        Days between the end of the course and the follow-up.
+    participant_ids : tuple of str or None
+        Ids of the participants (unique, one per participant), so people trained in
+        several courses can be counted once.
+    id : str or None
+        The record id.
+    """
+
+    date: _dt.date = _date()
+    institution: str = _text(optional=False)
+    course: str = _text(optional=False)
+    participants: int = attrs.field(converter=c.to_int, validator=c.v_count(minimum=1))
+    completed: int | None = _optional_count()
+    pre_scores: tuple[float, ...] = attrs.field(default=(), converter=c.to_float_tuple)
+    post_scores: tuple[float, ...] = attrs.field(default=(), converter=c.to_float_tuple)
+    max_score: float | None = attrs.field(
+        default=None, converter=c.to_optional_float, validator=c.v_positive(optional=True)
+    )
+    followed_up: int | None = _optional_count()
+    applying: int | None = _optional_count()
+    verification: Verification | None = attrs.field(
+        default=None, converter=_to_verification, validator=c.v_enum(Verification, optional=True)
+    )
+    follow_up_days: int | None = _optional_count()
+    participant_ids: tuple[str, ...] | None = attrs.field(
+        default=None, converter=c.to_optional_str_tuple
+    )
+    id: str | None = _text()
+
+    def __attrs_post_init__(self) -> None:
+        name = type(self).__name__
+        for field in ("pre_scores", "post_scores"):
+            _check_scores(f"{name}.{field}", getattr(self, field), self.max_score)
+        if len(self.pre_scores) != len(self.post_scores):
+            raise ValidationError(
+                f"{name}.post_scores",
+                f"must pair with pre_scores: {len(self.post_scores)} post scores for "
+                f"{len(self.pre_scores)} pre scores",
+                self.post_scores,
+            )
+        if len(self.pre_scores) > self.participants:
+            raise ValidationError(
+                f"{name}.pre_scores",
+                f"has {len(self.pre_scores)} scores for {self.participants} participants",
+                self.pre_scores,
+            )
+        if self.completed is not None and self.completed > self.participants:
+            raise ValidationError(
+                f"{name}.completed",
+                f"must be <= participants ({self.participants})",
+                self.completed,
+            )
+        if self.followed_up is not None and self.followed_up > self.participants:
+            raise ValidationError(
+                f"{name}.followed_up",
+                f"must be <= participants ({self.participants})",
+                self.followed_up,
+            )
+        if self.applying is not None:
+            if self.followed_up is None:
+                raise ValidationError(
+                    f"{name}.applying", "requires followed_up to be given", self.applying
+                )
+            if self.applying > self.followed_up:
+                raise ValidationError(
+                    f"{name}.applying",
+                    f"must be <= followed_up ({self.followed_up})",
+                    self.applying,
+                )
+            if self.verification is None:
+                raise ValidationError(
+                    f"{name}.verification",
+                    "is required when applying is given (independent or self_reported)",
+                    None,
+                )
+        if self.participant_ids is not None:
+            _check_ids(f"{name}.participant_ids", self.participant_ids, self.participants)
+
+
+def _check_scores(name: str, scores: object, max_score: float | None) -> None:
+    if not isinstance(scores, tuple):
+        raise ValidationError(name, "must be a sequence of real numbers", scores)
+    if scores and max_score is None:
+        raise ValidationError(name, "needs max_score to be given", scores)
+    for index, score in enumerate(scores):
+        value = c.check_real(f"{name}[{index}]", score)
+        if max_score is not None and not 0 <= value <= max_score:
+            raise ValidationError(f"{name}[{index}]", f"must be within [0, {max_score:g}]", score)
+
+
+def _check_ids(name: str, ids: object, participants: int) -> None:
+    if not isinstance(ids, tuple):
+        raise ValidationError(name, "must be a sequence of strings", ids)
+    for index, item in enumerate(ids):
+        c.check_text(f"{name}[{index}]", item)
+    if len(ids) != participants:
+        raise ValidationError(name, f"has {len(ids)} ids for {participants} participants", ids)
+    if len(set(ids)) != len(ids):
+        raise ValidationError(name, "must not repeat an id", ids)
+
+
+#: The record classes, in a stable order.
+RECORD_TYPES: tuple[type[Any], ...] = (Seizure, Eradication, Operation, TrainingOutcome)
