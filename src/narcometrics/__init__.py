@@ -6,8 +6,7 @@ potential estimates with cited factor sets, training-outcome statistics and resu
 frameworks. See https://narcometrics.readthedocs.io for the documentation.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from narcometrics._version import __version__
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.records import (
     Eradication,
@@ -18,11 +17,6 @@ from narcometrics.records import (
     TrainingOutcome,
     Verification,
 )
-
-try:
-    __version__: str = version("narcometrics")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
 
 __all__ = [
     "Eradication",
