@@ -1,0 +1,408 @@
+"""Aggregation of actuals and targets over time and across units by declared rules."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from narcometrics.errors import ValidationError
+from narcometrics.indicators._enums import CumulativeKind, Measure, TimeRule, UnitRule
+from narcometrics.indicators._fields import Dimensions, Period
+from narcometrics.indicators._indicator import Indicator
+from narcometrics.indicators._values import Actual, Target
+from narcometrics.rates import rate_per
+
+PeriodValue = Actual | Target
+UnitKey = tuple[str | None, Dimensions]
+
+
+@attrs.frozen(kw_only=True)
+class Aggregate:
+    """The aggregate of an indicator's actuals or targets, with the rules that made it.
+
+    Attributes
+    ----------
+    indicator : str
+        The indicator's code.
+    value : float [indicator unit]
+        The aggregate; for percentages and rates the pooled numerator over the pooled
+        denominator times the factor, NaN when that denominator is 0.
+    numerator, denominator : float or None
+        The pooled numerator and denominator of a percentage or rate (``None`` for other
+        measures, and for a single ratio reported without them).
+    unit : str
+        The indicator's unit label.
+    period : Period
+        From the earliest start to the latest end of the values aggregated.
+    n_values : int
+        How many values went in.
+    n_units : int
+        How many units (distinct location and breakdown categories) they came from.
+    time_rule : TimeRule
+        The rule applied over time.
+    unit_rule : UnitRule
+        The rule applied across units.
+    """
+
+    indicator: str
+    value: float
+    numerator: float | None
+    denominator: float | None
+    unit: str
+    period: Period
+    n_values: int
+    n_units: int
+    time_rule: TimeRule
+    unit_rule: UnitRule
+
+    def __str__(self) -> str:
+        return f"{self.value:,.6g} {self.unit}".rstrip()
+
+
+@attrs.frozen
+class _Part:
+    """What one unit contributes: a value, and for ratios its numerator and denominator."""
+
+    value: float
+    numerator: float | None
+    denominator: float | None
+    label: str
+
+
+def _describe(key: UnitKey) -> str:
+    location, dimensions = key
+    parts = [] if location is None else [f"location={location!r}"]
+    parts += [f"{name}={category!r}" for name, category in dimensions]
+    return ", ".join(parts) or "the programme as a whole"
+
+
+def check_aggregable(indicator: object) -> Indicator:
+    """The indicator, after checking it is an Indicator whose values may be aggregated."""
+    if not isinstance(indicator, Indicator):
+        raise ValidationError(
+            "indicator", f"must be an Indicator, not {type(indicator).__name__}", indicator
+        )
+    if indicator.measure is Measure.QUALITATIVE:
+        raise ValidationError(
+            "indicator.measure",
+            f"is qualitative: indicator {indicator.code} is never aggregated "
+            "(report its narratives as they are)",
+            str(indicator.measure),
+        )
+    return indicator
+
+
+def checked_values(indicator: Indicator, values: object) -> tuple[PeriodValue, ...]:
+    """The values as a tuple, after checking each fits the indicator and all are one kind."""
+    if isinstance(values, (Actual, Target)) or not isinstance(values, Iterable):
+        raise ValidationError(
+            "values", "must be a sequence of Actual or Target values", type(values).__name__
+        )
+    items = tuple(values)
+    if not items:
+        raise ValidationError("values", "is empty: there is nothing to aggregate", [])
+    for index, item in enumerate(items):
+        indicator.check_value(item, f"values[{index}]")
+        if isinstance(item, Target) != isinstance(items[0], Target):
+            raise ValidationError(
+                f"values[{index}]",
+                "mixes actuals and targets: aggregate each on its own",
+                type(item).__name__,
+            )
+    return items
+
+
+def _check_one_level(items: Sequence[PeriodValue]) -> None:
+    """All values are at one breakdown level (the same dimension names)."""
+    first = tuple(name for name, _ in items[0].dimensions)
+    for index, item in enumerate(items):
+        names = tuple(name for name, _ in item.dimensions)
+        if names != first:
+            raise ValidationError(
+                f"values[{index}]",
+                f"is broken down by ({', '.join(names) or 'nothing'}) while values[0] is "
+                f"broken down by ({', '.join(first) or 'nothing'}): mixing a headline with "
+                "its breakdown counts the same results twice; aggregate one level at a time",
+                item.dimensions,
+            )
+
+
+def _group_by_unit(items: Sequence[PeriodValue]) -> dict[UnitKey, list[tuple[int, PeriodValue]]]:
+    groups: dict[UnitKey, list[tuple[int, PeriodValue]]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault((item.location, item.dimensions), []).append((index, item))
+    return groups
+
+
+def _source(item: PeriodValue) -> str:
+    source = item.source if isinstance(item, Actual) else None
+    return repr(source) if source else ""
+
+
+def _check_no_duplicates(key: UnitKey, group: Sequence[tuple[int, PeriodValue]]) -> None:
+    seen: dict[Period, tuple[int, PeriodValue]] = {}
+    for index, item in group:
+        if item.period in seen:
+            first, other = seen[item.period]
+            sources = [s for s in (_source(other), _source(item)) if s]
+            shown = f" (sources: {' and '.join(sources)})" if sources else ""
+            raise ValidationError(
+                f"values[{index}]",
+                f"is a second value for period {item.period} and {_describe(key)} after "
+                f"values[{first}]{shown}: keep one value per period and unit (combining both "
+                "counts the same results twice)",
+                str(item.period),
+            )
+        seen[item.period] = (index, item)
+
+
+def _check_no_overlap(key: UnitKey, group: Sequence[tuple[int, PeriodValue]]) -> None:
+    ordered = sorted(group, key=lambda pair: (pair[1].period.start, pair[1].period.end))
+    for (i, a), (j, b) in itertools.pairwise(ordered):
+        if a.period.overlaps(b.period):
+            raise ValidationError(
+                f"values[{j}]",
+                f"period {b.period} overlaps period {a.period} of values[{i}] for "
+                f"{_describe(key)}: summing or averaging overlapping periods counts the same "
+                "results twice (a milestone and the final target over an enclosing period "
+                "are two statements of one plan: aggregate one or the other)",
+                str(b.period),
+            )
+
+
+def _last(key: UnitKey, group: Sequence[tuple[int, PeriodValue]]) -> tuple[int, PeriodValue]:
+    ordered = sorted(group, key=lambda pair: pair[1].period.end)
+    if len(ordered) > 1 and ordered[-1][1].period.end == ordered[-2][1].period.end:
+        (i, a), (j, b) = ordered[-2], ordered[-1]
+        raise ValidationError(
+            f"values[{j}]",
+            f"period {b.period} and period {a.period} of values[{i}] both end on "
+            f"{b.period.end.isoformat()} for {_describe(key)}: the last value is ambiguous",
+            str(b.period),
+        )
+    return ordered[-1]
+
+
+def _part(indicator: Indicator, index: int, item: PeriodValue) -> _Part:
+    return _Part(
+        value=indicator.value_of(item),
+        numerator=item.numerator,
+        denominator=item.denominator,
+        label=f"values[{index}]",
+    )
+
+
+def _pool(indicator: Indicator, parts: Sequence[_Part], label: str, why: str) -> _Part:
+    for part in parts:
+        if part.numerator is None:
+            raise ValidationError(
+                part.label,
+                f"has a {indicator.measure} value without numerator and denominator, so it "
+                f"cannot be {why}: a {indicator.measure} combines by summing numerators and "
+                "denominators (averaging percentages is the known bug); report both",
+                part.value,
+            )
+    numerator = math.fsum(p.numerator for p in parts if p.numerator is not None)
+    denominator = math.fsum(p.denominator for p in parts if p.denominator is not None)
+    factor = indicator.factor
+    assert factor is not None  # ratio measures have a factor
+    value = float(rate_per(numerator, denominator, per=factor))
+    return _Part(value=value, numerator=numerator, denominator=denominator, label=label)
+
+
+def _combine_over_time(indicator: Indicator, rule: TimeRule, parts: Sequence[_Part]) -> _Part:
+    if len(parts) == 1:
+        return parts[0]
+    label = parts[-1].label
+    if rule is TimeRule.LAST:
+        return parts[-1]  # the caller orders parts by period end
+    if rule is TimeRule.SUM and indicator.is_ratio:
+        return _pool(indicator, parts, label, "pooled over periods")
+    values = [p.value for p in parts]
+    if rule is TimeRule.SUM:
+        return _Part(value=math.fsum(values), numerator=None, denominator=None, label=label)
+    if rule is TimeRule.MEAN:
+        total = math.fsum(values) / len(values)
+        return _Part(value=total, numerator=None, denominator=None, label=label)
+    pick = max if rule is TimeRule.MAX else min
+    return _Part(value=pick(values), numerator=None, denominator=None, label=label)
+
+
+def _over_time(indicator: Indicator, key: UnitKey, group: list[tuple[int, PeriodValue]]) -> _Part:
+    rule = indicator.time_rule
+    assert rule is not None  # aggregable indicators declare their rules
+    _check_no_duplicates(key, group)
+    if indicator.cumulative is CumulativeKind.YEARLY:
+        by_year: dict[int, list[tuple[int, PeriodValue]]] = {}
+        for index, item in group:
+            year = item.period.calendar_year
+            if year is None:
+                raise ValidationError(
+                    f"values[{index}]",
+                    f"period {item.period} crosses a year end, but indicator "
+                    f"{indicator.code} is yearly cumulative (running totals reset each year)",
+                    str(item.period),
+                )
+            by_year.setdefault(year, []).append((index, item))
+        chosen = [_last(key, by_year[year]) for year in sorted(by_year)]
+    elif indicator.cumulative is CumulativeKind.LIFETIME or rule is TimeRule.LAST:
+        chosen = [_last(key, group)]
+    else:
+        if rule in (TimeRule.SUM, TimeRule.MEAN):
+            _check_no_overlap(key, group)
+        chosen = sorted(group, key=lambda pair: pair[1].period.end)
+    if rule is TimeRule.LAST:
+        chosen = chosen[-1:]
+    return _combine_over_time(indicator, rule, [_part(indicator, i, v) for i, v in chosen])
+
+
+def _across_units(indicator: Indicator, keys: Sequence[UnitKey], parts: Sequence[_Part]) -> _Part:
+    if len(parts) == 1:
+        return parts[0]
+    rule = indicator.unit_rule
+    if rule is UnitRule.NONE:
+        shown = "; ".join(_describe(k) for k in keys[:5])
+        raise ValidationError(
+            "values",
+            f"come from {len(keys)} units ({shown}{'; ...' if len(keys) > 5 else ''}) but "
+            f"indicator {indicator.code} declares no rule across units (unit_rule='none'): "
+            "select one unit",
+            len(keys),
+        )
+    if rule is UnitRule.POOLED_RATIO:
+        return _pool(indicator, parts, "values", "pooled across units")
+    total = math.fsum(p.value for p in parts)
+    return _Part(value=total, numerator=None, denominator=None, label="values")
+
+
+def _result(
+    indicator: Indicator, items: Sequence[PeriodValue], n_units: int, part: _Part
+) -> Aggregate:
+    time_rule, unit_rule = indicator.time_rule, indicator.unit_rule
+    assert time_rule is not None
+    assert unit_rule is not None
+    return Aggregate(
+        indicator=indicator.code,
+        value=part.value,
+        numerator=part.numerator,
+        denominator=part.denominator,
+        unit=indicator.unit_label,
+        period=Period(
+            start=min(v.period.start for v in items), end=max(v.period.end for v in items)
+        ),
+        n_values=len(items),
+        n_units=n_units,
+        time_rule=time_rule,
+        unit_rule=unit_rule,
+    )
+
+
+def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
+    """Aggregate actuals (or targets) by the indicator's declared rules.
+
+    The values of each unit (a location with its breakdown categories) combine over time
+    by ``indicator.time_rule``; the unit results then combine by ``indicator.unit_rule``.
+    Targets follow exactly the same rules as actuals.
+
+    Parameters
+    ----------
+    indicator : Indicator
+        The indicator; qualitative indicators are refused.
+    values : sequence of Actual, or sequence of Target
+        All actuals or all targets (not mixed), at one breakdown level: all headline values
+        (no dimensions), or all broken down by the same dimension names.
+
+    Returns
+    -------
+    Aggregate
+
+    Raises
+    ------
+    ValidationError
+        For a qualitative indicator; for values that do not fit the indicator (a narrative,
+        a ratio on a count, another unit label, undeclared dimensions); for mixed actuals
+        and targets or mixed breakdown levels; for two values of one unit with the same
+        period (two sources for one figure); for overlapping periods under ``sum`` or
+        ``mean``; for two last values ending on the same day; for a percentage or rate
+        value without numerator and denominator that would have to be pooled; for several
+        units under ``unit_rule="none"``.
+
+    Notes
+    -----
+    Over time, for the values :math:`x_1..x_n` of one unit ordered by period end:
+
+    - ``sum``: :math:`\\sum x_i`; for percentages and rates
+      :math:`f \\sum a_i / \\sum b_i` with numerators :math:`a`, denominators :math:`b`
+      and factor :math:`f` (100, or the rate's ``per``);
+    - ``last``: :math:`x_n` (a lifetime-cumulative indicator always takes the last);
+    - ``max``, ``min``, ``mean``: of :math:`x_1..x_n`;
+    - yearly cumulative: first the last value of each calendar year (the year's running
+      total), then the time rule across those yearly values.
+
+    Across units :math:`u`: ``sum`` gives :math:`\\sum_u x_u`; ``pooled_ratio`` gives
+    :math:`f \\sum_u a_u / \\sum_u b_u`, NaN when :math:`\\sum_u b_u = 0` (never 0).
+
+    References
+    ----------
+    Aggregation rules of DHIS2, UNICEF partner reporting, Akvo RSR and TolaData, as
+    summarised in ``reference/indicator-semantics.md``.
+    """
+    ind = check_aggregable(indicator)
+    items = checked_values(ind, values)
+    _check_one_level(items)
+    groups = _group_by_unit(items)
+    keys = list(groups)
+    parts = [_over_time(ind, key, groups[key]) for key in keys]
+    return _result(ind, items, len(keys), _across_units(ind, keys, parts))
+
+
+def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
+    """Aggregate the values of one unit over time by ``indicator.time_rule``.
+
+    Like :func:`aggregate`, after checking that every value comes from the same unit
+    (location and breakdown categories).
+
+    Raises
+    ------
+    ValidationError
+        When the values come from several units, and as :func:`aggregate`.
+    """
+    ind = check_aggregable(indicator)
+    items = checked_values(ind, values)
+    keys = list(_group_by_unit(items))
+    if len(keys) > 1:
+        raise ValidationError(
+            "values",
+            f"come from {len(keys)} units ({_describe(keys[0])}; {_describe(keys[1])}"
+            f"{'; ...' if len(keys) > 2 else ''}): aggregate_over_time takes one unit; "
+            "use aggregate() to combine units too",
+            len(keys),
+        )
+    return aggregate(ind, items)
+
+
+def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
+    """Aggregate values of one period across units by ``indicator.unit_rule``.
+
+    Like :func:`aggregate`, after checking that every value has the same period.
+
+    Raises
+    ------
+    ValidationError
+        When the values have different periods, and as :func:`aggregate`.
+    """
+    ind = check_aggregable(indicator)
+    items = checked_values(ind, values)
+    for index, item in enumerate(items):
+        if item.period != items[0].period:
+            raise ValidationError(
+                f"values[{index}]",
+                f"has period {item.period}, not {items[0].period} like values[0]: "
+                "aggregate_across_units takes one period; use aggregate() to combine periods "
+                "too",
+                str(item.period),
+            )
+    return aggregate(ind, items)
