@@ -146,7 +146,8 @@ def progress_ratio(
     _check_sides(b, t, ascending)
     span = t - b
     out = np.full(a.shape, np.nan)
-    np.divide(a - b, span, out=out, where=span != 0)
+    with np.errstate(over="ignore"):  # a tiny span gives inf, as it should
+        np.divide(a - b, span, out=out, where=span != 0)
     return float(out) if is_scalar(actual, baseline, target) else out
 
 
@@ -337,5 +338,6 @@ def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike
         points = now - before
         return Change(value=float(points) if scalar else points, unit="percentage points")
     out = np.full(now.shape, np.nan)
-    np.divide((now - before) * PERCENT, np.abs(before), out=out, where=before != 0)
+    with np.errstate(over="ignore"):  # a tiny previous value gives inf, as it should
+        np.divide((now - before) * PERCENT, np.abs(before), out=out, where=before != 0)
     return Change(value=float(out) if scalar else out, unit="%")

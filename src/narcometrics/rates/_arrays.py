@@ -62,11 +62,15 @@ def broadcast(*named: tuple[str, NDArray[np.float64]]) -> list[NDArray[np.float6
 
 
 def ratio(
-    numerator: NDArray[np.float64], denominator: NDArray[np.float64], scalar: bool
+    numerator: NDArray[np.float64],
+    denominator: NDArray[np.float64],
+    scalar: bool,
+    factor: float = 1.0,
 ) -> FloatOrArray:
-    """numerator / denominator, NaN (never 0, never inf) where the denominator is 0."""
+    """factor * numerator / denominator, NaN (never 0) where the denominator is 0."""
     out = np.full(numerator.shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    with np.errstate(over="ignore"):  # beyond the float range gives inf, as it should
+        np.divide(numerator * factor, denominator, out=out, where=denominator > 0)
     return float(out) if scalar else out
 
 

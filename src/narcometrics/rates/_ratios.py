@@ -68,8 +68,7 @@ def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) 
     counts = non_negative("count", count)
     populations = non_negative("population", population)
     counts, populations = broadcast(("count", counts), ("population", populations))
-    result = ratio(counts * per_value, populations, is_scalar(count, population))
-    return result
+    return ratio(counts, populations, is_scalar(count, population), per_value)
 
 
 @attrs.frozen(kw_only=True, eq=False)
