@@ -1,0 +1,465 @@
+"""Training statistics over TrainingOutcome records: pooling, grouping, summaries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import overload
+
+import attrs
+import numpy as np
+
+from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.records import TrainingOutcome, Verification
+from narcometrics.training._intervals import check_confidence, check_method, intervals
+from narcometrics.training._results import (
+    GainResult,
+    GroupKey,
+    ScorePairs,
+    TrainingSummary,
+    TransferRate,
+)
+from narcometrics.training._scores import learning_gain
+
+__all__ = [
+    "GROUP_FIELDS",
+    "pooled_learning_gain",
+    "pooled_scores",
+    "training_summary",
+    "transfer_rate",
+]
+
+#: The fields ``by=`` accepts: ``year`` is the year of the record's ``date``.
+GROUP_FIELDS = ("institution", "course", "year")
+
+NAN = math.nan
+By = str | Sequence[str] | None
+
+
+def collect(records: Iterable[TrainingOutcome]) -> list[TrainingOutcome]:
+    """The records as a list, each checked to be a TrainingOutcome; at least one."""
+    if isinstance(records, (str, bytes, TrainingOutcome)) or not isinstance(records, Iterable):
+        raise ValidationError(
+            "records", "must be an iterable of TrainingOutcome records", type(records).__name__
+        )
+    items = list(records)
+    for index, item in enumerate(items):
+        if not isinstance(item, TrainingOutcome):
+            raise ValidationError(
+                f"records[{index}]", f"must be a TrainingOutcome, not {type(item).__name__}"
+            )
+    if not items:
+        raise ValidationError("records", "must hold at least one TrainingOutcome", [])
+    return items
+
+
+def group_fields(by: By) -> tuple[str, ...]:
+    """``by`` as a tuple of valid, distinct grouping fields."""
+    if by is None:
+        return ()
+    names = (by,) if isinstance(by, str) else tuple(by)
+    for name in names:
+        if not isinstance(name, str) or name not in GROUP_FIELDS:
+            shown = name if isinstance(name, str) else repr(name)
+            raise UnknownNameError("by", shown, GROUP_FIELDS)
+    if len(set(names)) != len(names):
+        raise ValidationError("by", "must not repeat a field", by)
+    return names
+
+
+def _label(record: TrainingOutcome, name: str) -> str | int:
+    return record.date.year if name == "year" else str(getattr(record, name))
+
+
+def grouped(
+    records: list[TrainingOutcome], names: tuple[str, ...]
+) -> dict[GroupKey, list[TrainingOutcome]]:
+    """Records by group key, keys sorted; ``{(): records}`` when ``names`` is empty."""
+    groups: dict[GroupKey, list[TrainingOutcome]] = {}
+    for record in records:
+        groups.setdefault(tuple(_label(record, n) for n in names), []).append(record)
+    return dict(sorted(groups.items()))
+
+
+def _unique_people(records: list[TrainingOutcome]) -> int | None:
+    ids: set[str] = set()
+    for record in records:
+        if record.participant_ids is None:
+            return None
+        ids.update(record.participant_ids)
+    return len(ids)
+
+
+def _pairs(records: list[TrainingOutcome]) -> tuple[ScorePairs | None, str]:
+    """Pooled pairs, or None and why (no scores, or different maximum scores)."""
+    scored = [r for r in records if r.pre_scores]
+    if not scored:
+        return None, "no record has pre/post scores"
+    maxima = sorted({float(r.max_score) for r in scored if r.max_score is not None})
+    if len(maxima) > 1:
+        shown = ", ".join(f"{m:g}" for m in maxima)
+        return None, (
+            f"max_score differs between records ({shown}): pairs on different scales do not "
+            "pool; group by course"
+        )
+    return ScorePairs(
+        pre=tuple(s for r in scored for s in r.pre_scores),
+        post=tuple(s for r in scored for s in r.post_scores),
+        max_score=maxima[0],
+        n_participants=sum(r.participants for r in scored),
+        records=len(scored),
+        records_without_scores=len(records) - len(scored),
+    ), ""
+
+
+def pooled_scores(records: Iterable[TrainingOutcome]) -> ScorePairs:
+    """Pool the pre/post score pairs of several records into one set of pairs.
+
+    Parameters
+    ----------
+    records : iterable of TrainingOutcome
+        Records or a TrainingTable (which yields records when iterated).
+
+    Returns
+    -------
+    ScorePairs
+        The pairs, the common ``max_score``, the participants of the records with scores
+        (the base for attrition) and how many records had no scores.
+
+    Raises
+    ------
+    ValidationError
+        Naming ``records`` when no record has scores or when their ``max_score`` differ
+        (pairs on different scales are not pooled: group by course instead).
+
+    Examples
+    --------
+    Feed the pairs to [`paired_effect_size`][narcometrics.training.paired_effect_size]::
+
+        pairs = pooled_scores(records)
+        paired_effect_size(pairs.pre, pairs.post, variant="g_z")
+    """
+    items = collect(records)
+    pairs, why = _pairs(items)
+    if pairs is None:
+        raise ValidationError("records", why)
+    return pairs
+
+
+def _gain(records: list[TrainingOutcome]) -> GainResult:
+    pairs, why = _pairs(records)
+    if pairs is None:
+        return GainResult(
+            raw_gain=NAN,
+            hake_gain=NAN,
+            mean_individual_gain=NAN,
+            pre_mean=NAN,
+            post_mean=NAN,
+            max_score=NAN,
+            n_paired=0,
+            n_participants=None,
+            attrition=NAN,
+            note=why,
+        )
+    gain = learning_gain(pairs.pre, pairs.post, pairs.max_score, participants=pairs.n_participants)
+    if pairs.records_without_scores:
+        extra = (
+            f"{pairs.records_without_scores} record(s) without scores are not in the gain "
+            "nor in its attrition"
+        )
+        return attrs.evolve(gain, note="; ".join(filter(None, [gain.note, extra])))
+    return gain
+
+
+@overload
+def pooled_learning_gain(records: Iterable[TrainingOutcome], *, by: None = None) -> GainResult: ...
+@overload
+def pooled_learning_gain(
+    records: Iterable[TrainingOutcome], *, by: str | Sequence[str]
+) -> dict[GroupKey, GainResult]: ...
+def pooled_learning_gain(
+    records: Iterable[TrainingOutcome], *, by: By = None
+) -> GainResult | dict[GroupKey, GainResult]:
+    """Learning gains of the pre/post pairs pooled over records (by group with ``by``).
+
+    The pairs are pooled, then the gains computed once: the pooled Hake gain is not the
+    average of the per-course Hake gains. Records without scores are left out of the gain
+    and of its attrition (the note says how many); records whose ``max_score`` differ are
+    not pooled (NaN gains with a note: group by course).
+
+    Parameters
+    ----------
+    records : iterable of TrainingOutcome
+        Records or a TrainingTable.
+    by : str or sequence of str, optional
+        ``"institution"``, ``"course"``, ``"year"`` or a tuple of them; None for one pooled
+        result.
+
+    Returns
+    -------
+    GainResult or dict
+        One result, or a dict from group key (a tuple of labels) to result, keys sorted.
+        ``attrition`` is ``1 - n_paired / n_participants`` over the records with scores.
+    """
+    items = collect(records)
+    names = group_fields(by)
+    results = {key: _gain(group) for key, group in grouped(items, names).items()}
+    return results[()] if by is None else results
+
+
+def _verification(records: list[TrainingOutcome]) -> str | None:
+    kinds = {r.verification for r in records if r.applying is not None and r.followed_up}
+    if not kinds:
+        return None
+    if len(kinds) > 1:
+        return "mixed"
+    return str(next(iter(kinds)))
+
+
+def _transfers(
+    groups: dict[GroupKey, list[TrainingOutcome]],
+    names: tuple[str, ...],
+    confidence: float,
+    method: str,
+) -> dict[GroupKey, TransferRate]:
+    keys = list(groups)
+    ks = np.array(
+        [sum(r.applying for r in groups[g] if r.applying is not None) for g in keys], np.int64
+    )
+    ns = np.array(
+        [sum(r.followed_up or 0 for r in groups[g] if r.applying is not None) for g in keys],
+        np.int64,
+    )
+    lows = np.full(len(keys), NAN)
+    highs = np.full(len(keys), NAN)
+    some = ns > 0
+    if some.any():
+        lows[some], highs[some] = intervals(ks[some], ns[some], confidence, method)
+    out: dict[GroupKey, TransferRate] = {}
+    for i, key in enumerate(keys):
+        group = groups[key]
+        k, n = int(ks[i]), int(ns[i])
+        trained = sum(r.participants for r in group)
+        unique = _unique_people(group)
+        verification = _verification(group)
+        out[key] = TransferRate(
+            group=key,
+            by=names,
+            k=k,
+            n=n,
+            share=k / n if n else NAN,
+            low=float(lows[i]),
+            high=float(highs[i]),
+            confidence=confidence,
+            method=method,
+            trained=trained,
+            unique_people=unique,
+            follow_up_rate=n / trained,
+            verification=verification,
+            n_independent=sum(
+                r.followed_up or 0
+                for r in group
+                if r.applying is not None and r.verification is Verification.INDEPENDENT
+            ),
+            records=len(group),
+            note=_transfer_note(group, trained, unique, verification),
+        )
+    return out
+
+
+def _transfer_note(
+    group: list[TrainingOutcome], trained: int, unique: int | None, verification: str | None
+) -> str:
+    notes = []
+    missing = [r for r in group if r.applying is None]
+    if missing:
+        notes.append(
+            f"{len(missing)} of {len(group)} record(s) have no follow-up with applying "
+            f"recorded: their {sum(r.participants for r in missing)} participant(s) count as "
+            "trained, not in k or n"
+        )
+    lost = sum(r.followed_up or 0 for r in missing)
+    if lost:
+        notes.append(f"{lost} people followed up without applying recorded are not in n")
+    if verification == "self_reported":
+        notes.append("application is self-reported, not independently verified")
+    elif verification == "mixed":
+        notes.append("independent and self-reported verification are pooled")
+    if unique is not None and unique < trained:
+        notes.append(f"{trained} enrolments are {unique} people: k, n and trained count per course")
+    return "; ".join(notes)
+
+
+@overload
+def transfer_rate(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: None = None,
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> TransferRate: ...
+@overload
+def transfer_rate(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: str | Sequence[str],
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> dict[GroupKey, TransferRate]: ...
+def transfer_rate(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: By = None,
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> TransferRate | dict[GroupKey, TransferRate]:
+    """Share of the followed-up verified applying the training, pooled, with its interval.
+
+    Parameters
+    ----------
+    records : iterable of TrainingOutcome
+        Records or a TrainingTable (which yields records when iterated).
+    by : str or sequence of str, optional
+        ``"institution"``, ``"course"``, ``"year"`` (of ``date``) or a tuple of them; None
+        for the pooled total.
+    confidence : float
+        Confidence level of the interval, in (0, 1).
+    method : {"wilson", "clopper_pearson", "jeffreys"}
+        The interval, as in [`proportion_interval`][narcometrics.training.proportion_interval].
+
+    Returns
+    -------
+    TransferRate or dict
+        One result when ``by`` is None, else a dict from group key (tuple of labels, sorted)
+        to result.
+
+    Raises
+    ------
+    ValidationError
+        Naming ``records`` (empty, or an item that is not a TrainingOutcome), ``by``,
+        ``confidence`` or ``method``.
+
+    Notes
+    -----
+    ``k`` sums ``applying`` and ``n`` sums ``followed_up`` over the records that record
+    ``applying``; the share is ``k / n``. Pooling sums counts and never averages shares:
+    9 of 10 and 10 of 100 pool to 19 of 110 (17 %), not to the 50 % mean of 90 % and 10 %.
+    Records without ``applying`` still count in ``trained`` (their participants were
+    trained, none with a recorded outcome), so ``follow_up_rate = n / trained`` shows how
+    much of the trained population the share speaks for. ``trained`` counts enrolments;
+    when every record lists ``participant_ids``, ``unique_people`` counts each person once.
+
+    References
+    ----------
+    .. [1] Indicator semantics, "Training outcomes" and "Aggregation rules" (the project's
+       reference file); Kirkpatrick level 3 ("behaviour").
+    """
+    level = check_confidence(confidence)
+    name = check_method(method)
+    items = collect(records)
+    names = group_fields(by)
+    results = _transfers(grouped(items, names), names, level, name)
+    return results[()] if by is None else results
+
+
+@overload
+def training_summary(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: None = None,
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> TrainingSummary: ...
+@overload
+def training_summary(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: str | Sequence[str],
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> dict[GroupKey, TrainingSummary]: ...
+def training_summary(
+    records: Iterable[TrainingOutcome],
+    *,
+    by: By = None,
+    confidence: float = 0.95,
+    method: str = "wilson",
+) -> TrainingSummary | dict[GroupKey, TrainingSummary]:
+    """Per group: trained, completed, followed up, applying with interval, gains, level.
+
+    Parameters
+    ----------
+    records : iterable of TrainingOutcome
+        Records or a TrainingTable.
+    by : str or sequence of str, optional
+        ``"institution"``, ``"course"``, ``"year"`` or a tuple of them; None for one summary
+        of everything.
+    confidence : float
+        Confidence level of the transfer interval.
+    method : {"wilson", "clopper_pearson", "jeffreys"}
+        The transfer interval.
+
+    Returns
+    -------
+    TrainingSummary or dict
+        One summary, or a dict from group key to summary (keys sorted).
+
+    Notes
+    -----
+    Three denominators, each stated: ``attrition`` is course drop-out,
+    ``1 - completed / participants`` over the records that report ``completed``; the
+    gain's own attrition is ``1 - n_paired / participants`` over the records with scores;
+    ``transfer.follow_up_rate`` is ``n / trained`` over all records. The Kirkpatrick level
+    is the highest the evidence reaches: 2 needs pre/post score pairs, 3 needs people
+    followed up with application recorded (independent or self-reported: see
+    ``transfer.verification``). The records carry no reaction surveys or results data, so
+    levels 1 and 4 are never claimed; a group with counts only is level 0.
+    """
+    level = check_confidence(confidence)
+    name = check_method(method)
+    items = collect(records)
+    names = group_fields(by)
+    groups = grouped(items, names)
+    transfers = _transfers(groups, names, level, name)
+    results = {key: _summary(key, names, group, transfers[key]) for key, group in groups.items()}
+    return results[()] if by is None else results
+
+
+def _summary(
+    key: GroupKey, names: tuple[str, ...], group: list[TrainingOutcome], transfer: TransferRate
+) -> TrainingSummary:
+    reporting = [r for r in group if r.completed is not None]
+    completed = sum(r.completed or 0 for r in reporting) if reporting else None
+    base = sum(r.participants for r in reporting)
+    attrition = 1.0 - completed / base if completed is not None else NAN
+    gain = _gain(group) if any(r.pre_scores for r in group) else None
+    levels = tuple(
+        lvl
+        for lvl, reached in ((2, gain is not None and gain.n_paired > 0), (3, transfer.n > 0))
+        if reached
+    )
+    notes = [transfer.note] if transfer.note else []
+    if completed is None:
+        notes.append("no record reports completed: attrition unknown")
+    elif len(reporting) < len(group):
+        notes.append(f"completed reported by {len(reporting)} of {len(group)} record(s)")
+    if gain is not None and gain.note:
+        notes.append(gain.note)
+    if levels == (3,):
+        notes.append("behaviour evidence without learning evidence (no pre/post scores)")
+    return TrainingSummary(
+        group=key,
+        by=names,
+        records=len(group),
+        trained=transfer.trained,
+        unique_people=transfer.unique_people,
+        completed=completed,
+        attrition=attrition,
+        followed_up=sum(r.followed_up or 0 for r in group),
+        applying=transfer.k,
+        transfer=transfer,
+        gain=gain,
+        kirkpatrick_levels=levels,
+        kirkpatrick_level=max(levels, default=0),
+        note="; ".join(notes),
+    )
