@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 __all__ = [
     "RATIO_MEASURES",
@@ -95,24 +96,28 @@ class VerificationStatus(StrEnum):
     INDEPENDENT = "independent"
 
 
-#: The time rules each measure accepts.
-TIME_RULES: Mapping[Measure, frozenset[TimeRule]] = {
-    Measure.UNIT: frozenset(TimeRule),
-    Measure.PERCENTAGE: frozenset({TimeRule.SUM, TimeRule.LAST}),
-    Measure.RATE: frozenset({TimeRule.SUM, TimeRule.LAST}),
-    Measure.ORDINAL: frozenset({TimeRule.LAST, TimeRule.MAX, TimeRule.MIN}),
-    Measure.NOMINAL: frozenset({TimeRule.LAST}),
-    Measure.QUALITATIVE: frozenset(),
-}
+TIME_RULES: Mapping[Measure, frozenset[TimeRule]] = MappingProxyType(
+    {
+        Measure.UNIT: frozenset(TimeRule),
+        Measure.PERCENTAGE: frozenset({TimeRule.SUM, TimeRule.LAST}),
+        Measure.RATE: frozenset({TimeRule.SUM, TimeRule.LAST}),
+        Measure.ORDINAL: frozenset({TimeRule.LAST, TimeRule.MAX, TimeRule.MIN}),
+        Measure.NOMINAL: frozenset({TimeRule.LAST}),
+        Measure.QUALITATIVE: frozenset(),
+    }
+)
+"""The time rules each measure accepts (none for qualitative indicators)."""
 
-#: The rules across units each measure accepts.
-UNIT_RULES: Mapping[Measure, frozenset[UnitRule]] = {
-    Measure.UNIT: frozenset({UnitRule.SUM, UnitRule.NONE}),
-    Measure.PERCENTAGE: frozenset({UnitRule.POOLED_RATIO, UnitRule.NONE}),
-    Measure.RATE: frozenset({UnitRule.POOLED_RATIO, UnitRule.NONE}),
-    Measure.ORDINAL: frozenset({UnitRule.NONE}),
-    Measure.NOMINAL: frozenset({UnitRule.NONE}),
-    Measure.QUALITATIVE: frozenset(),
-}
+UNIT_RULES: Mapping[Measure, frozenset[UnitRule]] = MappingProxyType(
+    {
+        Measure.UNIT: frozenset({UnitRule.SUM, UnitRule.NONE}),
+        Measure.PERCENTAGE: frozenset({UnitRule.POOLED_RATIO, UnitRule.NONE}),
+        Measure.RATE: frozenset({UnitRule.POOLED_RATIO, UnitRule.NONE}),
+        Measure.ORDINAL: frozenset({UnitRule.NONE}),
+        Measure.NOMINAL: frozenset({UnitRule.NONE}),
+        Measure.QUALITATIVE: frozenset(),
+    }
+)
+"""The rules across units each measure accepts (none for qualitative indicators)."""
 
 RATIO_MEASURES = frozenset({Measure.PERCENTAGE, Measure.RATE})

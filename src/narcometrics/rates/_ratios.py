@@ -17,8 +17,9 @@ from narcometrics.rates._arrays import (
 )
 from narcometrics.rates._money import Money, check_currency
 
-#: The default multiplier of :func:`rate_per`: SDG 16.1.1 counts per 100,000 population.
 PER_100_000 = 100_000
+"""The default multiplier of [`rate_per`][narcometrics.rates.rate_per]: SDG 16.1.1 counts
+per 100,000 population."""
 
 
 def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) -> FloatOrArray:
