@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from narcometrics import _special
-from narcometrics._checks import check_real
+from narcometrics._checks import check_real, is_real
 from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
 
 __all__ = ["INTERVAL_METHODS", "proportion_interval", "wilson_interval"]
@@ -52,7 +52,21 @@ def raise_problems(problems: list[Problem]) -> None:
         )
 
 
-def _has_bool(value: object) -> bool:
+def non_real_problems(name: str, array: NDArray[Any], what: str) -> list[Problem]:
+    """A problem for each entry of an object array that is not a real number."""
+    not_real = np.vectorize(lambda v: not is_real(v), otypes=[bool])(array)
+    return [
+        Problem(
+            field=index_name(name, index),
+            problem=f"must be {what}, not {type(array[index]).__name__}",
+            value=array[index],
+        )
+        for index in where(not_real)
+    ]
+
+
+def has_bool(value: object) -> bool:
+    """Whether ``value`` is, or holds, a bool (numpy silently turns [True, 2] into [1, 2])."""
     if isinstance(value, np.ndarray):
         return value.dtype.kind == "b" or (
             value.dtype.kind == "O" and any(isinstance(v, (bool, np.bool_)) for v in value.flat)
@@ -71,17 +85,15 @@ def as_counts(name: str, value: object, *, minimum: int) -> NDArray[np.int64]:
     (e.g. a float column summed in pandas). Refuses bool, text, NaN, infinities and
     fractions, naming ``name`` and the index of each bad entry.
     """
-    if isinstance(value, (str, bytes)) or _has_bool(value):
+    if isinstance(value, (str, bytes)) or has_bool(value):
         raise ValidationError(name, "must be integer counts, not bool or text", value)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise ValidationError(name, f"must be integer counts ({error})", value) from None
     if array.dtype.kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValidationError(name, "must be integer counts", value) from None
+        raise_problems(non_real_problems(name, array, "an integer count"))
+        array = array.astype(np.float64)
     if array.dtype.kind not in "iuf":
         raise ValidationError(name, f"must be integer counts, not {array.dtype}", value)
     problems: list[Problem] = []

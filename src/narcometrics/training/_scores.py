@@ -13,7 +13,9 @@ from narcometrics._checks import check_count, check_positive
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.training._intervals import (
     check_confidence,
+    has_bool,
     index_name,
+    non_real_problems,
     raise_problems,
     where,
 )
@@ -31,20 +33,19 @@ def as_scores(name: str, value: object) -> NDArray[np.float64]:
     """A 1-d sequence of finite real scores (bool and text refused)."""
     if isinstance(value, (str, bytes)):
         raise ValidationError(name, "must be a sequence of scores, not text", value)
+    if has_bool(value):
+        raise ValidationError(name, "must be real scores, not bool", value)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise ValidationError(name, f"must be a sequence of scores ({error})", value) from None
     if array.ndim != 1:
         raise ValidationError(name, f"must be 1-d, not {array.ndim}-d", value)
-    if array.dtype.kind == "b" or (
-        array.dtype.kind == "O" and any(isinstance(v, (bool, np.bool_)) for v in array)
-    ):
-        raise ValidationError(name, "must be real scores, not bool", value)
-    try:
-        scores = array.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValidationError(name, "must be real scores", value) from None
+    if array.dtype.kind == "O":
+        raise_problems(non_real_problems(name, array, "a real score"))
+    elif array.dtype.kind not in "iuf":
+        raise ValidationError(name, f"must be real scores, not {array.dtype}", value)
+    scores = array.astype(np.float64)
     problems = [
         Problem(field=index_name(name, index), problem="must be finite", value=array[index])
         for index in where(~np.isfinite(scores))
