@@ -375,3 +375,27 @@ def test_results_framework_looks_up_by_code_and_refuses_repeated_codes() -> None
         ResultsFramework(title="x", indicators=[labs, labs])
     with pytest.raises(ValidationError, match=r"ResultsFramework\.indicators\[0\]"):
         ResultsFramework(title="x", indicators=[Indicator(**LABS)])
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "field"),
+    [
+        ({1: "a", "sex": "f"}, "Actual.dimensions"),
+        ([("sex", "f"), ("sex", "m")], "repeat a dimension"),
+        ([("sex",)], "mapping of dimension name"),
+    ],
+)
+def test_malformed_dimensions_raise(dimensions: Any, field: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        Actual(period=2017, value=1.0, dimensions=dimensions)
+
+
+def test_containers_refuse_the_wrong_types_with_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match=r"IndicatorValues\.indicator"):
+        IndicatorValues(indicator="OUT-3")
+    with pytest.raises(ValidationError, match=r"IndicatorValues\.baseline"):
+        IndicatorValues(indicator=Indicator(**LABS), baseline=2016)
+    with pytest.raises(ValidationError, match=r"ResultsFramework\.title"):
+        ResultsFramework(title="", indicators=[])
+    with pytest.raises(ValidationError, match=r"Target\.milestone"):
+        Target(period=2017, value=1.0, milestone="yes")

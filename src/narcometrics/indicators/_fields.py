@@ -215,10 +215,15 @@ Dimensions = tuple[tuple[str, str], ...]
 def _to_dimensions(value: object) -> object:
     """A mapping of dimension name to category to sorted (name, category) pairs."""
     if isinstance(value, Mapping):
-        return tuple(sorted(value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(sorted(tuple(pair) if isinstance(pair, list) else pair for pair in value))
-    return value
+        pairs = tuple(value.items())
+    elif isinstance(value, (list, tuple)):
+        pairs = tuple(tuple(pair) if isinstance(pair, list) else pair for pair in value)
+    else:
+        return value
+    try:
+        return tuple(sorted(pairs))
+    except TypeError:  # names of mixed types: left for the validator to refuse
+        return pairs
 
 
 def _v_dimensions(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -49,7 +49,7 @@ def _period() -> Any:
     return attrs.field(converter=_to_period, validator=_v_period)
 
 
-def _check_value_fields(value: Baseline | Target | Actual) -> None:
+def _check_value_fields(value: Baseline | _PeriodValue) -> None:
     """Exactly one of: a value, a numerator with a denominator, a narrative."""
     name = type(value).__name__
     has_num, has_den = value.numerator is not None, value.denominator is not None
@@ -113,7 +113,24 @@ class Baseline:
 
 
 @attrs.frozen(kw_only=True)
-class Target:
+class _PeriodValue:
+    """The fields targets and actuals share: a period, a number or narrative, a unit."""
+
+    period: Period = _period()
+    value: float | None = _real()
+    numerator: float | None = _real(minimum=0)
+    denominator: float | None = _real(minimum=0)
+    narrative: str | None = _text(optional=True)
+    unit: str | None = _text(optional=True)
+    location: str | None = _location()
+    dimensions: Dimensions = _dimensions()
+
+    def __attrs_post_init__(self) -> None:
+        _check_value_fields(self)
+
+
+@attrs.frozen(kw_only=True)
+class Target(_PeriodValue):
     """The target of an indicator for a period (optionally for one unit or breakdown).
 
     Targets aggregate by the same rules as actuals. ``milestone`` marks an intermediate
@@ -126,31 +143,20 @@ class Target:
         Also accepted: a year (``2017``) or a ``(start, end)`` pair of dates.
     value, numerator, denominator, narrative, unit
         As for :class:`Baseline`.
-    milestone : bool
-        True for an intermediate target.
     location : str or None
         The unit the target is for (a region, an agency); ``None`` for the programme.
     dimensions : mapping of str to str
         Breakdown categories, e.g. ``{"sex": "female"}``; the names must be declared by the
         indicator. Stored as sorted ``(name, category)`` pairs.
+    milestone : bool
+        True for an intermediate target.
     """
 
-    period: Period = _period()
-    value: float | None = _real()
-    numerator: float | None = _real(minimum=0)
-    denominator: float | None = _real(minimum=0)
-    narrative: str | None = _text(optional=True)
-    unit: str | None = _text(optional=True)
     milestone: bool = attrs.field(default=False, validator=v_instance(bool))
-    location: str | None = _location()
-    dimensions: Dimensions = _dimensions()
-
-    def __attrs_post_init__(self) -> None:
-        _check_value_fields(self)
 
 
 @attrs.frozen(kw_only=True)
-class Actual:
+class Actual(_PeriodValue):
     """A reported value of an indicator for a period, with where it comes from.
 
     An actual is what a programme reports: a period, a value (or a numerator and a
@@ -176,21 +182,10 @@ class Actual:
         ``unverified`` (default), ``internal`` or ``independent``.
     """
 
-    period: Period = _period()
-    value: float | None = _real()
-    numerator: float | None = _real(minimum=0)
-    denominator: float | None = _real(minimum=0)
-    narrative: str | None = _text(optional=True)
-    unit: str | None = _text(optional=True)
-    location: str | None = _location()
-    dimensions: Dimensions = _dimensions()
     source: str | None = _text(optional=True)
     verification: VerificationStatus = _enum(
         VerificationStatus, default=VerificationStatus.UNVERIFIED
     )
-
-    def __attrs_post_init__(self) -> None:
-        _check_value_fields(self)
 
 
 AnyValue = Baseline | Target | Actual
