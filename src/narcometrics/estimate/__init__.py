@@ -1,0 +1,41 @@
+"""Cocaine-potential models: pure, vectorised, with ranges and provenance.
+
+Every model returns an :class:`Estimate` (central, low, high, unit, provenance); scalars in
+give floats, arrays in give arrays of the broadcast shape. ``factors`` parameters accept a
+:class:`~narcometrics.factors.FactorSet` or a bundled id. An optional Monte Carlo path
+(``draws=`` with a required ``seed=``) adds the mean and percentiles of the draws.
+"""
+
+from narcometrics.estimate.eradication import (
+    avoided_production,
+    avoided_production_adjusted,
+    harvested_share_at,
+)
+from narcometrics.estimate.production import (
+    leaf_production,
+    potential_production,
+    potential_production_fresh_leaf,
+)
+from narcometrics.estimate.result import (
+    Assumption,
+    Distribution,
+    Estimate,
+    Provenance,
+    Uncertain,
+)
+from narcometrics.estimate.seizures import pure_equivalent
+
+__all__ = [
+    "Assumption",
+    "Distribution",
+    "Estimate",
+    "Provenance",
+    "Uncertain",
+    "avoided_production",
+    "avoided_production_adjusted",
+    "harvested_share_at",
+    "leaf_production",
+    "potential_production",
+    "potential_production_fresh_leaf",
+    "pure_equivalent",
+]

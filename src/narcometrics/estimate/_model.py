@@ -1,0 +1,392 @@
+"""The machinery shared by every model: parameters, validation, ranges and Monte Carlo.
+
+A model is a pure function of named parameters (:class:`Term`), each monotone in its
+parameter (``increasing`` says which way). The analytic range evaluates the model with
+every parameter at the end of its range that lowers (``low``) or raises (``high``) the
+result. The Monte Carlo path draws every uncertain parameter from its own random stream
+(one child of the seed per parameter, in the model's parameter order) over all regions
+and a chunk of draws at once, so that the result does not depend on the chunk size and
+fixing one parameter leaves the draws of the others unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+import attrs
+import numpy as np
+
+from narcometrics import _checks as c
+from narcometrics._version import __version__
+from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.estimate.result import (
+    Assumption,
+    Distribution,
+    Estimate,
+    FloatArray,
+    Provenance,
+    Uncertain,
+    Value,
+)
+from narcometrics.factors import Citation, Factor, FactorSet, get
+
+#: Elements of one Monte Carlo chunk (draws x regions); bounds the working memory.
+CHUNK_ELEMENTS = 1 << 18
+#: Percentiles returned by the Monte Carlo path unless others are asked for.
+DEFAULT_PERCENTILES = (5.0, 50.0, 95.0)
+
+Model = Callable[[Mapping[str, FloatArray]], FloatArray]
+
+
+class Kind(StrEnum):
+    """The values a parameter may take."""
+
+    NON_NEGATIVE = ">= 0"
+    POSITIVE = "> 0"
+    FRACTION = "within [0, 1]"
+    FRACTION_OPEN = "within (0, 1]"
+
+
+def _bad(kind: Kind, values: FloatArray) -> Any:
+    if kind is Kind.NON_NEGATIVE:
+        return ~(values >= 0)
+    if kind is Kind.POSITIVE:
+        return ~(values > 0)
+    if kind is Kind.FRACTION:
+        return ~((values >= 0) & (values <= 1))
+    return ~((values > 0) & (values <= 1))
+
+
+def as_array(name: str, value: object, kind: Kind) -> FloatArray:
+    """Validate a plain number or array_like and return it as a float64 array.
+
+    Raises ValidationError naming ``name`` (with the index of the first bad element) for
+    non-real values, NaN, infinity or values outside ``kind``.
+    """
+    if isinstance(value, (list, tuple)):
+        try:
+            value = np.asarray(value)
+        except ValueError:
+            raise ValidationError(name, "must be a real number or a rectangular array") from None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf":
+            raise ValidationError(name, f"must hold real numbers, not {value.dtype}", value)
+        array = np.asarray(value, dtype=np.float64)
+        where = ~np.isfinite(array)
+        problem = "must be finite"
+        if not where.any():
+            where, problem = _bad(kind, array), f"must be {kind.value}"
+        if where.any():
+            index = tuple(int(i) for i in np.argwhere(where)[0])
+            label = name if array.ndim == 0 else f"{name}[{', '.join(map(str, index))}]"
+            raise ValidationError(label, problem, float(array[index]))
+        return array
+    number = c.check_real(name, value)
+    if _bad(kind, np.asarray(number)):
+        raise ValidationError(name, f"must be {kind.value}", value)
+    return np.asarray(number, dtype=np.float64)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Term:
+    """One model parameter: central value and range, broadcast to a common shape."""
+
+    name: str
+    central: FloatArray
+    low: FloatArray
+    high: FloatArray
+    distribution: Distribution
+    increasing: bool
+    unit: str
+    source: str
+    record: bool = True
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(np.any(self.low < self.high))
+
+    def at(self, end: str) -> FloatArray:
+        if end == "central":
+            return self.central
+        return self.low if (end == "low") == self.increasing else self.high
+
+    def assumption(self) -> Assumption:
+        scalar = self.central.ndim == 0
+        return Assumption(
+            name=self.name,
+            value=float(self.central) if scalar else None,
+            low=float(np.min(self.low)) if self.low.size else None,
+            high=float(np.max(self.high)) if self.high.size else None,
+            unit=self.unit,
+            source=self.source if scalar else f"{self.source} (array, shape {self.central.shape})",
+        )
+
+
+def term(
+    name: str,
+    value: object,
+    *,
+    kind: Kind,
+    increasing: bool,
+    unit: str,
+    source: str = "given by the caller",
+    record: bool = True,
+) -> Term:
+    """A :class:`Term` from a number, an array_like or an :class:`Uncertain`."""
+    if isinstance(value, Factor):
+        raise TypeError("use factor_term for a Factor")
+    distribution = Distribution.TRIANGULAR
+    if isinstance(value, Uncertain):
+        central = as_array(name, value.central, kind)
+        low = as_array(f"{name}.low", value.low, kind)
+        high = as_array(f"{name}.high", value.high, kind)
+        distribution = value.distribution
+        source = value.source or source
+    else:
+        central = low = high = as_array(name, value, kind)
+    try:
+        central, low, high = np.broadcast_arrays(central, low, high)
+    except ValueError:
+        raise ValidationError(name, "central, low and high must broadcast together") from None
+    if np.any(low > central):
+        raise ValidationError(f"{name}.low", "must be <= central", _first(low[low > central]))
+    if np.any(central > high):
+        raise ValidationError(f"{name}.high", "must be >= central", _first(high[central > high]))
+    return Term(
+        name=name,
+        central=central,
+        low=low,
+        high=high,
+        distribution=distribution,
+        increasing=increasing,
+        unit=unit,
+        source=source,
+        record=record,
+    )
+
+
+def _first(values: FloatArray) -> float:
+    return float(values.flat[0])
+
+
+def factor_term(
+    name: str,
+    factor: Factor,
+    *,
+    set_id: str | None,
+    kind: Kind,
+    increasing: bool,
+    unit: str,
+    distribution: Distribution = Distribution.TRIANGULAR,
+) -> Term:
+    """A :class:`Term` from a factor value (of the set ``set_id``), checking its unit."""
+    where = f"{set_id}.{factor.name}" if set_id else factor.name
+    if factor.unit != unit:
+        raise ValidationError(f"{where}.unit", f"must be {unit!r} for this model", factor.unit)
+    low = factor.value if factor.low is None else factor.low
+    high = factor.value if factor.high is None else factor.high
+    year = "" if factor.year is None else f" {factor.year}"
+    source = f"{set_id + ': ' if set_id else ''}{factor.name}{year} ({factor.status.value})"
+    return term(
+        name,
+        Uncertain(factor.value, low, high, distribution, source=source),
+        kind=kind,
+        increasing=increasing,
+        unit=unit,
+    )
+
+
+def need(factor_set: FactorSet, name: str, year: int | None = None) -> Factor:
+    """The value ``name`` of ``factor_set``, or a ValidationError naming ``factors``."""
+    if not factor_set.has(name):
+        raise ValidationError(
+            "factors",
+            f"{factor_set.id} has no {name} (it has: {', '.join(factor_set.names)})",
+            factor_set.id,
+        )
+    return factor_set.get(name, year)
+
+
+def resolve(factors: FactorSet | str, *families: str) -> FactorSet:
+    """A factor set from a set or a bundled id, checked to belong to one of ``families``."""
+    if isinstance(factors, str):
+        try:
+            factor_set = get(factors)
+        except UnknownNameError as exc:
+            raise UnknownNameError("factors", factors, exc.valid) from None
+    elif isinstance(factors, FactorSet):
+        factor_set = factors
+    else:
+        raise ValidationError(
+            "factors", f"must be a FactorSet or an id, not {type(factors).__name__}", factors
+        )
+    if families and factor_set.method.value not in families:
+        raise ValidationError(
+            "factors",
+            f"must be a set of method family {' or '.join(families)}, "
+            f"not {factor_set.method.value}",
+            factor_set.id,
+        )
+    return factor_set
+
+
+def check_seed(draws: object, seed: object) -> tuple[int | None, int | None]:
+    """Validate ``draws`` and ``seed`` together; a seed is required with draws."""
+    if draws is None:
+        if seed is not None:
+            raise ValidationError("seed", "has no effect without draws", seed)
+        return None, None
+    count = c.check_count("draws", draws, minimum=1)
+    if seed is None:
+        raise ValidationError(
+            "seed", "is required when draws is given (an int or a numpy.random.Generator)"
+        )
+    if isinstance(seed, np.random.Generator):
+        return count, None
+    return count, c.check_count("seed", seed)
+
+
+def _children(seed: int | np.random.Generator, n: int) -> list[np.random.Generator]:
+    if isinstance(seed, np.random.Generator):
+        return seed.spawn(n)
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n)]
+
+
+def draw(term: Term, rng: np.random.Generator, n: int, ndim: int) -> FloatArray:
+    """``n`` draws of ``term``, shaped ``(n, *shape)`` with the term's own shape padded on
+    the left to ``ndim`` axes (a scalar parameter gets one draw per draw, shared by every
+    region), or its central value when it has no range."""
+    if not term.uncertain:
+        return term.central
+    shape = (1,) * (ndim - term.central.ndim) + term.central.shape
+    low, mode, high = (a.reshape(shape) for a in (term.low, term.central, term.high))
+    size = (n, *shape)
+    if term.distribution is Distribution.UNIFORM:
+        return rng.uniform(low, high, size=size)
+    if np.all(low < high):
+        return rng.triangular(low, mode, high, size=size)
+    # Some elements have no range and numpy refuses left == right: invert the CDF the way
+    # numpy does (one uniform per draw), which gives the same numbers where both apply.
+    u = rng.random(size)
+    base = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (mode - low) / base
+        left = low + np.sqrt(u * ((mode - low) * base))
+        right = high - np.sqrt((1.0 - u) * ((high - mode) * base))
+    out: FloatArray = np.where(base > 0, np.where(u <= ratio, left, right), low)
+    return out
+
+
+def _zone_axis(zone_axis: object, ndim: int) -> int | None:
+    if zone_axis is None:
+        return None
+    axis = c.check_count("zone_axis", zone_axis, minimum=-ndim) if ndim else None
+    if axis is None or axis >= ndim:
+        raise ValidationError(
+            "zone_axis", f"must be an axis of the inputs' shape ({ndim} axes)", zone_axis
+        )
+    return axis % ndim
+
+
+def _percentiles(percentiles: Sequence[float]) -> tuple[float, ...]:
+    if isinstance(percentiles, (str, bytes)) or not isinstance(percentiles, Sequence):
+        raise ValidationError("percentiles", "must be a sequence of numbers", percentiles)
+    out = []
+    for q in percentiles:
+        number = c.check_real("percentiles", q)
+        if not 0 <= number <= 100:
+            raise ValidationError("percentiles", "must be within [0, 100]", q)
+        out.append(number)
+    if not out:
+        raise ValidationError("percentiles", "must not be empty", percentiles)
+    return tuple(out)
+
+
+def _out(value: FloatArray) -> Value:
+    return float(value) if value.ndim == 0 else value
+
+
+def run(
+    *,
+    method: str,
+    quantity: str,
+    unit: str,
+    terms: Sequence[Term],
+    model: Model,
+    factor_set: FactorSet | None,
+    citations: Sequence[Citation],
+    note: str | None,
+    draws: object = None,
+    seed: object = None,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    zone_axis: object = None,
+) -> Estimate:
+    """Evaluate ``model`` at the central values and the ends of the ranges, and by Monte
+    Carlo when ``draws`` is given; return an :class:`Estimate` with its provenance."""
+    n_draws, int_seed = check_seed(draws, seed)
+    qs = _percentiles(percentiles) if n_draws is not None else ()
+    try:
+        shape = np.broadcast_shapes(*(t.central.shape for t in terms))
+    except ValueError:
+        shapes = ", ".join(f"{t.name} {t.central.shape}" for t in terms)
+        raise ValidationError("shape", f"inputs must broadcast together: {shapes}") from None
+    axis = _zone_axis(zone_axis, len(shape))
+
+    def evaluate(end: str) -> FloatArray:
+        result = np.broadcast_to(model({t.name: t.at(end) for t in terms}), shape)
+        return np.asarray(result.sum(axis=axis) if axis is not None else result, dtype=float)
+
+    central, low, high = evaluate("central"), evaluate("low"), evaluate("high")
+    mean = pct = None
+    if n_draws is not None:
+        mean, pct = _monte_carlo(terms, model, shape, n_draws, seed, axis, qs)  # type: ignore[arg-type]
+    provenance = Provenance(
+        method=method,
+        factor_set=None if factor_set is None else factor_set.id,
+        citations=tuple(dict.fromkeys(citations)),
+        library_version=__version__,
+        assumptions=tuple(t.assumption() for t in terms if t.record),
+        note=note,
+        draws=n_draws,
+        seed=int_seed,
+    )
+    return Estimate(
+        central=_out(central),
+        low=_out(low),
+        high=_out(high),
+        unit=unit,
+        quantity=quantity,
+        provenance=provenance,
+        mean=None if mean is None else _out(mean),
+        percentiles=None if pct is None else {q: _out(v) for q, v in zip(qs, pct, strict=True)},
+    )
+
+
+def _monte_carlo(
+    terms: Sequence[Term],
+    model: Model,
+    shape: tuple[int, ...],
+    draws: int,
+    seed: int | np.random.Generator,
+    axis: int | None,
+    qs: tuple[float, ...],
+) -> tuple[FloatArray, FloatArray]:
+    rngs = _children(seed, len(terms))
+    out_shape = shape if axis is None else shape[:axis] + shape[axis + 1 :]
+    # Draws on the last axis: the percentiles then partition contiguous rows, in place.
+    out = np.empty((*out_shape, draws))
+    chunk = max(1, CHUNK_ELEMENTS // max(1, math.prod(shape)))
+    ndim = len(shape)
+    for start in range(0, draws, chunk):
+        n = min(chunk, draws - start)
+        values = {t.name: draw(t, rng, n, ndim) for t, rng in zip(terms, rngs, strict=True)}
+        result = np.broadcast_to(model(values), (n, *shape))
+        if axis is not None:
+            result = result.sum(axis=axis + 1)
+        out[..., start : start + n] = np.moveaxis(result, 0, -1)
+    mean: FloatArray = out.mean(axis=-1)
+    pct: FloatArray = np.percentile(out, qs, axis=-1, overwrite_input=True)
+    return mean, pct

@@ -1,0 +1,290 @@
+"""The result of every estimation model: central value, range, unit and provenance.
+
+An :class:`Estimate` holds Python floats when the inputs were scalars and numpy arrays
+(read-only, the broadcast shape of the inputs) when any input was an array. Its
+:class:`Provenance` names the method, the factor set and its citations, the library version
+and every assumption used, so that a published number can be traced and reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from narcometrics import _checks as c
+from narcometrics.errors import ValidationError
+from narcometrics.factors import Citation
+
+__all__ = ["Assumption", "Distribution", "Estimate", "Provenance", "Uncertain"]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+#: A float (scalar inputs) or a float64 array (array inputs).
+Value: TypeAlias = float | FloatArray
+
+
+def _freeze(value: Any) -> Value:
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return float(value)
+        out = np.array(value, dtype=np.float64)
+        out.flags.writeable = False
+        return out
+    return value  # type: ignore[no-any-return]
+
+
+def _freeze_optional(value: Any) -> Value | None:
+    return None if value is None else _freeze(value)
+
+
+def _freeze_mapping(mapping: Mapping[float, Any] | None) -> Mapping[float, Value] | None:
+    return None if mapping is None else {float(k): _freeze(v) for k, v in mapping.items()}
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and bool(np.array_equal(a, b, equal_nan=True))
+        )
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (a != a and b != b)
+    return a == b
+
+
+def _same_mapping(a: Mapping[float, Value] | None, b: Mapping[float, Value] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+class Distribution(StrEnum):
+    """How the Monte Carlo path draws an uncertain parameter over its range."""
+
+    #: Triangular with its mode at the central value (``numpy`` ``triangular``).
+    TRIANGULAR = "triangular"
+    #: Uniform over the range (the central value is not used by the draws).
+    UNIFORM = "uniform"
+
+
+def _to_distribution(value: Distribution | str) -> Distribution:
+    return c.to_enum(Distribution, value)  # type: ignore[return-value]
+
+
+def _array_field() -> Any:
+    return attrs.field(converter=_freeze, eq=attrs.cmp_using(eq=_same), hash=False)
+
+
+def _to_input(value: Any) -> Any:
+    # Lists and arrays of numbers to read-only float arrays, real numbers to float; anything
+    # else (bools, strings) is left as it is, for the model to refuse with the parameter's
+    # name.
+    if isinstance(value, (list, tuple, np.ndarray)):
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            return value
+        if array.dtype.kind not in "iuf":
+            return value
+        return _freeze(array.astype(np.float64))
+    return c.to_float(value)
+
+
+def _input_field() -> Any:
+    return attrs.field(converter=_to_input, eq=attrs.cmp_using(eq=_same), hash=False)
+
+
+@attrs.frozen
+class Uncertain:
+    """A model parameter with a central value and a range.
+
+    Pass one wherever a model accepts a parameter value (a plain number or array means
+    the value is exact). Arrays broadcast like the model's other inputs; each element gets
+    its own draw in the Monte Carlo path, while a scalar is drawn once per draw and shared.
+
+    Attributes
+    ----------
+    central : float or numpy.ndarray
+        The central value.
+    low, high : float or numpy.ndarray
+        The range; ``low <= central <= high`` element by element (checked by the model,
+        which knows the parameter's name and bounds).
+    distribution : Distribution or str
+        ``triangular`` (mode at ``central``, the default) or ``uniform``.
+    source : str or None
+        Where the value and range come from; recorded in the estimate's provenance.
+
+    Examples
+    --------
+    >>> from narcometrics.estimate import Uncertain
+    >>> Uncertain(0.5, 1 / 3, 2 / 3).distribution.value
+    'triangular'
+    """
+
+    central: Value = _input_field()
+    low: Value = _input_field()
+    high: Value = _input_field()
+    distribution: Distribution = attrs.field(
+        default=Distribution.TRIANGULAR,
+        converter=_to_distribution,
+        validator=c.v_enum(Distribution),
+    )
+    source: str | None = attrs.field(default=None, kw_only=True, validator=c.v_text(optional=True))
+
+
+@attrs.frozen(kw_only=True)
+class Assumption:
+    """One parameter value a model used, with its unit and where it came from.
+
+    Attributes
+    ----------
+    name : str
+        The parameter, e.g. ``"replanting_share"``.
+    value : float or None
+        The central value used; None when the value was an array (see ``low``/``high``).
+    low, high : float or None
+        The range used; for array values, the smallest low and the largest high.
+    unit : str
+        Unit of the value, e.g. ``"fraction"`` or ``"kg leaf/ha/yr"``.
+    source : str
+        Where it came from: a factor set value, a default of the model, or the caller.
+    """
+
+    name: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen(kw_only=True)
+class Provenance:
+    """Everything needed to trace and reproduce an estimate.
+
+    Attributes
+    ----------
+    method : str
+        The model, e.g. ``"narcometrics.estimate.avoided_production"``.
+    factor_set : str or None
+        Id of the factor set used (None when the model uses none).
+    citations : tuple of Citation
+        The sources of the factor values used.
+    library_version : str
+        ``narcometrics.__version__`` when the estimate was made.
+    assumptions : tuple of Assumption
+        Every parameter value used, with its unit and source.
+    note : str or None
+        What the number means and what it leaves out.
+    draws : int or None
+        Monte Carlo draws, when the Monte Carlo path was used.
+    seed : int or None
+        The integer seed, when one was given (None for a ``numpy.random.Generator``).
+    """
+
+    method: str
+    factor_set: str | None
+    citations: tuple[Citation, ...]
+    library_version: str
+    assumptions: tuple[Assumption, ...] = ()
+    note: str | None = None
+    draws: int | None = None
+    seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types (citations and assumptions as lists of objects)."""
+        return {
+            "method": self.method,
+            "factor_set": self.factor_set,
+            "citations": [attrs.asdict(cit) for cit in self.citations],
+            "library_version": self.library_version,
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "note": self.note,
+            "draws": self.draws,
+            "seed": self.seed,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Estimate:
+    """A model result: central value and range, with unit and provenance.
+
+    ``low`` and ``high`` come from the factor and parameter ranges (each parameter at the
+    end of its range that lowers or raises the result); with no range they equal
+    ``central``. The Monte Carlo path adds ``mean`` and ``percentiles`` of the draws.
+
+    Attributes
+    ----------
+    central, low, high : float or numpy.ndarray
+        ``low <= central <= high``, in ``unit``.
+    unit : str
+        ``"t"`` (tonnes) unless stated otherwise, e.g. ``"kg"``.
+    quantity : str
+        What is measured, e.g. ``"cocaine hydrochloride (100 % pure)"``.
+    provenance : Provenance
+        Method, factor set, citations, library version and assumptions.
+    mean : float or numpy.ndarray or None
+        Monte Carlo mean.
+    percentiles : mapping of float to float or numpy.ndarray, or None
+        Monte Carlo percentiles, e.g. ``{5.0: ..., 50.0: ..., 95.0: ...}``.
+    """
+
+    central: Value = _array_field()
+    low: Value = _array_field()
+    high: Value = _array_field()
+    unit: str
+    quantity: str
+    provenance: Provenance
+    mean: Value | None = attrs.field(
+        default=None,
+        converter=_freeze_optional,
+        eq=attrs.cmp_using(eq=_same),
+        hash=False,
+    )
+    percentiles: Mapping[float, Value] | None = attrs.field(
+        default=None,
+        converter=_freeze_mapping,
+        eq=attrs.cmp_using(eq=_same_mapping),
+        hash=False,
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if np.any(np.greater(self.low, self.central)) or np.any(
+            np.greater(self.central, self.high)
+        ):
+            raise ValidationError("Estimate", "must have low <= central <= high", self.central)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types: floats, or (nested) lists of floats for arrays.
+
+        Percentile keys are strings (``"5"``, ``"50"``, ``"95"``), as JSON requires.
+        """
+        return {
+            "central": _plain(self.central),
+            "low": _plain(self.low),
+            "high": _plain(self.high),
+            "unit": self.unit,
+            "quantity": self.quantity,
+            "mean": _plain(self.mean),
+            "percentiles": None
+            if self.percentiles is None
+            else {f"{k:g}": _plain(v) for k, v in self.percentiles.items()},
+            "provenance": self.provenance.to_dict(),
+        }
