@@ -17,15 +17,20 @@ from narcometrics.records import (
     TrainingOutcome,
     Verification,
 )
+from narcometrics.tables import EradicationTable, OperationTable, SeizureTable, TrainingTable
 
 __all__ = [
     "Eradication",
     "EradicationMethod",
+    "EradicationTable",
     "Operation",
+    "OperationTable",
     "Problem",
     "Seizure",
+    "SeizureTable",
     "Substance",
     "TrainingOutcome",
+    "TrainingTable",
     "UnknownNameError",
     "ValidationError",
     "Verification",

@@ -1,0 +1,70 @@
+"""Columnar tables of records: the bulk path for thousands to millions of rows.
+
+One numpy array per record field. Categorical fields (country, substance, region,
+agency, method, ...) are small integer codes plus their few labels
+(:class:`Categorical`, code ``-1`` = missing); dates are ``datetime64[D]``; measures are
+``float64``; counts are ``int64`` (numpy masked arrays where the record allows None);
+optional floats use NaN for a missing value; variable-length fields (scores, participant
+ids) are flat arrays plus offsets (:class:`Ragged`). Nothing in the bulk path builds one
+Python object per row.
+
+Every way in (:meth:`~SeizureTable.from_records`, :meth:`~SeizureTable.from_columns`,
+:meth:`~SeizureTable.from_frame`) applies the records' rules to whole columns at once and
+raises one :class:`~narcometrics.errors.ValidationError` naming the field, the value and
+the 0-based row of every bad value (up to :data:`~narcometrics.errors.MAX_PROBLEMS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from narcometrics.tables._base import Backend, Period, Table
+from narcometrics.tables._columns import MISSING_CODE, Categorical, Ragged
+from narcometrics.tables._schema import FieldSpec
+from narcometrics.tables._tables import (
+    EradicationTable,
+    OperationTable,
+    SeizureTable,
+    TrainingTable,
+)
+
+__all__ = [
+    "MISSING_CODE",
+    "Backend",
+    "Categorical",
+    "EradicationTable",
+    "FieldSpec",
+    "OperationTable",
+    "Period",
+    "Ragged",
+    "SeizureTable",
+    "Table",
+    "TrainingTable",
+    "concat",
+]
+
+T = TypeVar("T", bound=Table)  # type: ignore[type-arg]
+
+
+def concat(tables: Sequence[T]) -> T:
+    """Concatenate tables of one type (at least one): the rows one after the other.
+
+    Categorical labels are merged and codes remapped, so tables built from different
+    files with different label sets combine correctly.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from narcometrics import Seizure, SeizureTable
+    >>> from narcometrics.tables import concat
+    >>> a = SeizureTable.from_records([Seizure(date=dt.date(2017, 1, 5), country="PER",
+    ...     substance="crack", mass_kg=2.0, region="Lima")])
+    >>> b = SeizureTable.from_records([Seizure(date=dt.date(2017, 2, 5), country="PER",
+    ...     substance="crack", mass_kg=3.0, region="Puno")])
+    >>> concat([a, b]).region.to_list()
+    ['Lima', 'Puno']
+    """
+    if not tables:
+        raise ValueError("concat needs at least one table (use Table.concat([]) for none)")
+    return type(tables[0]).concat(tables)

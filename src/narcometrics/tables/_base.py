@@ -1,0 +1,480 @@
+"""The shared machinery of the four tables: building, validating, indexing, concatenating."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Generic, Literal, Self, TypeAlias, TypeVar, overload
+
+import narwhals as nw
+import numpy as np
+from numpy.typing import NDArray
+
+from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
+from narcometrics.tables import _frame
+from narcometrics.tables._columns import (
+    MISSING_CODE,
+    Categorical,
+    Codes,
+    Index,
+    Ragged,
+    code_dtype,
+    concat_categoricals,
+    concat_ragged,
+    normalise_index,
+    object_array,
+    readonly,
+)
+from narcometrics.tables._read import Raw, read_input, read_series
+from narcometrics.tables._schema import FieldSpec
+from narcometrics.tables._validate import (
+    Column,
+    Problems,
+    check_categorical,
+    check_counts,
+    check_dates,
+    check_floats,
+    check_ragged,
+)
+
+Backend: TypeAlias = Literal["pandas", "polars", "pyarrow"]
+Period: TypeAlias = Literal["year", "quarter", "month"]
+PERIODS: tuple[Period, ...] = ("year", "quarter", "month")
+
+C = TypeVar("C")
+R = TypeVar("R")
+
+#: Largest day span for which calendar fields are looked up in a per-day table.
+_LOOKUP_DAYS = 1 << 22
+
+
+class column(Generic[C]):
+    """A typed, read-only column attribute of a table class."""
+
+    def __init__(self) -> None:
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, table: None, owner: type) -> column[C]: ...
+    @overload
+    def __get__(self, table: Table[Any], owner: type) -> C: ...
+    def __get__(self, table: Table[Any] | None, owner: type) -> C | column[C]:
+        if table is None:
+            return self
+        return table._columns[self.name]  # type: ignore[return-value]
+
+
+class Table(Generic[R]):
+    """Base class of the columnar tables (one array per record field).
+
+    Subclasses set :attr:`record_type` and :attr:`schema`; see
+    :class:`~narcometrics.tables.SeizureTable` for the shared interface.
+    """
+
+    #: The record class of one row.
+    record_type: ClassVar[type[Any]]
+    #: One field spec per record field, in the record's order.
+    schema: ClassVar[tuple[FieldSpec, ...]]
+
+    __slots__ = ("_cache", "_columns", "_length")
+    _cache: dict[str, Any]
+    _columns: dict[str, Column]
+    _length: int
+
+    def __init__(self) -> None:
+        raise TypeError(
+            f"build a {type(self).__name__} with from_records, from_columns or from_frame"
+        )
+
+    # ----------------------------------------------------------------------- building
+
+    @classmethod
+    def _trusted(cls, columns: dict[str, Column], length: int) -> Self:
+        self = object.__new__(cls)
+        self._columns = columns
+        self._length = length
+        self._cache = {}
+        return self
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The record fields, which are also the column names."""
+        return tuple(spec.name for spec in cls.schema)
+
+    @classmethod
+    def from_columns(cls, **columns: object) -> Self:
+        """Build a table from one array (or sequence, or dataframe series) per field.
+
+        Parameters
+        ----------
+        **columns
+            Field name to values: numpy arrays, numpy masked arrays (mask = missing),
+            Python sequences (``None`` = missing), :class:`Categorical`, :class:`Ragged`
+            or dataframe series. Fields with a record default may be left out.
+
+        Raises
+        ------
+        ValidationError
+            Unknown or missing columns, columns of unequal length or of the wrong type,
+            and every bad value (field, value, row), all in one error.
+        """
+        problems = Problems()
+        for name in columns:
+            if name not in cls.field_names():
+                error = UnknownNameError("column", name, cls.field_names())
+                problems.extend(list(error.problems))
+        raws: dict[str, Raw | None] = {}
+        for spec in cls.schema:
+            if spec.name in columns:
+                raws[spec.name] = read_input(spec, columns[spec.name], problems)
+            elif not spec.default:
+                problems.column(spec.name, "is a required column and is missing")
+        return cls._validated(raws, problems)
+
+    @classmethod
+    def from_frame(cls, frame: Any) -> Self:
+        """Build a table from a dataframe (pandas, polars, pyarrow: anything narwhals reads).
+
+        Columns are matched by name; columns that are not fields are ignored. Categorical
+        and string columns are encoded by the dataframe library itself; numeric columns
+        are copied. A missing required column, a null in a required column, a column of
+        the wrong type and every bad value raise one :class:`ValidationError`.
+        """
+        df = nw.from_native(frame, eager_only=True)
+        problems = Problems()
+        names = set(df.columns)
+        raws: dict[str, Raw | None] = {}
+        for spec in cls.schema:
+            if spec.name in names:
+                raws[spec.name] = read_series(spec, df.get_column(spec.name), problems)
+            elif not spec.default:
+                problems.column(spec.name, "is a required column and is missing")
+        return cls._validated(raws, problems, length=len(df))
+
+    @classmethod
+    def _validated(
+        cls, raws: Mapping[str, Raw | None], problems: Problems, length: int | None = None
+    ) -> Self:
+        problems.raise_if_any()
+        lengths = {name: len(raw.data) for name, raw in raws.items() if raw is not None}
+        n = length if length is not None else max(lengths.values(), default=0)
+        for name, size in lengths.items():
+            if size != n:
+                problems.column(name, f"has {size} rows where other columns have {n}")
+        problems.raise_if_any()
+        columns: dict[str, Column] = {}
+        for spec in cls.schema:
+            raw = raws.get(spec.name)
+            checked = _default(spec, n) if raw is None else _check(spec, raw, problems)
+            if checked is not None:
+                columns[spec.name] = checked
+        problems.raise_if_any()
+        cls._check_rows(columns, n, problems)
+        problems.raise_if_any()
+        return cls._trusted(columns, n)
+
+    @classmethod
+    def _check_rows(cls, columns: dict[str, Column], n: int, problems: Problems) -> None:
+        """Cross-field rules (overridden where the record has them)."""
+
+    @classmethod
+    def from_records(cls, records: Iterable[R]) -> Self:
+        """Build a table from records of :attr:`record_type` (already validated)."""
+        rows = list(records)
+        wrong = [i for i, r in enumerate(rows) if type(r) is not cls.record_type]
+        if wrong:
+            name = cls.record_type.__name__
+            raise ValidationError.from_problems(
+                [
+                    Problem(
+                        field="records",
+                        problem=f"must be {name} records, not {type(rows[i]).__name__}",
+                        row=i,
+                    )
+                    for i in wrong[:MAX_PROBLEMS]
+                ],
+                truncated=len(wrong) > MAX_PROBLEMS,
+            )
+        columns = {
+            spec.name: _from_values(spec, [getattr(r, spec.name) for r in rows])
+            for spec in cls.schema
+        }
+        return cls._trusted(columns, len(rows))
+
+    @classmethod
+    def concat(cls, tables: Sequence[Self]) -> Self:
+        """Rows of ``tables`` one after the other (labels are merged and codes remapped)."""
+        for table in tables:
+            if type(table) is not cls:
+                raise TypeError(f"cannot concatenate {type(table).__name__} to {cls.__name__}")
+        if not tables:
+            return cls.from_records([])
+        if len(tables) == 1:
+            return tables[0]
+        columns = {
+            spec.name: _concat([t._columns[spec.name] for t in tables]) for spec in cls.schema
+        }
+        return cls._trusted(columns, sum(len(t) for t in tables))
+
+    # ------------------------------------------------------------------------ output
+
+    def to_columns(self) -> dict[str, Column]:
+        """Field name to column: datetime64[D] dates, :class:`Categorical`, float64 (NaN
+        when missing), int64 counts (masked arrays where optional), :class:`Ragged`."""
+        return dict(self._columns)
+
+    def column(self, name: str) -> Column:
+        """One column by field name."""
+        try:
+            return self._columns[name]
+        except KeyError:
+            raise UnknownNameError("column", name, self.field_names()) from None
+
+    def to_frame(self, backend: Backend = "pandas") -> Any:
+        """The table as a dataframe of ``backend`` (``pandas``, ``polars`` or ``pyarrow``).
+
+        Categorical fields become categorical/enum/dictionary columns, optional counts
+        nullable integers, missing floats null (NaN in pandas), ragged fields list columns
+        (tuples in pandas). ``from_frame`` reads the result back to an equal table.
+        """
+        return _frame.to_frame(self.schema, self._columns, backend)
+
+    def to_records(self) -> list[R]:
+        """Every row as a record (one Python object per row)."""
+        return list(self)
+
+    def _row(self, i: int) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for spec in self.schema:
+            col = self._columns[spec.name]
+            if isinstance(col, Categorical):
+                values[spec.name] = col[i]
+            elif isinstance(col, Ragged):
+                items = col.row(i)
+                values[spec.name] = None if spec.optional and not items else items
+            elif isinstance(col, np.ma.MaskedArray):
+                values[spec.name] = None if np.ma.getmaskarray(col)[i] else int(col.data[i])
+            elif spec.kind == "float":
+                number = float(col[i])
+                values[spec.name] = None if np.isnan(number) else number
+            else:
+                values[spec.name] = col[i].item()
+        return values
+
+    # ---------------------------------------------------------------- container API
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[R]:
+        for i in range(self._length):
+            yield self.record_type(**self._row(i))
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: Index) -> Self: ...
+    def __getitem__(self, index: int | Index) -> R | Self:
+        if isinstance(index, (int, np.integer)):
+            if not -self._length <= index < self._length:
+                raise IndexError(f"row {index} out of range for {self._length} rows")
+            return self.record_type(**self._row(int(index) % self._length))  # type: ignore[no-any-return]
+        rows = normalise_index(index, self._length)
+        columns = {name: _take(col, rows) for name, col in self._columns.items()}
+        length = len(range(self._length)[rows]) if isinstance(rows, slice) else len(rows)
+        return self._trusted(columns, length)
+
+    def __add__(self, other: object) -> Self:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.concat([self, other])
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Table)
+        return len(self) == len(other) and all(
+            _equal(self._columns[name], other._columns[name]) for name in self._columns
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(rows={self._length})"
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns (codes, labels, values, masks) and cached periods."""
+        total = sum(_nbytes(col) for col in self._columns.values())
+        return total + sum(int(codes.nbytes) for codes, _ in self._cache.values())
+
+    # ------------------------------------------------------------------ aggregation
+
+    def period_codes(self, unit: Period) -> tuple[Codes, NDArray[np.int64]]:
+        """Per-row codes of the calendar ``year``, ``quarter`` or ``month``, and the levels.
+
+        Computed once per table and cached (tables are immutable); ``levels[codes]`` is
+        the year (e.g. 2017), quarter (1..4) or month (1..12) of each row.
+        """
+        cached = self._cache.get(unit)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        days = self._columns["date"].view(np.int64)  # type: ignore[union-attr]
+        if not len(days):
+            result: tuple[Codes, NDArray[np.int64]] = (
+                np.zeros(0, dtype=np.int8),
+                np.zeros(0, dtype=np.int64),
+            )
+        else:
+            result = _period_codes(days, unit)
+        self._cache[unit] = result
+        return result
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _check(spec: FieldSpec, raw: Raw, problems: Problems) -> Column | None:
+    if spec.kind == "date":
+        if not isinstance(raw.data, np.ndarray) or raw.data.dtype.kind != "M":
+            problems.column(spec.name, "must be a column of dates")
+            return None
+        return check_dates(spec, raw.data, problems)
+    if spec.categorical:
+        return check_categorical(spec, raw.data, problems)
+    if spec.kind == "float":
+        return check_floats(spec, raw.data, raw.null, problems)
+    if spec.kind == "count":
+        return check_counts(spec, raw.data, raw.null, problems)
+    return check_ragged(spec, raw.data, raw.null, problems)
+
+
+def _empty_labels(spec: FieldSpec) -> NDArray[np.object_]:
+    return object_array([] if spec.enum is None else [m.value for m in spec.enum])
+
+
+def _default(spec: FieldSpec, n: int) -> Column:
+    """The column of a left-out field: the record's default in every row."""
+    if spec.categorical:
+        labels = _empty_labels(spec)
+        return Categorical.trusted(
+            readonly(np.full(n, MISSING_CODE, dtype=code_dtype(len(labels)))), labels
+        )
+    if spec.kind == "float":
+        return readonly(np.full(n, np.nan))
+    if spec.kind == "count":
+        zeros = readonly(np.zeros(n, dtype=np.int64))
+        if spec.optional:
+            return np.ma.MaskedArray(zeros, mask=readonly(np.ones(n, dtype=np.bool_)))
+        return zeros
+    offsets = readonly(np.zeros(n + 1, dtype=np.int64))
+    if spec.kind == "texts":
+        return Ragged.trusted(Categorical.trusted(np.zeros(0, np.int8), object_array([])), offsets)
+    return Ragged.trusted(readonly(np.zeros(0)), offsets)
+
+
+def _from_values(spec: FieldSpec, values: list[Any]) -> Column:
+    """A column from the (already validated) field values of records."""
+    n = len(values)
+    if spec.kind == "date":
+        return readonly(np.array(values, dtype="datetime64[D]").reshape(n))
+    if spec.enum is not None:
+        position = {member: i for i, member in enumerate(spec.enum)}
+        labels = _empty_labels(spec)
+        codes = np.fromiter(
+            (MISSING_CODE if v is None else position[v] for v in values),
+            dtype=code_dtype(len(labels)),
+            count=n,
+        )
+        return Categorical.trusted(readonly(codes), labels)
+    if spec.categorical:
+        return Categorical.encode(values)
+    if spec.kind == "float":
+        return readonly(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+    if spec.kind == "count":
+        data = np.array([0 if v is None else v for v in values], dtype=np.int64)
+        if not spec.optional:
+            return readonly(data)
+        mask = np.array([v is None for v in values], dtype=np.bool_)
+        return np.ma.MaskedArray(readonly(data), mask=readonly(mask))
+    rows = [() if v is None else v for v in values]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    flat = itertools.chain.from_iterable(rows)
+    if spec.kind == "texts":
+        return Ragged.trusted(Categorical.encode(flat), readonly(offsets))
+    return Ragged.trusted(
+        readonly(np.fromiter(flat, dtype=np.float64, count=int(offsets[-1]))), readonly(offsets)
+    )
+
+
+def _take(col: Column, rows: slice | NDArray[np.intp]) -> Column:
+    if isinstance(col, (Categorical, Ragged)):
+        return col.take(rows)
+    if isinstance(col, np.ma.MaskedArray):
+        return np.ma.MaskedArray(
+            readonly(np.array(col.data[rows])), mask=readonly(np.ma.getmaskarray(col)[rows])
+        )
+    return readonly(np.array(col[rows]))
+
+
+def _concat(parts: list[Column]) -> Column:
+    first = parts[0]
+    if isinstance(first, Categorical):
+        return concat_categoricals(parts)  # type: ignore[arg-type]
+    if isinstance(first, Ragged):
+        return concat_ragged(parts)  # type: ignore[arg-type]
+    if isinstance(first, np.ma.MaskedArray):
+        return np.ma.MaskedArray(
+            readonly(np.concatenate([p.data for p in parts])),  # type: ignore[union-attr]
+            mask=readonly(np.concatenate([np.ma.getmaskarray(p) for p in parts])),  # type: ignore[arg-type]
+        )
+    return readonly(np.concatenate(parts))  # type: ignore[arg-type]
+
+
+def _equal(a: Column, b: Column) -> bool:
+    if isinstance(a, (Categorical, Ragged)):
+        return a == b
+    if isinstance(a, np.ma.MaskedArray):
+        assert isinstance(b, np.ma.MaskedArray)
+        return bool(np.array_equal(a.mask, b.mask) and np.array_equal(a.data, b.data))
+    assert isinstance(b, np.ndarray)
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def _nbytes(col: Column) -> int:
+    if isinstance(col, np.ma.MaskedArray):
+        return int(col.data.nbytes + np.ma.getmaskarray(col).nbytes)
+    return int(col.nbytes)
+
+
+def _period_codes(days: NDArray[np.int64], unit: Period) -> tuple[Codes, NDArray[np.int64]]:
+    """Calendar codes of ``days`` (days since 1970-01-01) through a per-day lookup table."""
+    lo, hi = int(days.min()), int(days.max())
+    first_year = int(np.datetime64(lo, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    last_year = int(np.datetime64(hi, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    if unit == "year":
+        levels = np.arange(first_year, last_year + 1, dtype=np.int64)
+    else:
+        levels = np.arange(1, 5 if unit == "quarter" else 13, dtype=np.int64)
+    dtype = code_dtype(len(levels))
+
+    def calendar(d: NDArray[np.int64]) -> NDArray[Any]:
+        dates = d.view("datetime64[D]")
+        if unit == "year":
+            return dates.astype("datetime64[Y]").astype(np.int64) + 1970 - first_year
+        month = dates.astype("datetime64[M]").astype(np.int64) % 12
+        return month // 3 if unit == "quarter" else month
+
+    span = hi - lo + 1
+    if span > max(len(days), _LOOKUP_DAYS):
+        return readonly(calendar(days).astype(dtype)), levels
+    if lo >= 0 and hi < _LOOKUP_DAYS:  # index by the day itself: no subtraction pass
+        lookup = np.zeros(hi + 1, dtype=dtype)
+        lookup[lo:] = calendar(np.arange(lo, hi + 1, dtype=np.int64))
+        return readonly(lookup[days]), levels
+    lookup = calendar(np.arange(lo, hi + 1, dtype=np.int64)).astype(dtype)
+    return readonly(lookup[days - lo]), levels

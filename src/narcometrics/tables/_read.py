@@ -1,0 +1,344 @@
+"""Read one column of user input into numpy form, ready for validation.
+
+Accepted inputs: numpy arrays, numpy masked arrays (mask = missing), Python sequences,
+:class:`~narcometrics.tables.Categorical` and :class:`~narcometrics.tables.Ragged`, and any
+dataframe series narwhals supports (pandas, polars, pyarrow). Arrays and series are read
+column-wise, with no Python object per row; Python sequences are already one object per
+row, so they are checked item by item with the records' scalar checks. A column of the
+wrong type is reported as a whole; nothing is coerced that the records would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import attrs
+import narwhals as nw
+import numpy as np
+from numpy.typing import NDArray
+
+from narcometrics import _checks as c
+from narcometrics.errors import Problem
+from narcometrics.tables._columns import (
+    MISSING_CODE,
+    Categorical,
+    Ragged,
+    code_dtype,
+    object_array,
+)
+from narcometrics.tables._native import encode_series, explode_list
+from narcometrics.tables._schema import FieldSpec
+from narcometrics.tables._validate import Mask, NullMask, Problems, at, required, scalar_problem
+
+
+@attrs.frozen
+class Raw:
+    """A column read into numpy form: ``data`` plus which rows were null.
+
+    Attributes
+    ----------
+    data : numpy.ndarray, Categorical or Ragged
+        Dates as datetime64 (NaT for null), floats as owned float64 (NaN for null), counts
+        as owned int64 (0 for null), categoricals with code -1 for null, ragged rows
+        empty for null.
+    null : numpy.ndarray of bool, callable or None
+        The null rows (a callable computes them only when a message needs them).
+    """
+
+    data: Any
+    null: NullMask = None
+
+
+def _kind_words(spec: FieldSpec) -> str:
+    return {
+        "date": "dates",
+        "country": "strings",
+        "enum": "strings",
+        "text": "strings",
+        "float": "real numbers",
+        "count": "integer counts",
+        "floats": "sequences of real numbers",
+        "texts": "sequences of strings",
+    }[spec.kind]
+
+
+def _wrong_type(spec: FieldSpec, problems: Problems, dtype: object, hint: str = "") -> None:
+    problems.column(spec.name, f"must be a column of {_kind_words(spec)}, not {dtype}{hint}")
+
+
+def read_input(spec: FieldSpec, value: object, problems: Problems) -> Raw | None:
+    """Read a ``from_columns`` argument."""
+    if isinstance(value, Categorical):
+        if spec.categorical:
+            return Raw(value)
+        _wrong_type(spec, problems, "Categorical")
+        return None
+    if isinstance(value, Ragged):
+        if spec.kind == "floats" and not isinstance(value.values, Categorical):
+            return Raw(value)
+        if spec.kind == "texts" and isinstance(value.values, Categorical):
+            return Raw(value)
+        _wrong_type(spec, problems, "this Ragged")
+        return None
+    if isinstance(value, np.ma.MaskedArray):
+        return read_numpy(spec, np.asarray(value.data), np.ma.getmaskarray(value), problems)
+    if isinstance(value, np.ndarray):
+        return read_numpy(spec, value, None, problems)
+    if isinstance(value, (list, tuple)):
+        return read_objects(spec, value, problems)
+    try:
+        series = nw.from_native(value, series_only=True)  # type: ignore[call-overload]
+    except TypeError:
+        problems.column(
+            spec.name,
+            f"must be a numpy array, a sequence or a dataframe series, not {type(value).__name__}",
+        )
+        return None
+    return read_series(spec, series, problems)
+
+
+def read_numpy(
+    spec: FieldSpec, array: NDArray[Any], null: Mask | None, problems: Problems
+) -> Raw | None:
+    """Read a 1-D numpy array (``null``: rows to treat as missing)."""
+    if array.ndim != 1:
+        problems.column(spec.name, f"must be one-dimensional, not of shape {array.shape}")
+        return None
+    kind = array.dtype.kind
+    if kind == "O":
+        values = array.tolist()
+        if null is not None:
+            values = [None if m else v for v, m in zip(values, null.tolist(), strict=True)]
+        return read_objects(spec, values, problems)
+    if spec.kind == "date" and kind == "M":
+        data = array.copy()
+        if null is not None:
+            data[null] = np.datetime64("NaT")
+        return Raw(data)
+    if spec.categorical and kind in "UT":
+        uniques, inverse = np.unique(array, return_inverse=True)
+        codes = inverse.astype(code_dtype(len(uniques)))
+        if null is not None:
+            codes[null] = MISSING_CODE
+        return Raw(Categorical.trusted(codes, object_array(uniques.tolist())))
+    if spec.kind == "float" and kind in "fiu":
+        data = np.array(array, dtype=np.float64)
+        if null is not None:
+            data[null] = np.nan
+        return Raw(data, null)
+    if spec.kind == "count" and kind in "iu":
+        if kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+            _wrong_type(spec, problems, array.dtype, " (values beyond int64)")
+            return None
+        data = np.array(array, dtype=np.int64)
+        if null is not None:
+            data[null] = 0
+        return Raw(data, null)
+    hint = ""
+    if spec.kind == "count" and kind == "f":
+        hint = " (use an integer type, or a masked array for missing values)"
+    _wrong_type(spec, problems, array.dtype, hint)
+    return None
+
+
+def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) -> Raw | None:
+    """Read a sequence of Python objects, checking each item like a record field."""
+    name = spec.name
+    if spec.categorical:
+        return _encode_objects(spec, values, problems)
+    if spec.kind in ("floats", "texts"):
+        return _read_ragged_objects(spec, values, problems)
+    bad: list[tuple[int, Any]] = []
+    null = np.zeros(len(values), dtype=np.bool_)
+    if spec.kind == "date":
+        dates: list[_dt.date | None] = []
+        for i, v in enumerate(values):
+            if v is None:
+                null[i] = True
+            elif type(v) is not _dt.date:
+                bad.append((i, scalar_problem(c.check_date, name, v)))
+                v = None
+            dates.append(v)
+        data: NDArray[Any] = np.array(dates, dtype="datetime64[D]")
+    elif spec.kind == "float":
+        data = np.full(len(values), np.nan)
+        for i, v in enumerate(values):
+            if v is None:
+                null[i] = True
+            elif c.is_real(v):
+                data[i] = float(v)  # type: ignore[arg-type]
+            else:
+                bad.append((i, scalar_problem(c.check_real, name, v)))
+    else:
+        data = np.zeros(len(values), dtype=np.int64)
+        check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
+        for i, v in enumerate(values):
+            if v is None:
+                null[i] = True
+            elif c.is_integer(v):
+                data[i] = int(v)  # type: ignore[call-overload]
+            else:
+                bad.append((i, scalar_problem(check, name, v)))
+    if bad:
+        problems.extend([at(problem, row) for row, problem in bad])
+        return None
+    if spec.kind == "date" and null.any():
+        problems.rows(np.flatnonzero(null), lambda row: required(name, row))
+        return None
+    return Raw(data, null if null.any() else None)
+
+
+def _encode_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) -> Raw | None:
+    index: dict[Hashable, int] = {}
+    codes = np.empty(len(values), dtype=np.int64)
+    unhashable: list[int] = []
+    for i, v in enumerate(values):
+        if v is None:
+            codes[i] = MISSING_CODE
+        elif isinstance(v, Hashable):
+            codes[i] = index.setdefault(v, len(index))
+        else:
+            unhashable.append(i)
+    if unhashable:
+        problems.extend(
+            [at(scalar_problem(c.check_text, spec.name, values[i]), i) for i in unhashable]
+        )
+        return None
+    labels = object_array(index)
+    return Raw(Categorical.trusted(codes.astype(code_dtype(len(labels))), labels))
+
+
+def _read_ragged_objects(
+    spec: FieldSpec, values: Sequence[object], problems: Problems
+) -> Raw | None:
+    name = spec.name
+    lengths = np.zeros(len(values), dtype=np.int64)
+    null = np.zeros(len(values), dtype=np.bool_)
+    items: list[object] = []
+    bad: list[Any] = []
+    words = "real numbers" if spec.kind == "floats" else "strings"
+    for i, row in enumerate(values):
+        if row is None:
+            null[i] = True
+            continue
+        if isinstance(row, np.ndarray):
+            row = row.tolist()
+        if not isinstance(row, (list, tuple)):
+            problem = f"must be a sequence of {words}, not {type(row).__name__}"
+            bad.append(Problem(field=name, problem=problem, value=row, row=i))
+            continue
+        if spec.kind == "floats":
+            for k, item in enumerate(row):
+                if not c.is_real(item):
+                    bad.append(at(scalar_problem(c.check_real, f"{name}[{k}]", item), i))
+        lengths[i] = len(row)
+        items.extend(row)
+    if bad:
+        problems.extend(bad)
+        return None
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if spec.kind == "floats":
+        flat: Any = np.array(items, dtype=np.float64)
+    else:
+        encoded = _encode_objects(spec, items, problems)
+        if encoded is None:
+            return None
+        flat = encoded.data
+    return Raw(Ragged.trusted(flat, offsets), null)
+
+
+# ----------------------------------------------------------------------------- series
+
+
+_INTEGER = (nw.Int8, nw.Int16, nw.Int32, nw.Int64, nw.UInt8, nw.UInt16, nw.UInt32, nw.UInt64)
+_FLOAT = (nw.Float32, nw.Float64)
+
+
+def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
+    """Read a narwhals series (a dataframe column) of any supported backend."""
+    dtype = series.dtype
+    if dtype == nw.Object:
+        return read_numpy(spec, series.to_numpy(), None, problems)
+    if spec.kind == "date":
+        if dtype == nw.Date:
+            return read_numpy(spec, np.asarray(series.to_numpy()), None, problems)
+        if isinstance(dtype, nw.Datetime):
+            if dtype.time_zone is not None:
+                _wrong_type(spec, problems, dtype, " (dates carry no time zone)")
+                return None
+            return read_numpy(spec, series.to_numpy(), None, problems)
+    elif spec.categorical:
+        if dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum):
+            codes, labels = encode_series(series)
+            return Raw(Categorical.trusted(codes, labels))
+    elif spec.kind == "float":
+        if isinstance(dtype, (*_FLOAT, *_INTEGER)):
+            data = np.array(series.to_numpy(), dtype=np.float64)
+            return Raw(data, lambda: np.asarray(series.is_null().to_numpy(), dtype=np.bool_))
+    elif spec.kind == "count":
+        if isinstance(dtype, _INTEGER):
+            null = None
+            if series.null_count():
+                null = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
+                series = series.fill_null(0)
+            return read_numpy(spec, series.to_numpy(), null, problems)
+        if isinstance(dtype, _FLOAT):
+            _wrong_type(spec, problems, dtype, " (use a nullable integer type for missing values)")
+            return None
+    elif isinstance(dtype, nw.List):
+        return _read_list_series(spec, series, problems)
+    if series.null_count() == len(series):  # no value to be of the wrong type
+        return all_null(spec, len(series))
+    _wrong_type(spec, problems, dtype)
+    return None
+
+
+def all_null(spec: FieldSpec, n: int) -> Raw:
+    """A column with no value in any row (e.g. a pandas column of only None)."""
+    null = np.ones(n, dtype=np.bool_)
+    if spec.kind == "date":
+        return Raw(np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"))
+    if spec.categorical:
+        return Raw(Categorical.trusted(np.full(n, MISSING_CODE, np.int8), object_array([])))
+    if spec.kind == "float":
+        return Raw(np.full(n, np.nan), null)
+    if spec.kind == "count":
+        return Raw(np.zeros(n, dtype=np.int64), null)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    if spec.kind == "texts":
+        items = Categorical.trusted(np.zeros(0, np.int8), object_array([]))
+        return Raw(Ragged.trusted(items, offsets), null)
+    return Raw(Ragged.trusted(np.zeros(0), offsets), null)
+
+
+def _read_list_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
+    inner = series.dtype.inner  # type: ignore[attr-defined]
+    wanted = (*_FLOAT, *_INTEGER) if spec.kind == "floats" else (nw.String, nw.Categorical)
+    if not (isinstance(inner, wanted) or inner in wanted):
+        _wrong_type(spec, problems, series.dtype)
+        return None
+    lengths, null, flat = explode_list(series)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if spec.kind == "floats":
+        values: Any = np.array(flat.to_numpy(), dtype=np.float64)
+        if flat.null_count():
+            items = np.flatnonzero(np.asarray(flat.is_null().to_numpy(), dtype=np.bool_))
+            rows = np.searchsorted(offsets, items, side="right") - 1
+            problems.extend(
+                [
+                    at(
+                        scalar_problem(c.check_real, f"{spec.name}[{int(k - offsets[r])}]", None),
+                        int(r),
+                    )
+                    for k, r in zip(items, rows, strict=True)
+                ]
+            )
+            return None
+    else:
+        codes, labels = encode_series(flat)
+        values = Categorical.trusted(codes, labels)
+    return Raw(Ragged.trusted(values, offsets), null)

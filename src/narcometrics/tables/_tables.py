@@ -1,0 +1,235 @@
+"""The four tables, one per record type, and the cross-field rules of training outcomes."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from narcometrics.errors import ValidationError
+from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
+from narcometrics.tables import _schema
+from narcometrics.tables._base import Table, column
+from narcometrics.tables._columns import Categorical, Ragged
+from narcometrics.tables._validate import Column, Problems, at
+
+Dates: TypeAlias = NDArray[np.datetime64]
+Floats: TypeAlias = NDArray[np.float64]
+Counts: TypeAlias = NDArray[np.int64]
+OptionalCounts: TypeAlias = "np.ma.MaskedArray[Any, np.dtype[np.int64]]"
+
+_COMMON = """
+    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
+    records back by iterating or indexing (``table[3]``); select rows with a slice, a
+    boolean mask or an integer array (``table[table.mass_kg > 100]``); concatenate with
+    ``+`` or :meth:`concat`; write a dataframe with :meth:`to_frame`. Tables are immutable:
+    their arrays are read-only.
+"""
+
+
+class SeizureTable(Table[Seizure]):
+    __doc__ = f"""Seizures, one numpy array per :class:`~narcometrics.Seizure` field.
+    {_COMMON}
+    Attributes
+    ----------
+    date : numpy.ndarray of datetime64[D]
+    country, substance, region, agency, id, operation_id : Categorical
+        Codes plus labels; ``substance`` labels are the :class:`~narcometrics.Substance`
+        values in their order; a missing value has code -1.
+    mass_kg : numpy.ndarray of float64 [kg]
+        Bulk mass, > 0 and finite.
+    purity : numpy.ndarray of float64 [fraction]
+        In (0, 1]; NaN where not known.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from narcometrics import Seizure, SeizureTable
+    >>> table = SeizureTable.from_records([
+    ...     Seizure(date=dt.date(2017, 3, 1), country="PER", substance="cocaine_hcl",
+    ...             mass_kg=120.0),
+    ...     Seizure(date=dt.date(2017, 5, 9), country="PER", substance="coca_paste",
+    ...             mass_kg=35.5, purity=0.6),
+    ... ])
+    >>> len(table), table.mass_kg.sum(), table.substance.to_list()
+    (2, 155.5, ['cocaine_hcl', 'coca_paste'])
+    >>> table[1].purity
+    0.6
+    """
+
+    record_type = Seizure
+    schema = _schema.SEIZURE
+    __slots__ = ()
+
+    date = column[Dates]()
+    country = column[Categorical]()
+    substance = column[Categorical]()
+    mass_kg = column[Floats]()
+    purity = column[Floats]()
+    region = column[Categorical]()
+    agency = column[Categorical]()
+    id = column[Categorical]()
+    operation_id = column[Categorical]()
+
+
+class EradicationTable(Table[Eradication]):
+    __doc__ = f"""Eradications, one numpy array per :class:`~narcometrics.Eradication` field.
+    {_COMMON}
+    Attributes
+    ----------
+    date : numpy.ndarray of datetime64[D]
+    country, method, region, zone, id : Categorical
+        Codes plus labels; ``method`` labels are the
+        :class:`~narcometrics.EradicationMethod` values.
+    area_ha : numpy.ndarray of float64 [ha]
+        Area eradicated, > 0 and finite.
+    """
+
+    record_type = Eradication
+    schema = _schema.ERADICATION
+    __slots__ = ()
+
+    date = column[Dates]()
+    country = column[Categorical]()
+    area_ha = column[Floats]()
+    method = column[Categorical]()
+    region = column[Categorical]()
+    zone = column[Categorical]()
+    id = column[Categorical]()
+
+
+class OperationTable(Table[Operation]):
+    __doc__ = f"""Operations, one numpy array per :class:`~narcometrics.Operation` field.
+    {_COMMON}
+    Attributes
+    ----------
+    date : numpy.ndarray of datetime64[D]
+    country, agency, region, id : Categorical
+    organisations_disbanded, airstrips_destroyed, laboratories_destroyed, arrests : numpy.ndarray of int64 [count]
+        Counts >= 0 (0 when the column is left out, as in the record).
+    """  # noqa: E501
+
+    record_type = Operation
+    schema = _schema.OPERATION
+    __slots__ = ()
+
+    date = column[Dates]()
+    country = column[Categorical]()
+    agency = column[Categorical]()
+    region = column[Categorical]()
+    id = column[Categorical]()
+    organisations_disbanded = column[Counts]()
+    airstrips_destroyed = column[Counts]()
+    laboratories_destroyed = column[Counts]()
+    arrests = column[Counts]()
+
+
+class TrainingTable(Table[TrainingOutcome]):
+    __doc__ = f"""Training outcomes, one array per :class:`~narcometrics.TrainingOutcome` field.
+    {_COMMON}
+    The cross-field rules of the record hold for every row (completed and followed_up
+    <= participants, applying <= followed_up and needs verification, paired scores
+    within [0, max_score], one unique id per participant).
+
+    Attributes
+    ----------
+    date : numpy.ndarray of datetime64[D]
+    institution, course, verification, id : Categorical
+    participants : numpy.ndarray of int64 [people]
+    completed, followed_up, applying, follow_up_days : numpy.ma.MaskedArray of int64
+        Masked where the record has None.
+    pre_scores, post_scores : Ragged of float64 [score points]
+        Per row, the paired scores (possibly none).
+    max_score : numpy.ndarray of float64 [score points]
+        NaN where not given.
+    participant_ids : Ragged of Categorical
+        Per row, the participants' ids; an empty row is a record with None.
+    """
+
+    record_type = TrainingOutcome
+    schema = _schema.TRAINING
+    __slots__ = ()
+
+    date = column[Dates]()
+    institution = column[Categorical]()
+    course = column[Categorical]()
+    participants = column[Counts]()
+    completed = column[OptionalCounts]()
+    pre_scores = column[Ragged]()
+    post_scores = column[Ragged]()
+    max_score = column[Floats]()
+    followed_up = column[OptionalCounts]()
+    applying = column[OptionalCounts]()
+    verification = column[Categorical]()
+    follow_up_days = column[OptionalCounts]()
+    participant_ids = column[Ragged]()
+    id = column[Categorical]()
+
+    @classmethod
+    def _check_rows(cls, columns: dict[str, Column], n: int, problems: Problems) -> None:
+        bad = _training_rows(columns, n)
+        if not bad.any():
+            return
+        table = cls._trusted(columns, n)
+        prefix = f"{cls.record_type.__name__}."
+
+        def describe(row: int) -> Any:
+            try:
+                cls.record_type(**table._row(row))
+            except ValidationError as error:
+                problem = error.problems[0]
+                return at(attrs.evolve(problem, field=problem.field.removeprefix(prefix)), row)
+            raise AssertionError(f"row {row} was flagged but builds a valid record")
+
+        problems.rows(np.flatnonzero(bad), describe)
+
+
+def _masked(col: Any) -> tuple[Counts, NDArray[np.bool_]]:
+    return np.asarray(col.data), np.ma.getmaskarray(col)
+
+
+def _training_rows(columns: dict[str, Column], n: int) -> NDArray[np.bool_]:
+    """Rows that break a cross-field rule of TrainingOutcome (vectorised)."""
+    participants = np.asarray(columns["participants"])
+    max_score = np.asarray(columns["max_score"])
+    pre, post, ids = columns["pre_scores"], columns["post_scores"], columns["participant_ids"]
+    assert isinstance(pre, Ragged)
+    assert isinstance(post, Ragged)
+    assert isinstance(ids, Ragged)
+    bad = np.zeros(n, dtype=np.bool_)
+    for scores in (pre, post):
+        lengths = scores.lengths
+        owner = np.repeat(np.arange(n), lengths)
+        values = np.asarray(scores.values)
+        limit = max_score[owner]
+        outside = (values < 0) | (values > limit)
+        bad |= np.bincount(owner[outside], minlength=n) > 0
+        bad |= (lengths > 0) & np.isnan(max_score)
+    bad |= pre.lengths != post.lengths
+    bad |= pre.lengths > participants
+    for name in ("completed", "followed_up"):
+        value, missing = _masked(columns[name])
+        bad |= ~missing & (value > participants)
+    applying, no_applying = _masked(columns["applying"])
+    followed_up, no_followed_up = _masked(columns["followed_up"])
+    verification = columns["verification"]
+    assert isinstance(verification, Categorical)
+    given = ~no_applying
+    bad |= given & (no_followed_up | (applying > followed_up) | (verification.codes < 0))
+    bad |= _bad_ids(ids, participants, n)
+    return bad
+
+
+def _bad_ids(ids: Ragged, participants: Counts, n: int) -> NDArray[np.bool_]:
+    lengths = ids.lengths
+    bad: NDArray[np.bool_] = (lengths > 0) & (lengths != participants)
+    assert isinstance(ids.values, Categorical)
+    codes = ids.values.codes
+    if len(codes) > 1:
+        owner = np.repeat(np.arange(n), lengths)
+        order = np.lexsort((codes, owner))
+        same = (owner[order][1:] == owner[order][:-1]) & (codes[order][1:] == codes[order][:-1])
+        bad |= np.bincount(owner[order][1:][same], minlength=n) > 0
+    return bad
