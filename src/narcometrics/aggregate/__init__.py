@@ -1,0 +1,31 @@
+"""Fast, exact aggregation of tables: totals, mergeable partials, change over time.
+
+:func:`total` sums a measure (or counts records) per group of calendar periods and
+categorical labels in one pass of integer arithmetic over the table's codes.
+:func:`partial` and :func:`merge` let partitions (files, chunks, workers) aggregate
+independently and combine into the same totals. :func:`year_over_year`, :func:`records`
+and :func:`cumulative` turn yearly totals, or plain year/value arrays, into change,
+best-ever flags and running totals.
+
+See the explanation page "Aggregating tables" for the semantics (conservation, merging,
+missing years).
+"""
+
+from __future__ import annotations
+
+from narcometrics.aggregate._groupby import grouping_fields, measures, partial, total
+from narcometrics.aggregate._series import BestEver, cumulative, records, year_over_year
+from narcometrics.aggregate._totals import Totals, merge
+
+__all__ = [
+    "BestEver",
+    "Totals",
+    "cumulative",
+    "grouping_fields",
+    "measures",
+    "merge",
+    "partial",
+    "records",
+    "total",
+    "year_over_year",
+]
