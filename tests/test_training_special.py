@@ -73,6 +73,21 @@ def test_betainc_matches_its_closed_forms_up_to_the_ends(x: float, c: float) -> 
     assert_allclose(_special.betainc(1.0, c, x), power, rtol=1e-11, atol=1e-300)
 
 
+@given(shapes)
+def test_betainc_of_a_symmetric_beta_is_one_half_at_its_centre(a: float) -> None:
+    # exact by symmetry; large a and b are where log B(a, b) loses digits if done naively
+    # (and, at a ~ 1e6, where the continued fraction needs thousands of terms)
+    assert abs(_special.betainc(a, a, 0.5) - 0.5) <= 1e-12
+
+
+@given(shapes, shapes, st.floats(min_value=0.0, max_value=1.0))
+def test_betainc_reflects_between_its_ends(a: float, b: float, x: float) -> None:
+    y = 1.0 - x
+    x = 1.0 - y  # x and y now sum to 1 exactly
+    total = _special.betainc(a, b, x) + _special.betainc(b, a, y)
+    assert abs(total - 1.0) <= 1e-12
+
+
 def test_betainc_agrees_with_scipy_on_a_random_batch() -> None:
     rng = np.random.default_rng(20170101)
     a = 10 ** rng.uniform(-1, 5, 4000)
