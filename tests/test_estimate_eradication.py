@@ -190,6 +190,18 @@ def test_adjusted_defaults_and_their_ranges() -> None:
     assert names["replanting_share"].low == 0.316
 
 
+def test_adjusted_cites_the_sources_of_the_values_it_used() -> None:
+    publishers = {
+        c.publisher for c in avoided_production_adjusted(1000.0, "pe-gov-2022").provenance.citations
+    }
+    # yield: UNODC press (other zones) up to the national yield (UNODC/DEVIDA, MININTER);
+    # ratio: Diario Correo; replanting: Inforegión, Caretas; licit: UNODC/DEVIDA, press.
+    assert {"UNODC", "UNODC and DEVIDA", "Diario Correo", "Inforegión", "Caretas"} <= publishers
+    assert any("MININTER" in p for p in publishers)
+    own_yield = avoided_production_adjusted(1000.0, "pe-gov-2022", yield_kg_per_ha=2300.0)
+    assert not any("MININTER" in c.publisher for c in own_yield.provenance.citations)
+
+
 def test_adjusted_with_the_flat_only_set_scales_the_flat_factor() -> None:
     estimate = avoided_production_adjusted(
         22_165, "pe-gov-2017", harvested_share=0.5, replanting_share=0.0, licit_share=0.0

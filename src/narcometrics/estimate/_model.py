@@ -103,6 +103,7 @@ class Term:
     unit: str
     source: str
     record: bool = True
+    citations: tuple[Citation, ...] = ()
 
     @property
     def uncertain(self) -> bool:
@@ -134,10 +135,12 @@ def term(
     unit: str,
     source: str = "given by the caller",
     record: bool = True,
+    citations: Sequence[Citation] = (),
 ) -> Term:
-    """A :class:`Term` from a number, an array_like or an :class:`Uncertain`."""
+    """A :class:`Term` from a number, an array_like, an :class:`Uncertain` or a
+    :class:`~narcometrics.factors.Factor` (whose citations it carries)."""
     if isinstance(value, Factor):
-        raise TypeError("use factor_term for a Factor")
+        return factor_term(name, value, set_id=None, kind=kind, increasing=increasing, unit=unit)
     distribution = Distribution.TRIANGULAR
     if isinstance(value, Uncertain):
         central = as_array(name, value.central, kind)
@@ -165,7 +168,13 @@ def term(
         unit=unit,
         source=source,
         record=record,
+        citations=tuple(citations),
     )
+
+
+def amount(name: str, value: object, unit: str) -> Term:
+    """The model's input quantity (an area, a mass): >= 0, exact, not an assumption."""
+    return term(name, value, kind=Kind.NON_NEGATIVE, increasing=True, unit=unit, record=False)
 
 
 def _first(values: FloatArray) -> float:
@@ -196,6 +205,7 @@ def factor_term(
         kind=kind,
         increasing=increasing,
         unit=unit,
+        citations=factor.citations,
     )
 
 
@@ -317,7 +327,6 @@ def run(
     terms: Sequence[Term],
     model: Model,
     factor_set: FactorSet | None,
-    citations: Sequence[Citation],
     note: str | None,
     draws: object = None,
     seed: object = None,
@@ -346,7 +355,7 @@ def run(
     provenance = Provenance(
         method=method,
         factor_set=None if factor_set is None else factor_set.id,
-        citations=tuple(dict.fromkeys(citations)),
+        citations=tuple(dict.fromkeys(c for t in terms for c in t.citations)),
         library_version=__version__,
         assumptions=tuple(t.assumption() for t in terms if t.record),
         note=note,

@@ -36,7 +36,7 @@ _QUANTITY = "cocaine hydrochloride (100 % pure)"
 _LEAF_YIELD_UNIT = "kg leaf/ha/yr"
 
 
-def _base_terms(factor_set: FactorSet, area: m.Term) -> tuple[list[m.Term], list[Citation], bool]:
+def _base_terms(factor_set: FactorSet, area: m.Term) -> tuple[list[m.Term], bool]:
     """The area and the per-hectare factor terms of a flat set; True if yield/ratio."""
     if factor_set.has("hcl_per_ha"):
         flat = m.need(factor_set, "hcl_per_ha")
@@ -51,7 +51,7 @@ def _base_terms(factor_set: FactorSet, area: m.Term) -> tuple[list[m.Term], list
                 unit="kg HCl/ha",
             ),
         ]
-        return terms, list(flat.citations), False
+        return terms, False
     leaf_yield = m.need(factor_set, "leaf_yield")
     ratio = m.need(factor_set, "leaf_per_hcl")
     terms = [
@@ -73,7 +73,7 @@ def _base_terms(factor_set: FactorSet, area: m.Term) -> tuple[list[m.Term], list
             unit="kg leaf/kg HCl",
         ),
     ]
-    return terms, list(leaf_yield.citations + ratio.citations), True
+    return terms, True
 
 
 def _per_hectare(p: Mapping[str, FloatArray]) -> FloatArray:
@@ -82,12 +82,6 @@ def _per_hectare(p: Mapping[str, FloatArray]) -> FloatArray:
         return p["hcl_per_ha"]
     out: FloatArray = p["yield_kg_per_ha"] / p["leaf_per_hcl"]
     return out
-
-
-def _area(area_ha: object) -> m.Term:
-    return m.term(
-        "area_ha", area_ha, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="ha", record=False
-    )
 
 
 def avoided_production(
@@ -148,7 +142,7 @@ def avoided_production(
     204.8
     """
     factor_set = m.resolve(factors, _FLAT)
-    terms, citations, _ = _base_terms(factor_set, _area(area_ha))
+    terms, _ = _base_terms(factor_set, m.amount("area_ha", area_ha, "ha"))
 
     def model(p: Mapping[str, FloatArray]) -> FloatArray:
         out: FloatArray = p["area_ha"] * (_per_hectare(p) / KG_PER_T)
@@ -161,7 +155,6 @@ def avoided_production(
         terms=terms,
         model=model,
         factor_set=factor_set,
-        citations=citations,
         note="government flat method: an upper bound ('up to'); ignores harvests already "
         "taken, replanting, zone yields and licit use",
         draws=draws,
@@ -279,7 +272,10 @@ def _default_yield(
         f"default: {adjustments.id}: other_zones_yield {other.value:g} (where most eradication "
         f"happens) up to {factor_set.id}: leaf_yield {national.value:g} (national)"
     )
-    return Uncertain(low, low, national.value, source=source), list(other.citations)
+    return Uncertain(low, low, national.value, source=source), [
+        *other.citations,
+        *national.citations,
+    ]
 
 
 def avoided_production_adjusted(
@@ -391,20 +387,19 @@ def avoided_production_adjusted(
     """
     factor_set = m.resolve(factors, _FLAT)
     adjust = m.resolve(adjustments, _ADJUSTMENTS)
-    area = _area(area_ha)
-    terms, citations, has_yield = _base_terms(factor_set, area)
+    area = m.amount("area_ha", area_ha, "ha")
+    terms, has_yield = _base_terms(factor_set, area)
     if has_yield:
+        cited: list[Citation] = []
         if yield_kg_per_ha is None:
             yield_kg_per_ha, cited = _default_yield(factor_set, adjust)
-            citations += cited
-        else:  # the set's national yield is not used
-            citations = list(m.need(factor_set, "leaf_per_hcl").citations)
         terms[1] = m.term(
             "yield_kg_per_ha",
             yield_kg_per_ha,
             kind=m.Kind.NON_NEGATIVE,
             increasing=True,
             unit=_LEAF_YIELD_UNIT,
+            citations=cited,
         )
     elif yield_kg_per_ha is not None:
         raise ValidationError(
@@ -417,9 +412,9 @@ def avoided_production_adjusted(
         raise ValidationError(
             "harvested_share", "give harvested_share or eradication_date, not both"
         )
+    harvest_citations: list[Citation] = []
     if harvested_share is None:
-        counts, cited = _harvest_counts(adjust)
-        citations += cited
+        counts, harvest_citations = _harvest_counts(adjust)
         if eradication_date is None:
             fraction = np.asarray(MID_YEAR)
             how = "default: eradication spread evenly over the year (mid-year)"
@@ -427,7 +422,7 @@ def avoided_production_adjusted(
             fraction, how = _year_fraction(eradication_date), "from the eradication date"
         source = f"{how}; {adjust.id}: harvests_per_year {counts[0]}-{counts[-1]}"
         harvested_share = _harvested(fraction, counts, source)
-    terms.append(_fraction_term("harvested_share", harvested_share))
+    terms.append(_fraction_term("harvested_share", harvested_share, harvest_citations))
     for name, value in (("replanting_share", replanting_share), ("licit_share", licit_share)):
         if value is None:
             factor = m.need(adjust, name)
@@ -443,7 +438,6 @@ def avoided_production_adjusted(
                     distribution=Distribution.UNIFORM if uniform else Distribution.TRIANGULAR,
                 )
             )
-            citations += factor.citations
         else:
             terms.append(_fraction_term(name, value))
 
@@ -460,7 +454,6 @@ def avoided_production_adjusted(
         terms=terms,
         model=model,
         factor_set=factor_set,
-        citations=citations,
         note="avoided production over the calendar year of eradication, net of harvests "
         "already taken, replanting and licit use, with the yield of the eradicated fields",
         draws=draws,
@@ -470,5 +463,12 @@ def avoided_production_adjusted(
     )
 
 
-def _fraction_term(name: str, value: object) -> m.Term:
-    return m.term(name, value, kind=m.Kind.FRACTION, increasing=False, unit="fraction")
+def _fraction_term(name: str, value: object, citations: Sequence[Citation] = ()) -> m.Term:
+    return m.term(
+        name,
+        value,
+        kind=m.Kind.FRACTION,
+        increasing=False,
+        unit="fraction",
+        citations=citations,
+    )

@@ -24,7 +24,7 @@ import numpy as np
 from narcometrics.errors import ValidationError
 from narcometrics.estimate import _model as m
 from narcometrics.estimate.result import Estimate, FloatArray
-from narcometrics.factors import Factor, FactorSet, MethodFamily
+from narcometrics.factors import FactorSet, MethodFamily
 from narcometrics.units import KG_PER_T
 
 __all__ = ["leaf_production", "potential_production", "potential_production_fresh_leaf"]
@@ -79,28 +79,14 @@ def leaf_production(
     >>> leaf_production([1000.0, 2000.0], [3600.0, 2300.0], zone_axis=0).central
     8200.0
     """
-    citations: tuple[Any, ...] = ()
-    if isinstance(yield_kg_per_ha, Factor):
-        citations = yield_kg_per_ha.citations
-        yield_term = m.factor_term(
-            "yield_kg_per_ha",
-            yield_kg_per_ha,
-            set_id=None,
-            kind=m.Kind.NON_NEGATIVE,
-            increasing=True,
-            unit="kg leaf/ha/yr",
-        )
-    else:
-        yield_term = m.term(
-            "yield_kg_per_ha",
-            yield_kg_per_ha,
-            kind=m.Kind.NON_NEGATIVE,
-            increasing=True,
-            unit="kg leaf/ha/yr",
-        )
-    area = m.term(
-        "area_ha", area_ha, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="ha", record=False
+    yield_term = m.term(
+        "yield_kg_per_ha",
+        yield_kg_per_ha,
+        kind=m.Kind.NON_NEGATIVE,
+        increasing=True,
+        unit="kg leaf/ha/yr",
     )
+    area = m.amount("area_ha", area_ha, "ha")
 
     def model(p: Mapping[str, FloatArray]) -> FloatArray:
         out: FloatArray = p["area_ha"] * (p["yield_kg_per_ha"] / KG_PER_T)
@@ -113,7 +99,6 @@ def leaf_production(
         terms=[area, yield_term],
         model=model,
         factor_set=None,
-        citations=citations,
         note=None,
         draws=draws,
         seed=seed,
@@ -214,7 +199,6 @@ def potential_production(
         terms=[leaf, licit, share, k_term],
         model=model,
         factor_set=factor_set,
-        citations=k.citations,
         note="UNODC/DEVIDA survey chain: (leaf - licit leaf) / k",
         draws=draws,
         seed=seed,
@@ -274,18 +258,14 @@ def potential_production_fresh_leaf(
     """
     factor_set = m.resolve(factors, MethodFamily.FRESH_LEAF_CHAIN.value)
     year = factor_set.last_year if year is None else year
-    area = m.term(
-        "area_ha", area_ha, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="ha", record=False
-    )
+    area = m.amount("area_ha", area_ha, "ha")
     terms = [area]
-    citations: list[Any] = []
     for name, unit in (
         ("fresh_leaf_yield", "t fresh leaf/ha/yr"),
         ("base_per_fresh_leaf", "kg base/t fresh leaf"),
         ("hcl_per_base", "t HCl/t base"),
     ):
         factor = m.need(factor_set, name, year)
-        citations += factor.citations
         terms.append(
             m.factor_term(
                 name,
@@ -309,7 +289,6 @@ def potential_production_fresh_leaf(
         terms=terms,
         model=model,
         factor_set=factor_set,
-        citations=citations,
         note=f"UNODC/SIMCI fresh-leaf chain, factors for {year}",
         draws=draws,
         seed=seed,

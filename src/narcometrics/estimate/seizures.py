@@ -73,9 +73,7 @@ def pure_equivalent(
     (750.0, 'kg', 'ONDCP 2011 at-sea purity')
     """
     source = c.check_text("purity_source", purity_source)
-    mass = m.term(
-        "mass_kg", mass_kg, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="kg", record=False
-    )
+    mass = m.amount("mass_kg", mass_kg, "kg")
     purity_term = m.term(
         "purity",
         purity,
@@ -96,7 +94,6 @@ def pure_equivalent(
         terms=[mass, purity_term],
         model=model,
         factor_set=None,
-        citations=(),
         note="bulk mass times a stated purity; UNODC reports bulk mass without purity adjustment",
         draws=draws,
         seed=seed,
