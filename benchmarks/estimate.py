@@ -105,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Monte Carlo, avoided_production_adjusted: {draws:,} draws x {regions:,} regions")
     print(f"  narcometrics: {t_lib:8.3f} s")
     print(f"  plain numpy:  {t_numpy:8.3f} s (same streams, same result)")
-    met = "met" if ratio <= TARGET else "NOT met"
-    print(f"  ratio:        {ratio:8.3f} (target <= {TARGET}: {met})")
+    if args.smoke:  # fixed costs (validation, provenance) dominate at this size
+        print(f"  ratio:        {ratio:8.3f} (smoke size; the target <= {TARGET} is for full size)")
+    else:
+        met = "met" if ratio <= TARGET else "NOT met"
+        print(f"  ratio:        {ratio:8.3f} (target <= {TARGET}: {met})")
     return 0
 
 
