@@ -75,9 +75,11 @@ def test_adjusted_avoided_production_is_linear_in_area(area: float, k: float) ->
 
 
 @pytest.mark.parametrize("id", FLAT_SETS)
-def test_zero_area_gives_zero_tonnes(id: str) -> None:
-    for estimate in (avoided_production(0.0, id), avoided_production_adjusted(0, id)):
+@pytest.mark.parametrize("zero", [0, 0.0, -0.0])
+def test_zero_area_gives_zero_tonnes(id: str, zero: float) -> None:
+    for estimate in (avoided_production(zero, id), avoided_production_adjusted(zero, id)):
         assert (estimate.low, estimate.central, estimate.high) == (0.0, 0.0, 0.0)
+        assert np.copysign(1.0, estimate.central) == 1.0  # not -0.0
 
 
 @given(

@@ -83,11 +83,11 @@ def as_array(name: str, value: object, kind: Kind) -> FloatArray:
             index = tuple(int(i) for i in np.argwhere(where)[0])
             label = name if array.ndim == 0 else f"{name}[{', '.join(map(str, index))}]"
             raise ValidationError(label, problem, float(array[index]))
-        return array
+        return array + 0.0  # a copy, with -0.0 as 0.0: never a negative zero tonnage
     number = c.check_real(name, value)
     if _bad(kind, np.asarray(number)):
         raise ValidationError(name, f"must be {kind.value}", value)
-    return np.asarray(number, dtype=np.float64)
+    return np.asarray(number + 0.0, dtype=np.float64)
 
 
 @attrs.frozen(kw_only=True, eq=False)
