@@ -343,3 +343,32 @@ def test_ragged_rows_select_and_validate_offsets() -> None:
         Ragged(np.array([1.0]), [0, 2])
     with pytest.raises(ValueError, match="decrease"):
         Ragged(np.array([1.0, 2.0]), [0, 2, 1, 2])
+
+
+@given(tables_and_records(TrainingTable))
+def test_tables_survive_pickling_for_worker_processes(pair: tuple[Any, list[Any]]) -> None:
+    import pickle
+
+    table, records = pair
+    back = pickle.loads(pickle.dumps(table))
+    assert back == table
+    assert list(back) == records
+
+
+def test_from_frame_refuses_a_lazy_frame() -> None:
+    lazy = pl.LazyFrame({"date": [D], "country": ["PER"], "substance": ["crack"], "mass_kg": [1.0]})
+    with pytest.raises(TypeError, match="collect a lazy frame first"):
+        SeizureTable.from_frame(lazy)
+
+
+def test_pandas_object_columns_use_none_and_nan_for_missing_labels() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": [D, D, D],
+            "country": ["PER"] * 3,
+            "substance": ["crack"] * 3,
+            "mass_kg": [1.0, 2.0, 3.0],
+            "region": pd.Series(["Puno", None, np.nan], dtype=object),
+        }
+    )
+    assert SeizureTable.from_frame(frame).region.to_list() == ["Puno", None, None]

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.tables._base import PERIODS
 from narcometrics.tables._columns import object_array, readonly
 
 Key: TypeAlias = tuple[int | str | None, ...]
@@ -98,16 +99,9 @@ class Totals:
         self._counts = readonly(np.asarray(counts, dtype=np.int64))
 
     @classmethod
-    def empty(
-        cls,
-        *,
-        by: tuple[str, ...],
-        measure: str,
-        table: str,
-        periods: Sequence[str] = ("year", "quarter", "month"),
-    ) -> Totals:
+    def empty(cls, *, by: tuple[str, ...], measure: str, table: str) -> Totals:
         """No groups."""
-        levels = [np.zeros(0, dtype=np.int64) if f in periods else object_array([]) for f in by]
+        levels = [np.zeros(0, dtype=np.int64) if f in PERIODS else object_array([]) for f in by]
         none = np.zeros(0, dtype=np.intp)
         return cls(
             by=by,

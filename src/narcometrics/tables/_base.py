@@ -68,10 +68,15 @@ class column(Generic[C]):
 
 
 class Table(Generic[R]):
-    """Base class of the columnar tables (one array per record field).
+    """The shared interface of the four tables: one array per record field.
 
-    Subclasses set :attr:`record_type` and :attr:`schema`; see
-    :class:`~narcometrics.tables.SeizureTable` for the shared interface.
+    Build a table with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`
+    (never with the constructor); read it back with iteration, indexing,
+    :meth:`to_columns`, :meth:`to_records` or :meth:`to_frame`. ``len(table)`` is the
+    number of rows; ``table[i]`` is a record; ``table[rows]`` (a slice, a boolean mask or
+    an integer array) is a table; ``a + b`` and :meth:`concat` concatenate; ``==``
+    compares values (two tables with the same records are equal whatever their codes).
+    Subclasses set :attr:`record_type` and :attr:`schema`.
     """
 
     #: The record class of one row.
@@ -143,7 +148,13 @@ class Table(Generic[R]):
         are copied. A missing required column, a null in a required column, a column of
         the wrong type and every bad value raise one :class:`ValidationError`.
         """
-        df = nw.from_native(frame, eager_only=True)
+        try:
+            df = nw.from_native(frame, eager_only=True)
+        except TypeError:
+            raise TypeError(
+                f"from_frame needs an eager dataframe (pandas, polars, pyarrow, ...), not "
+                f"{type(frame).__name__}; collect a lazy frame first"
+            ) from None
         problems = Problems()
         names = set(df.columns)
         raws: dict[str, Raw | None] = {}

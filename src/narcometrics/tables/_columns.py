@@ -338,14 +338,9 @@ class Ragged:
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         items = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-        values = self._values.take(items) if isinstance(self._values, Categorical) else None
-        return Ragged.trusted(
-            values if values is not None else readonly(self._numbers()[items]), offsets
-        )
-
-    def _numbers(self) -> NDArray[np.float64]:
-        assert not isinstance(self._values, Categorical)
-        return self._values
+        if isinstance(self._values, Categorical):
+            return Ragged.trusted(self._values.take(items), offsets)
+        return Ragged.trusted(readonly(self._values[items]), offsets)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ragged):

@@ -113,9 +113,10 @@ def read_numpy(
             values = [None if m else v for v, m in zip(values, null.tolist(), strict=True)]
         return read_objects(spec, values, problems)
     if spec.kind == "date" and kind == "M":
+        if null is None:
+            return Raw(array)  # check_dates computes new arrays from it
         data = array.copy()
-        if null is not None:
-            data[null] = np.datetime64("NaT")
+        data[null] = np.datetime64("NaT")
         return Raw(data)
     if spec.categorical and kind in "UT":
         uniques, inverse = np.unique(array, return_inverse=True)
@@ -261,6 +262,13 @@ def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> 
     """Read a narwhals series (a dataframe column) of any supported backend."""
     dtype = series.dtype
     if dtype == nw.Object:
+        if spec.categorical and series.implementation.is_pandas():
+            try:  # pandas' own factorisation: None and NaN are missing
+                codes, labels = encode_series(series)
+            except TypeError:  # unhashable items: checked one by one below
+                pass
+            else:
+                return Raw(Categorical.trusted(codes, labels))
         return read_numpy(spec, series.to_numpy(), None, problems)
     if spec.kind == "date":
         if dtype == nw.Date:

@@ -20,18 +20,15 @@ Floats: TypeAlias = NDArray[np.float64]
 Counts: TypeAlias = NDArray[np.int64]
 OptionalCounts: TypeAlias = "np.ma.MaskedArray[Any, np.dtype[np.int64]]"
 
-_COMMON = """
-    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
-    records back by iterating or indexing (``table[3]``); select rows with a slice, a
-    boolean mask or an integer array (``table[table.mass_kg > 100]``); concatenate with
-    ``+`` or :meth:`concat`; write a dataframe with :meth:`to_frame`. Tables are immutable:
-    their arrays are read-only.
-"""
-
 
 class SeizureTable(Table[Seizure]):
-    __doc__ = f"""Seizures, one numpy array per :class:`~narcometrics.Seizure` field.
-    {_COMMON}
+    """Seizures, one numpy array per :class:`~narcometrics.Seizure` field.
+
+    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
+    records back by iterating or indexing (``table[3]``); select rows with a slice, a
+    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
+    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+
     Attributes
     ----------
     date : numpy.ndarray of datetime64[D]
@@ -53,7 +50,7 @@ class SeizureTable(Table[Seizure]):
     ...     Seizure(date=dt.date(2017, 5, 9), country="PER", substance="coca_paste",
     ...             mass_kg=35.5, purity=0.6),
     ... ])
-    >>> len(table), table.mass_kg.sum(), table.substance.to_list()
+    >>> len(table), float(table.mass_kg.sum()), table.substance.to_list()
     (2, 155.5, ['cocaine_hcl', 'coca_paste'])
     >>> table[1].purity
     0.6
@@ -75,8 +72,13 @@ class SeizureTable(Table[Seizure]):
 
 
 class EradicationTable(Table[Eradication]):
-    __doc__ = f"""Eradications, one numpy array per :class:`~narcometrics.Eradication` field.
-    {_COMMON}
+    """Eradications, one numpy array per :class:`~narcometrics.Eradication` field.
+
+    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
+    records back by iterating or indexing (``table[3]``); select rows with a slice, a
+    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
+    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+
     Attributes
     ----------
     date : numpy.ndarray of datetime64[D]
@@ -101,15 +103,22 @@ class EradicationTable(Table[Eradication]):
 
 
 class OperationTable(Table[Operation]):
-    __doc__ = f"""Operations, one numpy array per :class:`~narcometrics.Operation` field.
-    {_COMMON}
+    """Operations, one numpy array per :class:`~narcometrics.Operation` field.
+
+    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
+    records back by iterating or indexing (``table[3]``); select rows with a slice, a
+    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
+    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+
     Attributes
     ----------
     date : numpy.ndarray of datetime64[D]
     country, agency, region, id : Categorical
-    organisations_disbanded, airstrips_destroyed, laboratories_destroyed, arrests : numpy.ndarray of int64 [count]
+    organisations_disbanded, airstrips_destroyed : numpy.ndarray of int64 [count]
         Counts >= 0 (0 when the column is left out, as in the record).
-    """  # noqa: E501
+    laboratories_destroyed, arrests : numpy.ndarray of int64 [count]
+        Counts >= 0.
+    """
 
     record_type = Operation
     schema = _schema.OPERATION
@@ -127,8 +136,13 @@ class OperationTable(Table[Operation]):
 
 
 class TrainingTable(Table[TrainingOutcome]):
-    __doc__ = f"""Training outcomes, one array per :class:`~narcometrics.TrainingOutcome` field.
-    {_COMMON}
+    """Training outcomes, one array per :class:`~narcometrics.TrainingOutcome` field.
+
+    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
+    records back by iterating or indexing (``table[3]``); select rows with a slice, a
+    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
+    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+
     The cross-field rules of the record hold for every row (completed and followed_up
     <= participants, applying <= followed_up and needs verification, paired scores
     within [0, max_score], one unique id per participant).
