@@ -204,37 +204,37 @@ def hedges_j(df: ArrayLike) -> Float:
     return np.where(ok, np.where(large, j_large, j_small), np.nan)
 
 
+def _nonzero(v: Float) -> Float:
+    """Lentz's guard: a value too close to 0 becomes a tiny one, so that 1/v stays finite."""
+    return np.where(np.abs(v) < _TINY, _TINY, v)
+
+
+def _lentz_step(num: Float, c: Float, d: Float) -> tuple[Float, Float]:
+    """One modified-Lentz update with partial numerator ``num`` (partial denominator 1)."""
+    return _nonzero(1.0 + num / c), 1.0 / _nonzero(1.0 + num * d)
+
+
 def _continued_fraction(a: Float, b: Float, x: Float) -> Float:
     """The continued fraction of ``I_x(a, b)`` (A&S 26.5.8), by modified Lentz [2, 3].
 
     Converges fast for ``x < (a + 1) / (a + b + 2)``; all arrays are 1-d and equally long.
+    Each loop takes the even and the odd term of step ``m``.
     """
     qab = a + b
     qap = a + 1.0
     qam = a - 1.0
     c = np.ones_like(x)
-    d = 1.0 - qab * x / qap
-    d = np.where(np.abs(d) < _TINY, _TINY, d)
-    d = 1.0 / d
+    d = 1.0 / _nonzero(1.0 - qab * x / qap)
     h = d.copy()
     active = np.arange(x.size)
     for m in range(1, _MAX_TERMS + 1):
         aa_, bb_, xx = a[active], b[active], x[active]
-        cc, dd = c[active], d[active]
         m2 = 2.0 * m
-        num = m * (bb_ - m) * xx / ((qam[active] + m2) * (aa_ + m2))
-        dd = 1.0 + num * dd
-        dd = np.where(np.abs(dd) < _TINY, _TINY, dd)
-        cc = 1.0 + num / cc
-        cc = np.where(np.abs(cc) < _TINY, _TINY, cc)
-        dd = 1.0 / dd
+        even = m * (bb_ - m) * xx / ((qam[active] + m2) * (aa_ + m2))
+        cc, dd = _lentz_step(even, c[active], d[active])
         factor = dd * cc
-        num = -(aa_ + m) * (qab[active] + m) * xx / ((aa_ + m2) * (qap[active] + m2))
-        dd = 1.0 + num * dd
-        dd = np.where(np.abs(dd) < _TINY, _TINY, dd)
-        cc = 1.0 + num / cc
-        cc = np.where(np.abs(cc) < _TINY, _TINY, cc)
-        dd = 1.0 / dd
+        odd = -(aa_ + m) * (qab[active] + m) * xx / ((aa_ + m2) * (qap[active] + m2))
+        cc, dd = _lentz_step(odd, cc, dd)
         delta = dd * cc
         h[active] *= factor * delta
         c[active], d[active] = cc, dd
@@ -322,19 +322,27 @@ def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Float:
 
     Broadcasts its arguments; NaN outside the domain.
     """
-    a_, b_, x_ = np.broadcast_arrays(
-        np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(x, np.float64)
-    )
-    out = np.full(a_.shape, np.nan)
-    valid = (a_ > 0) & (b_ > 0) & (x_ >= 0) & (x_ <= 1)
-    out[valid & (x_ == 0)] = 0.0
-    out[valid & (x_ == 1)] = 1.0
-    inner = valid & (x_ > 0) & (x_ < 1)
+    a_, b_, x_, out, inner = _domain(a, b, x)
     if inner.any():
         ai, bi = a_[inner], b_[inner]
         with np.errstate(all="ignore"):  # underflow of the front factor to 0 is right
             out[inner] = _log_betainc(ai, bi, x_[inner], log_beta(ai, bi))[0]
     return out
+
+
+def _domain(
+    a: ArrayLike, b: ArrayLike, v: ArrayLike
+) -> tuple[Float, Float, Float, Float, NDArray[np.bool_]]:
+    """Broadcast ``a, b, v`` and prepare the output: 0 at ``v = 0``, 1 at ``v = 1``, NaN
+    outside ``a, b > 0``, ``0 <= v <= 1``; ``inner`` marks the entries left to compute."""
+    a_, b_, v_ = np.broadcast_arrays(
+        np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(v, np.float64)
+    )
+    out = np.full(a_.shape, np.nan)
+    valid = (a_ > 0) & (b_ > 0) & (v_ >= 0) & (v_ <= 1)
+    out[valid & (v_ == 0)] = 0.0
+    out[valid & (v_ == 1)] = 1.0
+    return a_, b_, v_, out, valid & (v_ > 0) & (v_ < 1)
 
 
 def _start(a: Float, b: Float, p: Float, lbeta: Float) -> Float:
@@ -348,8 +356,8 @@ def _start(a: Float, b: Float, p: Float, lbeta: Float) -> Float:
     h = 2.0 / (inv + inv_b)
     w = y * np.sqrt(h + lam) / h - (inv_b - inv) * (lam + 5.0 / 6.0 - 2.0 / (3.0 * h))
     normal = a / (a + b * np.exp(2.0 * w))
-    # Near 0: I_x ~ x^a / (a B); near 1: 1 - I_x ~ (1 - x)^b / (b B). Split where the two
-    # end approximations (evaluated at the mode-free midpoint) share the probability.
+    # Near 0: I_x ~ x^a / (a B); near 1: 1 - I_x ~ (1 - x)^b / (b B). Use the end whose
+    # approximation holds p: t and u are the two approximations' masses at x = a / (a + b).
     log_t = a * np.log(a / (a + b)) - np.log(a)
     log_u = b * np.log(b / (a + b)) - np.log(b)
     t, u = np.exp(log_t), np.exp(log_u)
@@ -368,14 +376,7 @@ def betaincinv(a: ArrayLike, b: ArrayLike, p: ArrayLike) -> Float:
     ``p > 1/2`` it solves the mirrored problem ``1 - I_{1-x}(b, a) = p`` so that the lower
     tail is always the one being solved.
     """
-    a_, b_, p_ = np.broadcast_arrays(
-        np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(p, np.float64)
-    )
-    out = np.full(a_.shape, np.nan)
-    valid = (a_ > 0) & (b_ > 0) & (p_ >= 0) & (p_ <= 1)
-    out[valid & (p_ == 0)] = 0.0
-    out[valid & (p_ == 1)] = 1.0
-    inner = valid & (p_ > 0) & (p_ < 1)
+    a_, b_, p_, out, inner = _domain(a, b, p)
     if inner.any():
         ai, bi, pi = a_[inner], b_[inner], p_[inner]
         mirror = pi > 0.5

@@ -19,7 +19,7 @@ from narcometrics.training._results import (
     TrainingSummary,
     TransferRate,
 )
-from narcometrics.training._scores import learning_gain
+from narcometrics.training._scores import learning_gain, undefined_gain
 
 __all__ = [
     "GROUP_FIELDS",
@@ -149,18 +149,7 @@ def pooled_scores(records: Iterable[TrainingOutcome]) -> ScorePairs:
 def _gain(records: list[TrainingOutcome]) -> GainResult:
     pairs, why = _pairs(records)
     if pairs is None:
-        return GainResult(
-            raw_gain=NAN,
-            hake_gain=NAN,
-            mean_individual_gain=NAN,
-            pre_mean=NAN,
-            post_mean=NAN,
-            max_score=NAN,
-            n_paired=0,
-            n_participants=None,
-            attrition=NAN,
-            note=why,
-        )
+        return undefined_gain(max_score=NAN, n_participants=None, attrition=NAN, note=[why])
     gain = learning_gain(pairs.pre, pairs.post, pairs.max_score, participants=pairs.n_participants)
     if pairs.records_without_scores:
         extra = (

@@ -151,17 +151,8 @@ def learning_gain(
         notes.append("participants not given: attrition unknown")
     if n == 0:
         notes.append("no score pairs: every gain is undefined")
-        return GainResult(
-            raw_gain=NAN,
-            hake_gain=NAN,
-            mean_individual_gain=NAN,
-            pre_mean=NAN,
-            post_mean=NAN,
-            max_score=top,
-            n_paired=0,
-            n_participants=participants,
-            attrition=attrition,
-            note="; ".join(notes),
+        return undefined_gain(
+            max_score=top, n_participants=participants, attrition=attrition, note=notes
         )
     pre_mean = float(np.mean(x))
     post_mean = float(np.mean(y))
@@ -191,6 +182,24 @@ def learning_gain(
         n_participants=participants,
         attrition=attrition,
         note="; ".join(notes),
+    )
+
+
+def undefined_gain(
+    *, max_score: float, n_participants: int | None, attrition: float, note: list[str]
+) -> GainResult:
+    """A GainResult with no pairs: every gain NaN, the notes joined."""
+    return GainResult(
+        raw_gain=NAN,
+        hake_gain=NAN,
+        mean_individual_gain=NAN,
+        pre_mean=NAN,
+        post_mean=NAN,
+        max_score=max_score,
+        n_paired=0,
+        n_participants=n_participants,
+        attrition=attrition,
+        note="; ".join(note),
     )
 
 
