@@ -27,6 +27,11 @@ from narcometrics import (
 from narcometrics.errors import MAX_PROBLEMS
 from narcometrics.tables import Table
 
+# The record tests' good keywords and bad values: a table must refuse each bad value too
+# (pytest puts tests/ on sys.path, so the sibling test module imports by name).
+from test_records import BAD as RECORD_BAD
+from test_records import GOOD
+
 D = dt.date(2017, 6, 30)
 
 TABLE_OF: dict[type[Any], type[Table[Any]]] = {
@@ -35,87 +40,31 @@ TABLE_OF: dict[type[Any], type[Table[Any]]] = {
     Operation: OperationTable,
     TrainingOutcome: TrainingTable,
 }
-GOOD: dict[type[Any], dict[str, Any]] = {
-    Seizure: {"date": D, "country": "PER", "substance": "cocaine_hcl", "mass_kg": 12.5},
-    Eradication: {"date": D, "country": "PER", "area_ha": 3.5, "method": "manual"},
-    Operation: {"date": D, "country": "PER", "organisations_disbanded": 2},
-    TrainingOutcome: {
-        "date": D,
-        "institution": "SUNAT Aduanas",
-        "course": "Risk profiling",
-        "participants": 20,
-        "completed": 18,
-        "pre_scores": (40.0, 55.0),
-        "post_scores": (70.0, 80.0),
-        "max_score": 100.0,
-        "followed_up": 15,
-        "applying": 12,
-        "verification": "independent",
-    },
-}
-
 TWO = {"participants": 2, "completed": 2, "followed_up": 2, "applying": 1}
 
-# (record type, changes to the good keywords, field the table error must name); the same
-# bad values the record tests refuse.
+
+# In a column NaN marks a missing optional float (the record gets None), so a NaN purity is
+# not an error in a table; every other bad value of the record tests is.
+def nan_purity(case: tuple[type[Any], dict[str, Any], str]) -> bool:
+    cls, change, _ = case
+    return cls is Seizure and set(change) == {"purity"} and change["purity"] != change["purity"]
+
+
 BAD: list[tuple[type[Any], dict[str, Any], str]] = [
-    (Seizure, {"mass_kg": 0.0}, "mass_kg"),
-    (Seizure, {"mass_kg": -1.0}, "mass_kg"),
-    (Seizure, {"mass_kg": float("nan")}, "mass_kg"),
-    (Seizure, {"mass_kg": float("inf")}, "mass_kg"),
-    (Seizure, {"mass_kg": "12.5"}, "mass_kg"),
-    (Seizure, {"mass_kg": True}, "mass_kg"),
-    (Seizure, {"purity": 0.0}, "purity"),
-    (Seizure, {"purity": 1.2}, "purity"),
+    case for case in RECORD_BAD if not nan_purity(case)
+] + [
     (Seizure, {"purity": float("inf")}, "purity"),
-    (Seizure, {"substance": "heroin"}, "substance"),
-    (Seizure, {"substance": "COCAINE_HCL"}, "substance"),
-    (Seizure, {"country": "PE"}, "country"),
-    (Seizure, {"country": "P3R"}, "country"),
-    (Seizure, {"country": 604}, "country"),
     (Seizure, {"country": "PÉR"}, "country"),
-    (Seizure, {"date": "2017-06-30"}, "date"),
-    (Seizure, {"date": dt.datetime(2017, 6, 30, 12)}, "date"),
-    (Seizure, {"region": ""}, "region"),
-    (Seizure, {"agency": "   "}, "agency"),
-    (Eradication, {"area_ha": 0}, "area_ha"),
-    (Eradication, {"area_ha": -2.0}, "area_ha"),
-    (Eradication, {"area_ha": float("-inf")}, "area_ha"),
-    (Eradication, {"method": "chemical"}, "method"),
-    (Eradication, {"method": None}, "method"),
-    (Eradication, {"zone": 3}, "zone"),
-    (Operation, {"organisations_disbanded": -1}, "organisations_disbanded"),
-    (Operation, {"airstrips_destroyed": 1.0}, "airstrips_destroyed"),
-    (Operation, {"laboratories_destroyed": True}, "laboratories_destroyed"),
-    (Operation, {"arrests": "3"}, "arrests"),
-    (Operation, {"country": "peru"}, "country"),
-    (TrainingOutcome, {"participants": 0}, "participants"),
-    (TrainingOutcome, {"participants": False}, "participants"),
-    (TrainingOutcome, {"completed": 21}, "completed"),
-    (TrainingOutcome, {"followed_up": 21}, "followed_up"),
-    (TrainingOutcome, {"applying": 16}, "applying"),
-    (TrainingOutcome, {"followed_up": None}, "applying"),
-    (TrainingOutcome, {"verification": None}, "verification"),
-    (TrainingOutcome, {"verification": "peer_reviewed"}, "verification"),
-    (TrainingOutcome, {"post_scores": (70.0,)}, "post_scores"),
-    (TrainingOutcome, {"pre_scores": (40.0, 101.0)}, "pre_scores[1]"),
-    (TrainingOutcome, {"post_scores": (-1.0, 80.0)}, "post_scores[0]"),
-    (TrainingOutcome, {"pre_scores": (40.0, float("nan"))}, "pre_scores[1]"),
     (TrainingOutcome, {"pre_scores": "40"}, "pre_scores"),
-    (TrainingOutcome, {"max_score": None}, "pre_scores"),
-    (TrainingOutcome, {"max_score": 0.0}, "max_score"),
-    (TrainingOutcome, {"institution": ""}, "institution"),
-    (TrainingOutcome, {"course": None}, "course"),
-    (TrainingOutcome, {"follow_up_days": -5}, "follow_up_days"),
-    (
-        TrainingOutcome,
-        {"participants": 1, "completed": None, "followed_up": 1, "applying": 1},
-        "pre_scores",
-    ),
-    (TrainingOutcome, {"participant_ids": ("a", "b")}, "participant_ids"),
     (TrainingOutcome, {**TWO, "participant_ids": ("a", "a")}, "participant_ids"),
     (TrainingOutcome, {**TWO, "participant_ids": ("a", "")}, "participant_ids[1]"),
 ]
+
+
+def test_only_the_nan_purity_case_of_the_record_tests_is_left_out() -> None:
+    left_out = [case for case in RECORD_BAD if case not in BAD]
+    assert len(left_out) == 1
+    assert nan_purity(left_out[0])
 
 
 def one_row(cls: type[Any], values: dict[str, Any]) -> dict[str, list[Any]]:

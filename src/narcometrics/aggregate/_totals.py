@@ -253,40 +253,6 @@ class Totals:
             f"grand_total={self.grand_total!r})"
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild,
-            (
-                self.by,
-                self.measure,
-                self.table,
-                self._levels,
-                self._codes,
-                self._values,
-                self._counts,
-            ),
-        )
-
-
-def _rebuild(
-    by: tuple[str, ...],
-    measure: str,
-    table: str,
-    levels: tuple[Levels, ...],
-    codes: tuple[GroupCodes, ...],
-    values: NDArray[np.float64],
-    counts: NDArray[np.int64],
-) -> Totals:
-    return Totals(
-        by=by,
-        measure=measure,
-        table=table,
-        levels=levels,
-        codes=codes,
-        values=values,
-        counts=counts,
-    )
-
 
 def _union(levels: Sequence[Levels]) -> tuple[Levels, list[NDArray[np.intp]]]:
     """Sorted union of level arrays and, per input, the map old index -> union index."""

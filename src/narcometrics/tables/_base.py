@@ -144,9 +144,19 @@ class Table(Generic[R]):
         """Build a table from a dataframe (pandas, polars, pyarrow: anything narwhals reads).
 
         Columns are matched by name; columns that are not fields are ignored. Categorical
-        and string columns are encoded by the dataframe library itself; numeric columns
-        are copied. A missing required column, a null in a required column, a column of
-        the wrong type and every bad value raise one :class:`ValidationError`.
+        and string columns are encoded by the dataframe library itself (pandas
+        categorical codes or factorize, polars enum codes, arrow dictionary encoding);
+        numeric and date columns are copied, with no Python object per row. Object
+        columns (Python objects per row, e.g. ``datetime.date`` in pandas) are checked
+        item by item. A missing required column, a null in a required column, a column
+        of the wrong type and every bad value raise one :class:`ValidationError`.
+
+        Parameters
+        ----------
+        frame : dataframe
+            An eager pandas, polars or pyarrow table (anything
+            ``narwhals.from_native(frame, eager_only=True)`` accepts). Datetime columns
+            must hold whole days; time zones are refused.
         """
         try:
             df = nw.from_native(frame, eager_only=True)
@@ -248,8 +258,10 @@ class Table(Generic[R]):
         """The table as a dataframe of ``backend`` (``pandas``, ``polars`` or ``pyarrow``).
 
         Categorical fields become categorical/enum/dictionary columns, optional counts
-        nullable integers, missing floats null (NaN in pandas), ragged fields list columns
-        (tuples in pandas). ``from_frame`` reads the result back to an equal table.
+        nullable integers, missing floats null (NaN in pandas), dates ``datetime64[s]``
+        in pandas and date columns elsewhere. Ragged fields (training scores and ids)
+        become list columns (tuples in pandas), written row by row. ``from_frame`` reads
+        the result back to an equal table. The backend is imported only when asked for.
         """
         return _frame.to_frame(self.schema, self._columns, backend)
 

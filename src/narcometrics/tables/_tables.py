@@ -24,10 +24,8 @@ OptionalCounts: TypeAlias = "np.ma.MaskedArray[Any, np.dtype[np.int64]]"
 class SeizureTable(Table[Seizure]):
     """Seizures, one numpy array per :class:`~narcometrics.Seizure` field.
 
-    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
-    records back by iterating or indexing (``table[3]``); select rows with a slice, a
-    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
-    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+    The methods (building, indexing, dataframes) are those of
+    :class:`~narcometrics.tables.Table`.
 
     Attributes
     ----------
@@ -74,10 +72,8 @@ class SeizureTable(Table[Seizure]):
 class EradicationTable(Table[Eradication]):
     """Eradications, one numpy array per :class:`~narcometrics.Eradication` field.
 
-    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
-    records back by iterating or indexing (``table[3]``); select rows with a slice, a
-    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
-    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+    The methods (building, indexing, dataframes) are those of
+    :class:`~narcometrics.tables.Table`.
 
     Attributes
     ----------
@@ -105,10 +101,8 @@ class EradicationTable(Table[Eradication]):
 class OperationTable(Table[Operation]):
     """Operations, one numpy array per :class:`~narcometrics.Operation` field.
 
-    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
-    records back by iterating or indexing (``table[3]``); select rows with a slice, a
-    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
-    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+    The methods (building, indexing, dataframes) are those of
+    :class:`~narcometrics.tables.Table`.
 
     Attributes
     ----------
@@ -138,10 +132,8 @@ class OperationTable(Table[Operation]):
 class TrainingTable(Table[TrainingOutcome]):
     """Training outcomes, one array per :class:`~narcometrics.TrainingOutcome` field.
 
-    Build one with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; get
-    records back by iterating or indexing (``table[3]``); select rows with a slice, a
-    boolean mask or an integer array; concatenate with ``+`` or :meth:`concat`; write a
-    dataframe with :meth:`to_frame`. Tables are immutable: their arrays are read-only.
+    The methods (building, indexing, dataframes) are those of
+    :class:`~narcometrics.tables.Table`.
 
     The cross-field rules of the record hold for every row (completed and followed_up
     <= participants, applying <= followed_up and needs verification, paired scores
