@@ -8,7 +8,7 @@ of domain inputs give NaN rather than raising (the callers never pass them).
   rational approximation with relative error about 1e-16.
 - :func:`betainc`: the regularized incomplete beta function ``I_x(a, b)``, from its
   continued fraction evaluated with the modified Lentz method.
-- :func:`betaincinv`: its inverse in ``x``, by Newton's method on ``log I_x`` kept inside a
+- :func:`betaincinv`: its inverse in ``x``, by Halley's method on ``log I_x`` kept inside a
   bracket that shrinks at every step (bisection when a step would leave it).
 - :func:`log_gamma`: :func:`math.lgamma` element by element.
 
@@ -392,7 +392,8 @@ def betaincinv(a: ArrayLike, b: ArrayLike, p: ArrayLike) -> Float:
 def _solve_lower(a: Float, b: Float, p: Float) -> Float:
     """Solve ``I_x(a, b) = p`` for ``0 < p <= 1/2`` (1-d arrays).
 
-    Newton's method on ``g(x) = log I_x(a, b) - log p``, whose derivative is
+    Halley's method (Newton's with a curvature correction, clipped as in Numerical
+    Recipes' ``invbetai``) on ``g(x) = log I_x(a, b) - log p``, whose derivative is
     ``pdf(x) / I_x``: in the logarithm the lower tail is nearly linear, so the steps stay
     long where ``I_x`` is tiny and ``p`` is not. Each step is kept inside a bracket that
     shrinks around the root; a step that would leave it bisects the bracket instead.
@@ -410,7 +411,10 @@ def _solve_lower(a: Float, b: Float, p: Float) -> Float:
         lo[active] = np.where(g < 0, xx, lo[active])
         hi[active] = np.where(g > 0, xx, hi[active])
         log_pdf = (aa - 1.0) * np.log(xx) + (bb - 1.0) * np.log1p(-xx) - lb
-        step = g * np.exp(log_value - log_pdf)
+        newton = g * np.exp(log_value - log_pdf)  # g / g', with g' = pdf / I
+        # Halley: divide by 1 - g g'' / (2 g'^2), g''/g' = (a-1)/x - (b-1)/(1-x) - g'
+        bend = (aa - 1.0) / xx - (bb - 1.0) / (1.0 - xx) - np.exp(log_pdf - log_value)
+        step = newton / (1.0 - 0.5 * np.clip(newton * bend, -1.0, 1.0))
         new = xx - step
         l_, h_ = lo[active], hi[active]
         # Converged: the step is below the precision sought (it is still taken).

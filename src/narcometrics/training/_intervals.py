@@ -232,7 +232,7 @@ def proportion_interval(
 
     The normal and beta quantiles are computed without scipy (:mod:`narcometrics._special`:
     Wichura's AS 241, and the incomplete beta continued fraction inverted by safeguarded
-    Newton steps); the tests check them against scipy and statsmodels to 1e-9.
+    Halley steps); the tests check them against scipy and statsmodels to 1e-9.
 
     References
     ----------
