@@ -1,0 +1,396 @@
+"""Reading and writing records: CSV, JSON and Parquet, with row-level errors.
+
+Column names are the record field names (see the "File formats" reference page). Every
+reader returns a table (:mod:`narcometrics.tables`) and raises one
+:class:`~narcometrics.errors.ValidationError` listing every bad cell as
+``path:row:column: field: problem (value)`` (up to
+:data:`~narcometrics.errors.MAX_PROBLEMS`); nothing is dropped or coerced silently. Every
+writer writes to a temporary file and renames it, so an error never leaves a half-written
+output. CSV output escapes text a spreadsheet would run as a formula. No pickle, no eval.
+
+Files larger than memory stream in chunks: :func:`iter_csv` yields tables and
+:func:`aggregate_csv` folds them into mergeable partial totals.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, TypeVar
+
+from narcometrics import serialize
+from narcometrics.aggregate import Totals, merge, partial
+from narcometrics.errors import ValidationError
+from narcometrics.io._csv import (
+    DEFAULT_BLOCK_BYTES,
+    DEFAULT_CHUNK_ROWS,
+    Engine,
+    _Fallback,
+    arrow_chunks,
+    csv_cells,
+    python_chunks,
+    write_rows,
+)
+from narcometrics.io._files import PathLike, atomic_writer, escape_cell, open_text, unescape_cell
+from narcometrics.io._kinds import LIST_SEPARATOR, TABLES, table_type
+from narcometrics.tables import Table
+
+__all__ = [
+    "LIST_SEPARATOR",
+    "aggregate_csv",
+    "escape_cell",
+    "iter_csv",
+    "read",
+    "read_csv",
+    "read_json",
+    "read_parquet",
+    "unescape_cell",
+    "write",
+    "write_csv",
+    "write_json",
+    "write_parquet",
+]
+
+T = TypeVar("T", bound=Table[Any])
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _name(source: PathLike | IO[Any]) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def _progress(source: PathLike | IO[Any], progress: bool | None) -> Any:
+    """A tqdm bar over rows when asked for, or when stderr is a terminal and tqdm exists."""
+    if progress is False:
+        return None
+    if progress is None and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        if progress:
+            raise ImportError(
+                'a progress bar needs tqdm: pip install "narcometrics[progress]"'
+            ) from None
+        return None
+    return tqdm(desc=f"reading {_name(source)}", unit=" rows", unit_scale=True, leave=False)
+
+
+def iter_csv(
+    source: PathLike | IO[Any],
+    kind: type[Any],
+    *,
+    engine: Engine = "auto",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    progress: bool | None = None,
+) -> Iterator[Table[Any]]:
+    """Stream a CSV file as tables of consecutive rows, for files larger than memory.
+
+    Parameters
+    ----------
+    source : path or file object
+        UTF-8 text, with or without a byte-order mark; the first row names the columns.
+    kind : record or table class
+        ``Seizure`` or ``SeizureTable``, and so on.
+    engine : {"auto", "pyarrow", "python"}
+        ``"auto"`` uses pyarrow for paths when it is installed, else the standard library.
+    chunk_rows : int
+        Rows per table with the python engine.
+    block_bytes : int
+        Bytes per block with the pyarrow engine (tables follow the blocks).
+    progress : bool, optional
+        Show a progress bar (needs tqdm); by default only when stderr is a terminal.
+
+    Yields
+    ------
+    Table
+        Validated tables; the first bad chunk raises :class:`ValidationError` with the
+        file rows and columns of its problems.
+    """
+    table = table_type(kind)
+    if chunk_rows < 1:
+        raise ValidationError("chunk_rows", "must be >= 1", chunk_rows)
+    if engine not in ("auto", "pyarrow", "python"):
+        raise ValidationError("engine", "must be one of: auto, pyarrow, python", engine)
+    path = _name(source)
+    is_path = isinstance(source, (str, os.PathLike))
+    use_arrow = engine == "pyarrow" or (engine == "auto" and is_path and _has_pyarrow())
+    if use_arrow and not isinstance(source, (str, os.PathLike)):
+        raise ValidationError("source", "the pyarrow engine reads paths, not streams", path)
+    bar = _progress(source, progress)
+    step: Callable[[int], None] | None = None if bar is None else bar.update
+    done = 0
+    try:
+        if use_arrow and isinstance(source, (str, os.PathLike)):
+            try:
+                for chunk in arrow_chunks(
+                    source, table, path, block_bytes=block_bytes, on_rows=step
+                ):
+                    done += len(chunk)
+                    yield chunk
+                return
+            except _Fallback:
+                pass  # locate the problems (and read the rest) with the python engine
+        with open_text(source) as (stream, _):
+            yield from python_chunks(
+                stream, table, path, chunk_rows=chunk_rows, skip_rows=done, on_rows=step
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def read_csv(
+    source: PathLike | IO[Any],
+    kind: type[Any],
+    *,
+    engine: Engine = "auto",
+    progress: bool | None = None,
+) -> Table[Any]:
+    """Read a whole CSV file into a table, validating every cell.
+
+    Parameters
+    ----------
+    source : path or file object
+        UTF-8 text, with or without a byte-order mark; the first row names the columns
+        (record field names; optional fields may be left out). Empty cells are missing
+        values; lists (scores, participant ids) are separated by ``;`` in one cell.
+    kind : record or table class
+        ``Seizure``/``SeizureTable``, ``Eradication``/``EradicationTable``,
+        ``Operation``/``OperationTable`` or ``TrainingOutcome``/``TrainingTable``.
+    engine : {"auto", "pyarrow", "python"}
+        See :func:`iter_csv`.
+    progress : bool, optional
+        See :func:`iter_csv`.
+
+    Returns
+    -------
+    Table
+        A table of the kind's table class.
+
+    Raises
+    ------
+    ValidationError
+        A missing or unreadable file, malformed CSV, unknown, repeated or missing columns
+        and every bad cell, each as ``path:row:column: field: problem (value)``.
+
+    Examples
+    --------
+    >>> import io
+    >>> from narcometrics import Eradication
+    >>> from narcometrics.io import read_csv
+    >>> text = "date,country,area_ha,method\\n2017-03-01,PER,12.5,manual\\n"
+    >>> table = read_csv(io.StringIO(text), Eradication)
+    >>> len(table), float(table.area_ha.sum())
+    (1, 12.5)
+    """
+    table = table_type(kind)
+    chunks = list(
+        iter_csv(source, kind, engine=engine, chunk_rows=DEFAULT_CHUNK_ROWS, progress=progress)
+    )
+    if len(chunks) == 1:
+        return chunks[0]
+    if not chunks:
+        return table.from_records([])
+    return table.concat(chunks)
+
+
+def aggregate_csv(
+    sources: PathLike | IO[Any] | Sequence[PathLike | IO[Any]],
+    kind: type[Any],
+    measure: str,
+    by: str | Sequence[str] = (),
+    *,
+    engine: Engine = "auto",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+    progress: bool | None = None,
+    **total_options: Any,
+) -> Totals:
+    """Totals over one or more CSV files larger than memory, chunk by chunk.
+
+    Each chunk is aggregated with :func:`narcometrics.aggregate.partial` and the partials
+    are merged (:func:`narcometrics.aggregate.merge`), which gives the same groups and
+    totals as :func:`narcometrics.aggregate.total` on all rows at once (counts exactly,
+    float sums to rounding). Memory holds one chunk and the group totals.
+
+    Parameters
+    ----------
+    sources : path, file object, or a sequence of them
+    kind : record or table class
+    measure, by
+        As for :func:`narcometrics.aggregate.total`.
+    engine, chunk_rows, block_bytes, progress
+        As for :func:`iter_csv`.
+    **total_options
+        Passed on to :func:`narcometrics.aggregate.partial` (for example ``missing``).
+    """
+    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
+        sources = [sources]  # type: ignore[list-item]
+    parts: list[Totals] = []
+    for source in sources:
+        for chunk in iter_csv(
+            source,
+            kind,
+            engine=engine,
+            chunk_rows=chunk_rows,
+            block_bytes=block_bytes,
+            progress=progress,
+        ):
+            parts.append(partial(chunk, measure, by=by, **total_options))
+            if len(parts) >= 64:
+                parts = [merge(*parts)]
+    if not parts:
+        return partial(table_type(kind).from_records([]), measure, by=by, **total_options)
+    return merge(*parts)
+
+
+def _as_table(data: Table[Any] | Iterable[Any]) -> Table[Any]:
+    if isinstance(data, Table):
+        return data
+    records = list(data)
+    if not records:
+        raise ValidationError("data", "no records to write (give a table to write a header)")
+    return table_type(type(records[0])).from_records(records)
+
+
+def write_csv(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
+    """Write a table (or records of one type) as CSV, atomically.
+
+    Floats are written with the shortest text that reads back to the same value, so
+    :func:`read_csv` gives an equal table. Text that a spreadsheet would run as a formula
+    (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) is written with a
+    leading apostrophe, which :func:`read_csv` removes.
+    """
+    write_rows(target, csv_cells(_as_table(data)))
+
+
+def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
+    """Read a JSON array of records (or one record) into a table.
+
+    Raises
+    ------
+    ValidationError
+        For a missing file, malformed JSON (with line and column) and every bad field,
+        named by its JSON path (``$[3].mass_kg``).
+    """
+    table = table_type(kind)
+    path = _name(source)
+    with open_text(source) as (stream, _):
+        try:
+            text = stream.read()
+        except UnicodeDecodeError as exc:
+            raise ValidationError("file", f"not UTF-8 text ({exc.reason})", path=path) from None
+    try:
+        records = serialize.loads(table.record_type, text)
+    except ValidationError as error:
+        import attrs
+
+        raise ValidationError.from_problems(
+            [attrs.evolve(p, path=path) for p in error.problems], truncated=error.truncated
+        ) from None
+    return table.from_records(records)
+
+
+def write_json(
+    target: PathLike, data: Table[Any] | Iterable[Any], *, indent: int | None = 1
+) -> None:
+    """Write a table (or records) as a JSON array of records, atomically."""
+    records = list(data)
+    with atomic_writer(target, newline=None) as stream:
+        stream.write(serialize.dumps(records, indent=indent))
+        stream.write("\n")
+
+
+def read_parquet(source: PathLike, kind: type[Any]) -> Table[Any]:
+    """Read a Parquet file into a table (needs pyarrow: the ``parquet`` extra)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError('Parquet needs pyarrow: pip install "narcometrics[parquet]"') from None
+    table = table_type(kind)
+    path = _name(source)
+    try:
+        frame = pq.read_table(os.fspath(source))
+    except FileNotFoundError:
+        raise ValidationError("path", "file not found", path, path=path) from None
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ValidationError("file", f"not a readable Parquet file: {exc}", path=path) from None
+    try:
+        return table.from_frame(frame)
+    except ValidationError as error:
+        import attrs
+
+        # Parquet rows are 0-based data rows; show them 1-based like the records of a file.
+        raise ValidationError.from_problems(
+            [
+                attrs.evolve(p, path=path, row=None if p.row is None else p.row + 1)
+                for p in error.problems
+            ],
+            truncated=error.truncated,
+        ) from None
+
+
+def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
+    """Write a table (or records) as Parquet, atomically (needs pyarrow)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError('Parquet needs pyarrow: pip install "narcometrics[parquet]"') from None
+    frame = _as_table(data).to_frame("pyarrow")
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(os.fspath(target)))
+    handle, tmp = tempfile.mkstemp(prefix=".narcometrics-", suffix=".parquet", dir=directory)
+    os.close(handle)
+    try:
+        pq.write_table(frame, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+_READERS = {".csv": read_csv, ".json": read_json, ".parquet": read_parquet}
+
+
+def read(source: PathLike, kind: type[Any]) -> Table[Any]:
+    """Read a file by its suffix: ``.csv``, ``.json`` or ``.parquet``."""
+    suffix = os.path.splitext(os.fspath(source))[1].lower()
+    if suffix not in _READERS:
+        raise ValidationError(
+            "path", "unknown file type; use a .csv, .json or .parquet file", os.fspath(source)
+        )
+    reader: Callable[..., Table[Any]] = _READERS[suffix]
+    return reader(source, kind)
+
+
+def write(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
+    """Write a file by its suffix: ``.csv``, ``.json`` or ``.parquet``."""
+    suffix = os.path.splitext(os.fspath(target))[1].lower()
+    writers: dict[str, Callable[..., None]] = {
+        ".csv": write_csv,
+        ".json": write_json,
+        ".parquet": write_parquet,
+    }
+    if suffix not in writers:
+        raise ValidationError(
+            "path", "unknown file type; use a .csv, .json or .parquet file", os.fspath(target)
+        )
+    writers[suffix](target, data)
+
+
+_ = TABLES
