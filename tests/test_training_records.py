@@ -339,3 +339,16 @@ def test_summary_by_group_matches_transfer_rate_by_group() -> None:
         assert s.transfer == rates[key]
         assert s.group == key
     assert np.isclose(summaries[("DIRANDRO",)].transfer.share, 10 / 17)
+
+
+def test_a_training_table_gives_the_same_results_as_its_records() -> None:
+    from narcometrics.tables import TrainingTable
+
+    records = [
+        *_records(),
+        course(pre_scores=(10, 20), post_scores=(15, 30), max_score=40.0, participants=3),
+    ]
+    table = TrainingTable.from_records(records)
+    assert transfer_rate(table, by="institution") == transfer_rate(records, by="institution")
+    assert training_summary(table).to_dict() == training_summary(records).to_dict()  # NaN
+    assert pooled_learning_gain(table) == pooled_learning_gain(records)
