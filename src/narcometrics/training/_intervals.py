@@ -94,16 +94,19 @@ def as_counts(name: str, value: object, *, minimum: int) -> NDArray[np.int64]:
     if array.dtype.kind == "O":
         raise_problems(non_real_problems(name, array, "an integer count"))
         array = array.astype(np.float64)
+    if array.dtype.kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
+        raise ValidationError(name, "must be counts below 2**63", value)
     if array.dtype.kind not in "iuf":
         raise ValidationError(name, f"must be integer counts, not {array.dtype}", value)
     problems: list[Problem] = []
     if array.dtype.kind == "f":
-        whole = np.isfinite(array) & (array == np.round(array))
+        # whole numbers a float holds exactly (beyond 2**53 a float count is already rounded)
+        whole = np.isfinite(array) & (array == np.round(array)) & (np.abs(array) <= 2.0**53)
         for index in where(~whole):
             problems.append(
                 Problem(
                     field=index_name(name, index),
-                    problem="must be a whole number",
+                    problem="must be a whole number (at most 2**53 as a float)",
                     value=array[index].item(),
                 )
             )
