@@ -94,6 +94,7 @@ def iter_csv(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     progress: bool | None = None,
+    _whole: bool = False,
 ) -> Iterator[Table[Any]]:
     """Stream a CSV file as tables of consecutive rows, for files larger than memory.
 
@@ -135,7 +136,7 @@ def iter_csv(
         if use_arrow and isinstance(source, (str, os.PathLike)):
             try:
                 for chunk in arrow_chunks(
-                    source, table, path, block_bytes=block_bytes, on_rows=step
+                    source, table, path, block_bytes=block_bytes, whole=_whole, on_rows=step
                 ):
                     done += len(chunk)
                     yield chunk
@@ -196,9 +197,7 @@ def read_csv(
     (1, 12.5)
     """
     table = table_type(kind)
-    chunks = list(
-        iter_csv(source, kind, engine=engine, chunk_rows=DEFAULT_CHUNK_ROWS, progress=progress)
-    )
+    chunks = list(iter_csv(source, kind, engine=engine, progress=progress, _whole=True))
     if len(chunks) == 1:
         return chunks[0]
     if not chunks:

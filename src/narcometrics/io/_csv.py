@@ -334,9 +334,11 @@ def arrow_chunks(
     path: str,
     *,
     block_bytes: int,
+    whole: bool = False,
     on_rows: Callable[[int], None] | None = None,
 ) -> Iterator[Table[Any]]:
-    """Tables from a CSV file read by pyarrow in blocks of about ``block_bytes`` bytes.
+    """Tables from a CSV file read by pyarrow in blocks of about ``block_bytes`` bytes
+    (or all at once, multi-threaded, with ``whole``).
 
     Raises :class:`_Fallback` (after yielding what was read correctly) when pyarrow refuses
     the file; the caller then locates the problems with the python engine.
@@ -350,30 +352,38 @@ def arrow_chunks(
         raise ValidationError("file", "is empty: a header row is required", path=path)
     header = check_header(first[1], table, path)
     types = _arrow_types(table, header)
+    # A whole read keeps pyarrow's small default blocks, which its threads parse in parallel.
+    read_options = pacsv.ReadOptions(block_size=None if whole else block_bytes, encoding="utf8")
+    parse_options = pacsv.ParseOptions(newlines_in_values=True)
+    convert_options = pacsv.ConvertOptions(
+        column_types=types,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+        true_values=[],
+        false_values=[],
+    )
+    errors = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError)
+    batches: Iterator[Any]
     try:
-        reader = pacsv.open_csv(
-            os.fspath(source),
-            read_options=pacsv.ReadOptions(block_size=block_bytes, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-                true_values=[],
-                false_values=[],
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError):
+        if whole:
+            # One multi-threaded read of the whole file.
+            batches = iter(
+                [pacsv.read_csv(os.fspath(source), read_options, parse_options, convert_options)]
+            )
+        else:
+            reader = pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
+            batches = (pa.Table.from_batches([b]) for b in reader)
+    except errors:
         raise _Fallback() from None
     while True:
         try:
-            batch = reader.read_next_batch()
+            batch = next(batches)
         except StopIteration:
             break
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError):
+        except errors:
             raise _Fallback() from None
-        frame = _finish_arrow(pa.Table.from_batches([batch]), table, header)
+        frame = _finish_arrow(batch, table, header)
         try:
             chunk = table.from_frame(frame)
         except ValidationError:

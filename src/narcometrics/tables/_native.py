@@ -67,6 +67,13 @@ def _arrow_codes(native: Any) -> tuple[NDArray[Any], Labels]:
 
     array = native
     if pa.types.is_dictionary(array.type):
+        if isinstance(array, pa.ChunkedArray):
+            array = array.unify_dictionaries().combine_chunks()
+        dictionary = array.dictionary
+        if dictionary.null_count == 0 and len(pc.unique(dictionary)) == len(dictionary):
+            # Already codes plus unique labels (as pyarrow's CSV reader and encoders make).
+            codes = pc.fill_null(array.indices, MISSING_CODE).to_numpy(zero_copy_only=False)
+            return np.asarray(codes), object_array(dictionary.to_pylist())
         array = array.cast(array.type.value_type)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
