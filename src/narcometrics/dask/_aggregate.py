@@ -1,0 +1,266 @@
+"""Totals of a Dask dataframe or of files: per-partition partials, merged in a tree."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from typing import Any, Literal, TypeAlias
+
+import dask.dataframe as dd
+import pandas as pd  # type: ignore[import-untyped]
+from dask.base import compute, tokenize
+from dask.delayed import Delayed, delayed
+
+from narcometrics.aggregate import Totals, merge, partial
+from narcometrics.aggregate import total as _total
+from narcometrics.dask._errors import in_partition
+from narcometrics.errors import ValidationError
+from narcometrics.tables import (
+    EradicationTable,
+    OperationTable,
+    SeizureTable,
+    Table,
+    TrainingTable,
+)
+
+__all__ = ["delayed_total", "total"]
+
+Missing: TypeAlias = Literal["error", "skip"]
+PathLike: TypeAlias = str | os.PathLike[str]
+Data: TypeAlias = "dd.DataFrame | PathLike | Sequence[PathLike]"
+
+_TABLES: tuple[type[Table[Any]], ...] = (
+    SeizureTable,
+    EradicationTable,
+    OperationTable,
+    TrainingTable,
+)
+_PARQUET = (".parquet", ".pq")
+#: Partials merged by one task of the reduction tree.
+SPLIT_EVERY = 8
+
+
+def _table_class(kind: Any) -> type[Table[Any]]:
+    """The table class for a table class or its record class."""
+    for table in _TABLES:
+        if kind is table or kind is table.record_type:
+            return table
+    names = ", ".join(f"{t.__name__}/{t.record_type.__name__}" for t in _TABLES)
+    raise ValidationError("kind", f"must be a table or record class ({names})", kind)
+
+
+def _native_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow date columns (as Parquet dates arrive in pandas) as datetime64[s].
+
+    Exact: every date32/date64 value is a whole day that datetime64[s] holds, and a null
+    stays a missing value (NaT), which the table then refuses where a date is required.
+    Done because pandas gives Arrow dates to numpy as one Python object per row.
+    """
+    import pyarrow as pa
+
+    dates = [
+        name
+        for name, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype)
+    ]
+    if not dates:
+        return frame
+    return frame.assign(**{name: frame[name].astype("datetime64[s]") for name in dates})
+
+
+def _frame_partial(
+    frame: pd.DataFrame,
+    partition: int,
+    table: type[Table[Any]],
+    measure: str,
+    by: tuple[str, ...],
+    missing: Missing,
+) -> Totals:
+    """The partial totals of one dataframe partition (problems name the partition)."""
+    try:
+        return partial(table.from_frame(_native_dates(frame)), measure, by=by, missing=missing)
+    except ValidationError as error:
+        raise in_partition(error, partition, frame.index) from None
+
+
+def _csv_partial(
+    path: str, table: type[Table[Any]], measure: str, by: tuple[str, ...], missing: Missing
+) -> Totals:
+    """The partial totals of one CSV file, read in chunks by :mod:`narcometrics.io`."""
+    from narcometrics.io import aggregate_csv
+
+    return aggregate_csv(path, table, measure, by, missing=missing, progress=False)
+
+
+def _tree(parts: list[Delayed], split_every: int, name: str) -> Delayed:
+    """Merge ``parts`` in a tree, ``split_every`` at a time (fewer tasks per level)."""
+    level = 0
+    while len(parts) > 1:
+        parts = [
+            delayed(merge, pure=True)(
+                *parts[i : i + split_every], dask_key_name=f"{name}-merge-{level}-{i}"
+            )
+            for i in range(0, len(parts), split_every)
+        ]
+        level += 1
+    return parts[0]
+
+
+def _paths(data: PathLike | Sequence[PathLike]) -> tuple[list[str], str]:
+    """The given paths as strings and their format, ``"csv"`` or ``"parquet"``."""
+    given = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    if not given:
+        raise ValidationError("data", "no paths given")
+    paths, formats = [], set()
+    for item in given:
+        if not isinstance(item, (str, os.PathLike)):
+            raise ValidationError(
+                "data",
+                "must be a Dask dataframe, a path or a sequence of paths, "
+                f"not {type(item).__name__}",
+            )
+        path = os.fspath(item)
+        suffix = os.path.splitext(path.rstrip("/"))[1].lower()
+        if suffix == ".csv":
+            formats.add("csv")
+        elif suffix in _PARQUET or os.path.isdir(path):
+            formats.add("parquet")
+        else:
+            raise ValidationError(
+                "data", "unknown file type; use .csv or .parquet files or a Parquet folder", path
+            )
+        paths.append(path)
+    if len(formats) > 1:
+        raise ValidationError("data", "give CSV or Parquet files, not both", paths)
+    return paths, formats.pop()
+
+
+def _csv_files(paths: list[str]) -> list[str]:
+    files = []
+    for pattern in paths:
+        matched = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        if not matched:
+            raise ValidationError("data", "matches no file", pattern)
+        files.extend(matched)
+    return files
+
+
+def delayed_total(
+    data: Data,
+    kind: Any,
+    measure: str,
+    by: str | Sequence[str] = (),
+    *,
+    missing: Missing = "error",
+    split_every: int = SPLIT_EVERY,
+) -> Delayed:
+    """The lazy form of :func:`total`: a ``dask.delayed`` object that computes the Totals.
+
+    Compute several at once (``dask.compute(a, b)``) to read the data only once. The
+    parameters are those of :func:`total`; the measure and grouping fields are checked
+    now, the data when computed.
+    """
+    table = _table_class(kind)
+    fields = (by,) if isinstance(by, str) else tuple(by)
+    # The in-memory total on no rows: the same errors for an unknown measure or field.
+    _total(table.from_records([]), measure, by=fields, missing=missing)
+    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
+        raise ValidationError("split_every", "must be an integer >= 2", split_every)
+    name = f"narcometrics-total-{tokenize(data, table.__name__, measure, fields)}"
+    if isinstance(data, dd.DataFrame):
+        frame: dd.DataFrame = data
+    else:
+        paths, file_format = _paths(data)
+        if file_format == "csv":
+            parts = [
+                delayed(_csv_partial, pure=True)(
+                    path, table, measure, fields, missing, dask_key_name=f"{name}-csv-{i}"
+                )
+                for i, path in enumerate(_csv_files(paths))
+            ]
+            return _tree(parts, split_every, name)
+        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+    keep = [column for column in frame.columns if column in table.field_names()]
+    if len(keep) < len(frame.columns):
+        frame = frame[keep]  # read only the table's columns
+    parts = [
+        delayed(_frame_partial, pure=True)(
+            part, i, table, measure, fields, missing, dask_key_name=f"{name}-partial-{i}"
+        )
+        for i, part in enumerate(frame.to_delayed())  # type: ignore[no-untyped-call]
+    ]
+    return _tree(parts, split_every, name)
+
+
+def total(
+    data: Data,
+    kind: Any,
+    measure: str,
+    by: str | Sequence[str] = (),
+    *,
+    missing: Missing = "error",
+    scheduler: Any = None,
+    split_every: int = SPLIT_EVERY,
+) -> Totals:
+    """Totals of a Dask dataframe, or of CSV or Parquet files, computed on Dask.
+
+    The same result as :func:`narcometrics.aggregate.total` on all the rows in one
+    table: each partition becomes a table (validated with the records' rules) and its
+    :func:`~narcometrics.aggregate.partial` totals; the partials are merged
+    (:func:`~narcometrics.aggregate.merge`) in a tree. Only group labels, sums and
+    counts travel to the caller, never rows.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame, path, or sequence of paths
+        A Dask dataframe with the table's fields as columns (other columns are
+        ignored); or ``.parquet`` files, Parquet folders or globs of them (read with
+        :func:`dask.dataframe.read_parquet`, any URL it reads); or ``.csv`` files or
+        globs (one task per file, read in chunks by :func:`narcometrics.io.aggregate_csv`,
+        with its file format and errors; local paths that every worker can read).
+    kind : table or record class
+        ``SeizureTable`` (or ``Seizure``), ``EradicationTable``, ``OperationTable`` or
+        ``TrainingTable``.
+    measure, by, missing
+        As for :func:`narcometrics.aggregate.total`.
+    scheduler : str or distributed.Client, optional
+        Where to compute: ``"threads"``, ``"processes"``, ``"sync"`` or a
+        ``distributed.Client``; by default Dask's (the active client, if any).
+    split_every : int
+        Partials merged by one task of the reduction tree (>= 2).
+
+    Returns
+    -------
+    Totals
+        The same groups, labels and counts as the in-memory total, sums equal to
+        floating-point rounding (they are added in a different order).
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown measure or grouping field (before any data is read).
+    ValidationError
+        For bad values: each problem names the partition and the 0-based row within
+        it (:class:`PartitionProblem`), or, for CSV files, the file, row and column.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> from narcometrics import SeizureTable
+    >>> from narcometrics import dask as nd
+    >>> frame = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2016-05-02", "2017-01-09", "2017-08-01"]),
+    ...     "country": ["PER", "PER", "BOL"],
+    ...     "substance": ["crack", "crack", "crack"],
+    ...     "mass_kg": [2.5, 4.0, 1.0],
+    ... })
+    >>> ddf = dd.from_pandas(frame, npartitions=2)
+    >>> nd.total(ddf, SeizureTable, "mass_kg", by="year", scheduler="sync").to_dict()
+    {(2016,): 2.5, (2017,): 5.0}
+    """
+    result = delayed_total(data, kind, measure, by, missing=missing, split_every=split_every)
+    (totals,) = compute(result, scheduler=scheduler)  # type: ignore[no-untyped-call]
+    assert isinstance(totals, Totals)
+    return totals
