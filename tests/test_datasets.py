@@ -73,3 +73,22 @@ def test_bundled_example_files_are_exactly_what_the_seeded_script_writes() -> No
     assert sorted(generated) == sorted(p.name for p in EXAMPLE_DIR.glob("*.csv"))
     for name, text in generated.items():
         assert (EXAMPLE_DIR / name).read_text(encoding="utf-8") == text, name
+
+
+def test_example_totals_equal_the_published_2017_results() -> None:
+    from narcometrics.datasets import peru_2017_example
+
+    example = peru_2017_example()
+    # The seed text (FIIAPP, 1 February 2018): 111 organisations disbanded, 78 airstrips
+    # and 324 laboratories destroyed, 22,165 ha eradicated.
+    assert int(example.operations.organisations_disbanded.sum()) == 111
+    assert int(example.operations.airstrips_destroyed.sum()) == 78
+    assert int(example.operations.laboratories_destroyed.sum()) == 324
+    assert float(example.eradications.area_ha.sum()) == 22_165.0
+    assert example.metadata["synthetic"] is True
+    years = {
+        r.date.year
+        for table in (example.operations, example.seizures, example.eradications, example.training)
+        for r in table
+    }
+    assert years == {2017}

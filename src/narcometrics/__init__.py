@@ -3,9 +3,24 @@
 Domain records (:class:`Seizure`, :class:`Eradication`, :class:`Operation`,
 :class:`TrainingOutcome`), columnar tables for the bulk path, fast aggregation, cocaine
 potential estimates with cited factor sets, training-outcome statistics and results
-frameworks. See https://narcometrics.readthedocs.io for the documentation.
+frameworks. The modules (``narcometrics.factors``, ``narcometrics.estimate``, ...) are
+available after ``import narcometrics``; ``narcometrics.dask`` and the plotting helpers are
+imported on demand because they need optional extras.
 """
 
+from narcometrics import (
+    aggregate,
+    datasets,
+    estimate,
+    factors,
+    indicators,
+    io,
+    rates,
+    serialize,
+    tables,
+    training,
+    units,
+)
 from narcometrics._version import __version__
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.records import (
@@ -35,4 +50,15 @@ __all__ = [
     "ValidationError",
     "Verification",
     "__version__",
+    "aggregate",
+    "datasets",
+    "estimate",
+    "factors",
+    "indicators",
+    "io",
+    "rates",
+    "serialize",
+    "tables",
+    "training",
+    "units",
 ]

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NationalSeries", "peru_national_series"]
+__all__ = ["ExampleData", "NationalSeries", "peru_2017_example", "peru_national_series"]
 
 Backend = Literal["pandas", "polars", "pyarrow"]
 
@@ -154,3 +154,93 @@ def peru_national_series() -> NationalSeries:
         national_yield_kg_per_ha=np.asarray(cols["national_yield_kg_per_ha"], dtype=np.float64),
         source=np.asarray(cols["source"], dtype=np.str_),
     )
+
+
+_EXAMPLE_FILES = {
+    "operations": "operations.csv",
+    "seizures": "seizures.csv",
+    "eradications": "eradications.csv",
+    "training": "training.csv",
+}
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ExampleData:
+    """A bundled set of record tables with its metadata.
+
+    Attributes
+    ----------
+    operations : OperationTable
+    seizures : SeizureTable
+    eradications : EradicationTable
+    training : TrainingTable
+    metadata : dict
+        ``synthetic`` (bool), ``title``, ``description``, ``year``, ``country``,
+        ``generator`` (the script that made the files), ``seed`` and ``published_totals``
+        (the figures the synthetic records add up to, with their source).
+    """
+
+    operations: Any
+    seizures: Any
+    eradications: Any
+    training: Any
+    metadata: Mapping[str, Any]
+
+
+def peru_2017_example() -> ExampleData:
+    """Synthetic record-level data for Peru 2017 whose totals equal the published results.
+
+    SYNTHETIC: no record-level data of the programme is public. The records are invented
+    by a seeded script kept in the repository (``scripts/make_peru_2017_example.py``); only
+    their totals are real: 111 criminal organisations disbanded, 78 illegal airstrips and
+    324 cocaine laboratories destroyed, and 22,165 ha of coca eradicated in 2017, as
+    published by the programme (FIIAPP, "Peru: successful cooperation", 1 February 2018).
+    Dates, regions, the split across records, seizures, arrests and training courses are
+    illustrative, and ``metadata["synthetic"]`` is True.
+
+    Returns
+    -------
+    ExampleData
+        Operation, seizure, eradication and training tables, and metadata.
+
+    Examples
+    --------
+    >>> from narcometrics.datasets import peru_2017_example
+    >>> example = peru_2017_example()
+    >>> example.metadata["synthetic"], int(example.operations.laboratories_destroyed.sum())
+    (True, 324)
+    """
+    from narcometrics.io import read_csv
+    from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
+
+    folder = resources.files("narcometrics").joinpath("data", "examples", "peru-2017")
+    kinds = {
+        "operations": Operation,
+        "seizures": Seizure,
+        "eradications": Eradication,
+        "training": TrainingOutcome,
+    }
+    tables = {}
+    for name, kind in kinds.items():
+        with resources.as_file(folder.joinpath(_EXAMPLE_FILES[name])) as path:
+            tables[name] = read_csv(path, kind, progress=False)
+    metadata = {
+        "synthetic": True,
+        "title": "Peru 2017 example records (synthetic)",
+        "description": (
+            "Synthetic records whose totals equal the programme's published 2017 results; "
+            "everything else is illustrative."
+        ),
+        "country": "PER",
+        "year": 2017,
+        "generator": "scripts/make_peru_2017_example.py",
+        "seed": 20170101,
+        "published_totals": {
+            "organisations_disbanded": 111,
+            "airstrips_destroyed": 78,
+            "laboratories_destroyed": 324,
+            "eradicated_ha": 22_165,
+            "source": "FIIAPP, 'Peru: successful cooperation', blog post, 1 February 2018",
+        },
+    }
+    return ExampleData(metadata=metadata, **tables)

@@ -39,6 +39,7 @@ from narcometrics.tables import Table
 __all__ = [
     "LIST_SEPARATOR",
     "aggregate_csv",
+    "detect_kind",
     "escape_cell",
     "iter_csv",
     "read",
@@ -364,6 +365,81 @@ def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
 
 
 _READERS = {".csv": read_csv, ".json": read_json, ".parquet": read_parquet}
+
+
+def _columns_of(source: PathLike) -> list[str]:
+    path = os.fspath(source)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".csv":
+        from narcometrics.io._files import csv_rows
+
+        with open_text(source) as (stream, _):
+            first = next(csv_rows(stream), None)
+        if first is None:
+            raise ValidationError("file", "is empty: a header row is required", path=path)
+        return first[1]
+    if suffix == ".json":
+        import json
+
+        with open_text(source) as (stream, _):
+            try:
+                payload = json.load(stream)
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                raise ValidationError("file", f"malformed JSON: {exc}", path=path) from None
+        items = payload if isinstance(payload, list) else [payload]
+        if not items or not isinstance(items[0], dict):
+            raise ValidationError(
+                "file", "must hold a JSON object or a non-empty array of objects", path=path
+            )
+        return [str(k) for k in items[0]]
+    if suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ImportError(
+                'Parquet needs pyarrow: pip install "narcometrics[parquet]"'
+            ) from None
+        try:
+            return list(pq.read_schema(path).names)
+        except FileNotFoundError:
+            raise ValidationError("path", "file not found", path, path=path) from None
+        except Exception as exc:  # pyarrow raises several types for a broken file
+            raise ValidationError(
+                "file", f"not a readable Parquet file: {exc}", path=path
+            ) from None
+    raise ValidationError("path", "unknown file type; use a .csv, .json or .parquet file", path)
+
+
+def detect_kind(source: PathLike) -> type[Any]:
+    """The record class a file holds, told from its column names.
+
+    A file holds a record type when every column is one of its fields and every required
+    field is there; exactly one type must fit.
+
+    Raises
+    ------
+    ValidationError
+        For a missing or unreadable file, or columns that fit no record type, or several.
+    """
+    path = os.fspath(source)
+    if not os.path.exists(path):
+        raise ValidationError("path", "file not found", path, path=path)
+    columns = set(_columns_of(source))
+    fits = []
+    for record, table in TABLES.items():
+        names = {spec.name for spec in table.schema}
+        required = {spec.name for spec in table.schema if not spec.default}
+        if columns <= names and required <= columns:
+            fits.append(record)
+    if len(fits) != 1:
+        kinds = ", ".join(r.__name__ for r in (fits or TABLES))
+        problem = (
+            f"columns fit several record types ({kinds})"
+            if fits
+            else f"columns fit no record type ({kinds}); see the file format reference"
+        )
+        raise ValidationError("file", problem, sorted(columns), path=path)
+    return fits[0]
 
 
 def read(source: PathLike, kind: type[Any]) -> Table[Any]:
