@@ -34,10 +34,11 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
+from cattrs.errors import IterableValidationNote
 
 from narcometrics import _checks as c
-from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
+from narcometrics._cattrs import problems_from as _problems
+from narcometrics.errors import MAX_PROBLEMS, UnknownNameError, ValidationError
 
 __all__ = [
     "Citation",
@@ -431,39 +432,6 @@ def _list_hook(converter: cattrs.Converter, item: type) -> Any:
         return tuple(out)
 
     return structure
-
-
-def _problems(exc: BaseException, path: str) -> list[Problem]:
-    if isinstance(exc, ValidationError):
-        out = []
-        for p in exc.problems:
-            if p.field.startswith("."):
-                field = path + p.field
-            elif p.field:
-                field = f"{path}.{p.field.split('.', 1)[-1]}"
-            else:
-                field = path
-            out.append(attrs.evolve(p, field=field))
-        return out
-    if isinstance(exc, cattrs.BaseValidationError):
-        collected: list[Problem] = []
-        for sub in exc.exceptions:
-            suffix = ""
-            for note in getattr(sub, "__notes__", []):
-                if isinstance(note, AttributeValidationNote):
-                    suffix = f".{note.name}"
-                elif isinstance(note, IterableValidationNote):
-                    index = note.index
-                    suffix = f"[{index!r}]" if isinstance(index, str) else f"[{index}]"
-            collected.extend(_problems(sub, path + suffix))
-        return collected
-    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return [
-            Problem(field=f"{path}.{k}", problem="unknown field") for k in sorted(exc.extra_fields)
-        ]
-    if isinstance(exc, KeyError):
-        return [Problem(field=path, problem="required field is missing")]
-    return [Problem(field=path, problem=str(exc))]
 
 
 def _parse(text: str, where: str) -> FactorSet:

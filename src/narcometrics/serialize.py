@@ -15,11 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
-import attrs
 import cattrs
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from narcometrics._cattrs import problems_from
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.records import RECORD_TYPES
 
@@ -80,42 +79,6 @@ def to_dict(record: Any) -> dict[str, Any]:
     return result
 
 
-def _problems(exc: BaseException, path: str) -> list[Problem]:
-    if isinstance(exc, ValidationError):
-        # Raised by a record's validator ("Seizure.mass_kg") or by a hook here ("").
-        out = []
-        for p in exc.problems:
-            field = f"{path}.{p.field.split('.', 1)[-1]}" if p.field else path
-            out.append(attrs.evolve(p, field=field))
-        return out
-    if isinstance(exc, cattrs.ClassValidationError):
-        collected: list[Problem] = []
-        for sub, suffix in _pairs(exc):
-            collected.extend(_problems(sub, f"{path}{suffix}"))
-        return collected
-    if isinstance(exc, KeyError):
-        return [Problem(field=path, problem="required field is missing")]
-    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return [
-            Problem(field=f"{path}.{key}", problem="unknown field")
-            for key in sorted(exc.extra_fields)
-        ]
-    return [Problem(field=path, problem=str(exc))]
-
-
-def _pairs(exc: cattrs.ClassValidationError) -> list[tuple[BaseException, str]]:
-    pairs: list[tuple[BaseException, str]] = []
-    for sub in exc.exceptions:
-        suffix = ""
-        for note in getattr(sub, "__notes__", []):
-            if isinstance(note, AttributeValidationNote):
-                suffix = f".{note.name}"
-            elif isinstance(note, IterableValidationNote):
-                suffix = f"[{note.index}]"
-        pairs.append((sub, suffix))
-    return pairs
-
-
 def from_dict(cls: type[R], data: Mapping[str, Any], *, path: str = "$") -> R:
     """Build a record of type ``cls`` from a dict made by :func:`to_dict` (or by hand).
 
@@ -131,7 +94,7 @@ def from_dict(cls: type[R], data: Mapping[str, Any], *, path: str = "$") -> R:
     try:
         return _converter.structure(data, cls)
     except (ValidationError, cattrs.BaseValidationError, KeyError, TypeError, ValueError) as exc:
-        problems = _problems(exc, path)
+        problems = problems_from(exc, path)
         raise ValidationError.from_problems(problems[:MAX_PROBLEMS]) from None
 
 
