@@ -17,10 +17,15 @@ from enum import StrEnum
 from typing import Any, TypeVar, cast
 
 import attrs
+import numpy as np
+from numpy.typing import NDArray
 
-from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
+
+#: What a vectorised function returns: a float for scalar inputs, else a float64 array.
+FloatOrArray = float | NDArray[np.float64]
 
 _COUNTRY = re.compile(r"[A-Z]{3}")
 
@@ -161,6 +166,64 @@ def check_enum(name: str, value: object, enum: type[E]) -> E:
             name, value if isinstance(value, str) else repr(value), [m.value for m in enum]
         )
     return value
+
+
+def check_year(name: str, value: object) -> int:
+    """Check a calendar year: an integer from 1 to :data:`datetime.MAXYEAR`."""
+    year = check_count(name, value, minimum=1)
+    if year > _dt.MAXYEAR:
+        raise ValidationError(name, f"must be <= {_dt.MAXYEAR}", value)
+    return year
+
+
+# ------------------------------------------------------------------ array checks
+
+
+def is_scalar(*values: object) -> bool:
+    """True when every value is a scalar (0-dimensional)."""
+    return all(np.ndim(v) == 0 for v in values)  # type: ignore[arg-type]
+
+
+def check_real_array(
+    name: str, value: object, *, non_negative: bool = True, allow_nan: bool = False
+) -> NDArray[np.float64]:
+    """``value`` as a float array after checking every element (finite, >= 0 by default).
+
+    Every bad element is reported (up to ``MAX_PROBLEMS``), named ``name[index]``.
+    """
+    if is_real(value):
+        number = check_real(name, value, allow_nan=allow_nan)
+        if non_negative and number < 0:
+            raise ValidationError(name, "must be >= 0", value)
+        return np.asarray(number, dtype=np.float64)
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        array = np.asarray(None, dtype=object)
+    if array.dtype.kind not in "iuf":
+        raise ValidationError(name, "must be a real number or an array of real numbers", value)
+    array = array.astype(np.float64)
+    finite = np.isfinite(array) | (np.isnan(array) if allow_nan else False)
+    bad = ~finite | ((array < 0) if non_negative else False)
+    if bad.any():
+        problems = []
+        for index in np.argwhere(bad)[:MAX_PROBLEMS]:
+            where = ",".join(str(i) for i in index)
+            label = f"{name}[{where}]" if array.ndim else name
+            item = float(array[tuple(index)])
+            what = "must be >= 0" if math.isfinite(item) else "must be finite"
+            problems.append(Problem(field=label, problem=what, value=item))
+        raise ValidationError.from_problems(problems, truncated=int(bad.sum()) > MAX_PROBLEMS)
+    return array
+
+
+def check_broadcast(*named: tuple[str, NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+    """The arrays broadcast together; a shape mismatch names the parameters."""
+    try:
+        return list(np.broadcast_arrays(*(array for _, array in named)))
+    except ValueError:
+        shapes = ", ".join(f"{name} {array.shape}" for name, array in named)
+        raise ValidationError(named[-1][0], f"shapes do not broadcast: {shapes}") from None
 
 
 # ------------------------------------------------------------------ attrs validators

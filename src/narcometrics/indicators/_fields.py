@@ -11,7 +11,6 @@ import attrs
 
 from narcometrics import _checks as c
 from narcometrics.errors import ValidationError
-from narcometrics.rates._arrays import check_year
 
 
 def _enum(enum: type[c.E], *, optional: bool = False, default: Any = attrs.NOTHING) -> Any:
@@ -85,13 +84,13 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         """The calendar year ``year``."""
-        y = check_year("year", year)
+        y = c.check_year("year", year)
         return cls(start=_dt.date(y, 1, 1), end=_dt.date(y, 12, 31))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         """Quarter ``quarter`` (1 to 4) of ``year``."""
-        y = check_year("year", year)
+        y = c.check_year("year", year)
         q = c.check_count("quarter", quarter, minimum=1)
         if q > 4:
             raise ValidationError("quarter", "must be within 1..4", quarter)
@@ -104,7 +103,7 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """Month ``month`` (1 to 12) of ``year``."""
-        y = check_year("year", year)
+        y = c.check_year("year", year)
         m = c.check_count("month", month, minimum=1)
         if m > 12:
             raise ValidationError("month", "must be within 1..12", month)
@@ -133,7 +132,7 @@ class Period:
 
 
 def _v_year(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_year(_name(instance, attribute), value)
+    c.check_year(_name(instance, attribute), value)
 
 
 def _to_period(value: object) -> object:

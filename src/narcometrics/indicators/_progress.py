@@ -11,10 +11,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from narcometrics import _checks as c
+from narcometrics._checks import FloatOrArray, check_broadcast, check_real_array, is_scalar
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.indicators._enums import Measure
 from narcometrics.indicators._indicator import Indicator
-from narcometrics.rates._arrays import FloatOrArray, broadcast, is_scalar, real_array
 from narcometrics.units import PERCENT
 
 
@@ -139,10 +139,10 @@ def progress_ratio(
     """
     if not isinstance(ascending, bool):
         raise ValidationError("ascending", "must be True or False", ascending)
-    a = real_array("actual", actual, non_negative=False, allow_nan=True)
-    b = real_array("baseline", baseline, non_negative=False)
-    t = real_array("target", target, non_negative=False)
-    a, b, t = broadcast(("actual", a), ("baseline", b), ("target", t))
+    a = check_real_array("actual", actual, non_negative=False, allow_nan=True)
+    b = check_real_array("baseline", baseline, non_negative=False)
+    t = check_real_array("target", target, non_negative=False)
+    a, b, t = check_broadcast(("actual", a), ("baseline", b), ("target", t))
     _check_sides(b, t, ascending)
     span = t - b
     out = np.full(a.shape, np.nan)
@@ -330,9 +330,9 @@ def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike
             f"has no year-over-year change for a {indicator.measure} indicator",
             str(indicator.measure),
         )
-    now = real_array("current", current, non_negative=False, allow_nan=True)
-    before = real_array("previous", previous, non_negative=False, allow_nan=True)
-    now, before = broadcast(("current", now), ("previous", before))
+    now = check_real_array("current", current, non_negative=False, allow_nan=True)
+    before = check_real_array("previous", previous, non_negative=False, allow_nan=True)
+    now, before = check_broadcast(("current", now), ("previous", before))
     scalar = is_scalar(current, previous)
     if indicator.measure is Measure.PERCENTAGE:
         points = now - before

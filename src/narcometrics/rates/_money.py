@@ -12,7 +12,6 @@ import attrs
 
 from narcometrics import _checks as c
 from narcometrics.errors import Problem, ValidationError
-from narcometrics.rates._arrays import check_year
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -30,7 +29,7 @@ def _v_currency(instance: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _v_year(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_year(f"{type(instance).__name__}.{attribute.name}", value)
+    c.check_year(f"{type(instance).__name__}.{attribute.name}", value)
 
 
 def _v_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -311,7 +310,7 @@ def deflate(
     """
     if not isinstance(money, Money):
         raise ValidationError("money", f"must be Money, not {type(money).__name__}", money)
-    year = check_year("to_year", to_year)
+    year = c.check_year("to_year", to_year)
     if source is not None:
         c.check_text("source", source)
     table = _check_deflators(deflators, (money.price_year, year))

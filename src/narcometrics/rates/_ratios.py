@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import attrs
-from numpy.typing import ArrayLike
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from narcometrics import _checks as c
+from narcometrics._checks import FloatOrArray, check_broadcast, check_real_array, is_scalar
 from narcometrics.errors import ValidationError
-from narcometrics.rates._arrays import (
-    FloatOrArray,
-    broadcast,
-    check_year,
-    is_scalar,
-    non_negative,
-    ratio,
-)
 from narcometrics.rates._money import Money, check_currency
 
 PER_100_000 = 100_000
 """The default multiplier of [`rate_per`][narcometrics.rates.rate_per]: SDG 16.1.1 counts
 per 100,000 population."""
+
+
+def ratio(
+    numerator: NDArray[np.float64],
+    denominator: NDArray[np.float64],
+    scalar: bool,
+    factor: float = 1.0,
+) -> FloatOrArray:
+    """factor * numerator / denominator, NaN (never 0) where the denominator is 0."""
+    out = np.full(numerator.shape, np.nan)
+    with np.errstate(over="ignore"):  # beyond the float range gives inf, as it should
+        np.divide(numerator * factor, denominator, out=out, where=denominator > 0)
+    return float(out) if scalar else out
 
 
 def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) -> FloatOrArray:
@@ -66,9 +73,9 @@ def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) 
     array([ 2., nan])
     """
     per_value = c.check_positive("per", per)
-    counts = non_negative("count", count)
-    populations = non_negative("population", population)
-    counts, populations = broadcast(("count", counts), ("population", populations))
+    counts = check_real_array("count", count)
+    populations = check_real_array("population", population)
+    counts, populations = check_broadcast(("count", counts), ("population", populations))
     return ratio(counts, populations, is_scalar(count, population), per_value)
 
 
@@ -170,7 +177,7 @@ def cost_per_result(
                 raise ValidationError(
                     name, "is given twice: leave it out when cost is Money", given
                 )
-        amounts = non_negative("cost", cost.amount)
+        amounts = check_real_array("cost", cost.amount)
         unit_currency, year, notes = cost.currency, cost.price_year, cost.provenance
         scalar_cost: object = cost.amount
     else:
@@ -179,11 +186,11 @@ def cost_per_result(
         if price_year is None:
             raise ValidationError("price_year", "is required when cost is a number or an array")
         unit_currency = check_currency("currency", currency)
-        year = check_year("price_year", price_year)
-        amounts = non_negative("cost", cost)
+        year = c.check_year("price_year", price_year)
+        amounts = check_real_array("cost", cost)
         notes, scalar_cost = (), cost
-    outcomes = non_negative("outcome", outcome)
-    amounts, outcomes = broadcast(("cost", amounts), ("outcome", outcomes))
+    outcomes = check_real_array("outcome", outcome)
+    amounts, outcomes = check_broadcast(("cost", amounts), ("outcome", outcomes))
     return CostPerResult(
         value=ratio(amounts, outcomes, is_scalar(scalar_cost, outcome)),
         currency=unit_currency,
