@@ -351,3 +351,23 @@ def test_partition_problems_without_a_label_show_the_row_only() -> None:
     assert str(problem) == "partition 1, row 4: mass_kg: must be > 0"
     block = nd.PartitionProblem(field="area_ha[7]", problem="must be >= 0", partition=(2,))
     assert str(block) == "block (2,): area_ha[7]: must be >= 0"
+
+
+def test_a_null_parquet_date_is_refused_like_in_memory(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "date": pa.array([dt.date(2017, 1, 2), None, dt.date(2018, 5, 6)], pa.date32()),
+            "country": ["PER", "PER", "BOL"],
+            "substance": ["crack", "crack", "crack"],
+            "mass_kg": [1.0, 2.0, 3.0],
+        }
+    )
+    pq.write_table(table, tmp_path / "dates.parquet")
+    with pytest.raises(ValidationError) as in_memory:
+        SeizureTable.from_frame(table)
+    with pytest.raises(ValidationError) as caught:
+        nd.total(tmp_path / "dates.parquet", SeizureTable, "count", scheduler="sync")
+    assert str(caught.value) == f"partition 0, {in_memory.value}"
+    assert str(in_memory.value) == "row 1: date: is required (None)"

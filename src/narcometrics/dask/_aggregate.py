@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypeAlias
 
 import dask.dataframe as dd
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 from dask.base import compute, tokenize
 from dask.delayed import Delayed, delayed
@@ -54,8 +55,9 @@ def _native_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow date columns (as Parquet dates arrive in pandas) as datetime64[s].
 
     Exact: every date32/date64 value is a whole day that datetime64[s] holds, and a null
-    stays a missing value (NaT), which the table then refuses where a date is required.
-    Done because pandas gives Arrow dates to numpy as one Python object per row.
+    becomes NaT, a missing value the table refuses where a date is required. Done with
+    Arrow's cast, because pandas gives Arrow dates to numpy as one Python object per row
+    (about a hundred times slower).
     """
     import pyarrow as pa
 
@@ -66,7 +68,16 @@ def _native_dates(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     if not dates:
         return frame
-    return frame.assign(**{name: frame[name].astype("datetime64[s]") for name in dates})
+    return frame.assign(
+        **{
+            name: pd.Series(
+                np.asarray(pa.array(frame[name]).cast(pa.timestamp("s"))),
+                index=frame.index,
+                name=name,
+            )
+            for name in dates
+        }
+    )
 
 
 def _frame_partial(

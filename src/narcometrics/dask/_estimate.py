@@ -245,7 +245,9 @@ def _check_draws(kwargs: Mapping[str, Any], zone_axis: Any) -> None:
         )
 
 
-def estimate_map(model: Callable[..., Estimate], /, *args: Any, **kwargs: Any) -> DaskEstimate:
+def estimate_map(
+    model: Callable[..., Estimate], /, *args: Any, zone_axis: int | None = None, **kwargs: Any
+) -> DaskEstimate:
     """Apply an estimation model to Dask arrays or series, block by block.
 
     Parameters
@@ -260,11 +262,10 @@ def estimate_map(model: Callable[..., Estimate], /, *args: Any, **kwargs: Any) -
         chunks) or Dask series of one dataframe (same partitions); every other argument
         is passed unchanged to each block and must broadcast against it. Parameters
         that the provenance records (a yield, a purity, a share) cannot be Dask
-        collections: their provenance would differ by block.
+        collections: their provenance would differ by block. The Monte Carlo options
+        ``draws``, ``seed`` (an ``int``) and ``percentiles`` go to every block; see Notes.
     zone_axis : int, optional
         For Dask arrays: sum the results over this axis after the blocks are computed.
-    draws, seed, percentiles
-        The Monte Carlo path of the model, with an ``int`` seed; see Notes.
 
     Returns
     -------
@@ -302,7 +303,6 @@ def estimate_map(model: Callable[..., Estimate], /, *args: Any, **kwargs: Any) -
     >>> result.compute(scheduler="sync").central.round(1).tolist()
     [204.8, 211.5, 0.0]
     """
-    zone_axis = kwargs.pop("zone_axis", None)
     _check_draws(kwargs, zone_axis)
     slots: list[Slot] = [i for i, a in enumerate(args) if _is_collection(a)]
     slots += [k for k, v in kwargs.items() if _is_collection(v)]

@@ -1,0 +1,293 @@
+"""Benchmark: narcometrics.dask.total over Parquet partitions against the in-memory path.
+
+Target (issue 9): 100 million seizure rows, written as Parquet partitions (generated one
+partition at a time, never all in memory), aggregated by (year, region, substance) with
+narcometrics.dask.total on a distributed.LocalCluster of worker processes, with the peak
+memory of the driver process at most 2 GiB. Throughput (rows/s) is printed beside the
+in-memory path on 10 million rows, measured in the same run:
+
+- in memory, total only: aggregate.total(table, ...) on a table already built;
+- in memory, from a frame: SeizureTable.from_frame(frame) + total;
+- in memory, from Parquet: pyarrow.parquet.read_table of the same files + from_frame + total
+  (one process, one file after the other: the single-machine end-to-end path).
+
+The Dask time is end to end: reading Parquet, building a validated table per partition,
+partial totals and the merge tree (the workers have imported narcometrics before the clock
+starts: a one-off start-up, not a cost per row). The driver process runs the client and the scheduler
+(LocalCluster keeps the scheduler in the process that starts it); its peak resident memory
+is sampled with psutil every 20 ms during the aggregation, and ru_maxrss (the peak over the
+driver's whole life: the files are written and the in-memory baselines run in child
+processes, so it covers imports, the cluster and the aggregation) is printed too, with each
+worker's ru_maxrss. The data are synthetic (seeded; not real seizures). The result is
+checked: record count exact and grand total equal (rtol 1e-12) to the sums kept while
+writing; at --smoke size also equal to the in-memory totals of all rows.
+
+    uv run python benchmarks/dask.py            # 100 million rows (a few GB in a temp dir)
+    uv run python benchmarks/dask.py --smoke    # 1 million rows, seconds (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _drop_script_folder() -> None:
+    """Run as ``python benchmarks/dask.py``, this file's folder comes first on sys.path
+    and this file would shadow the ``dask`` package: take the folder out (before any
+    Dask import, here and in the processes that re-run this module)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+
+
+_drop_script_folder()
+
+FULL_ROWS = 100_000_000
+SMOKE_ROWS = 1_000_000
+BASELINE_ROWS = 10_000_000
+SMOKE_BASELINE_ROWS = 1_000_000
+ROWS_PER_FILE = 2_000_000
+TARGET_BYTES = 2 << 30
+BY = ("year", "region", "substance")
+REGIONS = [f"Region {i:02d}" for i in range(1, 26)]
+COUNTRIES = ["BOL", "COL", "ECU", "PER"]
+FIRST_DAY = int(np.datetime64("2015-01-01", "D").astype(np.int64))
+DAYS = 3653  # 2015-01-01 .. 2024-12-31
+
+
+def partition_columns(rows: int, seed: int) -> dict[str, Any]:
+    """Seeded synthetic seizures (not real data): numpy columns of one partition."""
+    from narcometrics import Substance
+
+    rng = np.random.default_rng(seed)
+    substances = [s.value for s in Substance]
+    return {
+        "date": (FIRST_DAY + rng.integers(0, DAYS, rows)).astype("datetime64[D]"),
+        "country": (rng.integers(0, len(COUNTRIES), rows).astype(np.int8), COUNTRIES),
+        "region": (rng.integers(0, len(REGIONS), rows).astype(np.int8), REGIONS),
+        "substance": (rng.integers(0, len(substances), rows).astype(np.int8), substances),
+        "mass_kg": rng.lognormal(2.0, 1.5, rows),
+    }
+
+
+def write_partition(path: str, rows: int, seed: int) -> tuple[int, float]:
+    """Write one Parquet file (Arrow dates and dictionary columns, as narcometrics writes
+    tables); return its row count and the exact sum of its masses."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = partition_columns(rows, seed)
+    data = {}
+    for name, value in columns.items():
+        if isinstance(value, tuple):
+            codes, labels = value
+            data[name] = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels))
+        else:
+            data[name] = pa.array(value)
+    pq.write_table(pa.table(data), path)
+    return rows, math.fsum(columns["mass_kg"].tolist())
+
+
+def write_files(
+    folder: Path, rows: int, per_file: int, seed: int, workers: int
+) -> tuple[list[str], int, float]:
+    """Write ``rows`` rows as Parquet files of ``per_file`` rows, in child processes."""
+    sizes = [min(per_file, rows - start) for start in range(0, rows, per_file)]
+    seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(sizes))]
+    paths = [str(folder / f"part-{i:04d}.parquet") for i in range(len(sizes))]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(write_partition, paths, sizes, seeds))
+    return paths, sum(n for n, _ in done), math.fsum(s for _, s in done)
+
+
+class PeakRSS:
+    """Sample this process's resident memory in a thread; keep the largest value."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self.peak = self._process.memory_info().rss
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._process.memory_info().rss)
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+def max_rss_bytes() -> int:
+    """Peak resident memory of this process over its life (ru_maxrss, KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def in_memory_baselines(paths: list[str], rows: int, seed: int) -> dict[str, float]:
+    """Seconds of the in-memory paths on ``rows`` rows (run in a child process)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from narcometrics.aggregate import total
+    from narcometrics.tables import SeizureTable
+
+    columns = partition_columns(rows, seed)
+    frame = pd.DataFrame(
+        {
+            name: pd.Categorical.from_codes(*value) if isinstance(value, tuple) else value
+            for name, value in columns.items()
+        }
+    )
+    frame["date"] = frame["date"].astype("datetime64[s]")
+    del columns
+    start = time.perf_counter()
+    table = SeizureTable.from_frame(frame)
+    built = time.perf_counter()
+    total(table, "mass_kg", by=BY)
+    done = time.perf_counter()
+    del table, frame
+    # The same files the Dask path reads, one after the other, in this one process.
+    n, files, start_files = 0, [], time.perf_counter()
+    for path in paths:
+        if n >= rows:
+            break
+        files.append(pq.read_table(path))
+        n += files[-1].num_rows
+    arrow = pa.concat_tables(files).slice(0, rows)
+    table = SeizureTable.from_frame(arrow.to_pandas(date_as_object=False))
+    total(table, "mass_kg", by=BY)
+    end_files = time.perf_counter()
+    return {
+        "total": done - built,
+        "from_frame+total": done - start,
+        "parquet+from_frame+total": end_files - start_files,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_ROWS:,} rows")
+    parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--seed", type=int, default=20170630)
+    parser.add_argument("--dir", default=None, help="folder for the Parquet files")
+    args = parser.parse_args()
+    rows = args.rows or (SMOKE_ROWS if args.smoke else FULL_ROWS)
+    baseline_rows = min(rows, SMOKE_BASELINE_ROWS if args.smoke else BASELINE_ROWS)
+    enforce = not args.smoke and rows >= FULL_ROWS
+
+    from distributed import Client, LocalCluster
+
+    from narcometrics import dask as nd
+    from narcometrics.tables import SeizureTable
+
+    folder = Path(tempfile.mkdtemp(prefix="narcometrics-dask-bench-", dir=args.dir))
+    try:
+        print(f"narcometrics dask benchmark: {rows:,} seizure rows in {folder}")
+        free = shutil.disk_usage(folder).free
+        print(f"free disk: {free / 2**30:.1f} GiB")
+        start = time.perf_counter()
+        per_file = min(ROWS_PER_FILE, max(1, rows // 4))
+        paths, written, mass_sum = write_files(folder, rows, per_file, args.seed, args.workers)
+        size = sum(os.path.getsize(p) for p in paths)
+        print(
+            f"wrote {written:,} rows in {len(paths)} Parquet files ({size / 2**30:.2f} GiB) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
+        with (
+            LocalCluster(
+                n_workers=args.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            # One-off start-up, not per row: each worker imports the library first.
+            client.run(lambda: __import__("narcometrics.dask"))
+            with PeakRSS() as sampled:
+                start = time.perf_counter()
+                totals = nd.total(paths, SeizureTable, "mass_kg", by=BY, scheduler=client)
+                seconds = time.perf_counter() - start
+            workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+        driver_life = max_rss_bytes()
+        counted = int(totals.counts.sum())
+        conserved = counted == written and math.isclose(totals.grand_total, mass_sum, rel_tol=1e-12)
+        print(
+            f"dask result: {len(totals):,} groups, {counted:,} records, grand total "
+            f"{totals.grand_total:.6e} kg (written {mass_sum:.6e}): "
+            f"{'conserved' if conserved else 'NOT CONSERVED'}"
+        )
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            base = pool.submit(in_memory_baselines, paths, baseline_rows, args.seed).result()
+        ok = conserved
+        if args.smoke:
+            ok = check_smoke(paths, totals) and ok
+        rate = rows / seconds
+        print(f"\n{'path':<58} {'rows':>13} {'seconds':>9} {'rows/s':>14}")
+        print(
+            f"{'dask.total, Parquet, ' + str(args.workers) + ' worker processes':<58} "
+            f"{rows:>13,} {seconds:>9.2f} {rate:>14,.0f}"
+        )
+        for name, value in base.items():
+            base_rate = baseline_rows / value
+            print(
+                f"{'in memory: ' + name:<58} {baseline_rows:>13,} {value:>9.2f} "
+                f"{base_rate:>14,.0f}   dask/in-memory rows/s ratio {rate / base_rate:5.2f}"
+            )
+        peak = max(sampled.peak, 0)
+        met = peak <= TARGET_BYTES and driver_life <= TARGET_BYTES
+        print(
+            f"\ndriver peak RSS during the aggregation (psutil, 20 ms): {peak / 2**20:,.0f} MiB; "
+            f"over the driver's life (ru_maxrss): {driver_life / 2**20:,.0f} MiB; "
+            f"target <= {TARGET_BYTES / 2**30:.0f} GiB: {'met' if met else 'NOT MET'}"
+            f"{'' if enforce else ' (enforced at full size only)'}"
+        )
+        for address, value in sorted(workers.items()):
+            print(f"worker {address} peak RSS (ru_maxrss): {value / 2**20:,.0f} MiB")
+        if not ok:
+            return 1
+        return 0 if met or not enforce else 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_smoke(paths: list[str], totals: Any) -> bool:
+    """At smoke size: the Dask totals equal the in-memory totals of all rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from narcometrics.aggregate import total
+    from narcometrics.tables import SeizureTable
+
+    frame = pa.concat_tables([pq.read_table(p) for p in paths]).to_pandas(date_as_object=False)
+    expected = total(SeizureTable.from_frame(frame), "mass_kg", by=BY)
+    same = totals.allclose(expected, rtol=1e-12)
+    print(f"smoke check against the in-memory totals of all rows: {'equal' if same else 'DIFFER'}")
+    return bool(same)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
