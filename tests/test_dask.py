@@ -293,7 +293,7 @@ def test_bad_arguments_are_refused(data: Any, kwargs: dict[str, Any], message: s
 
 
 def test_a_kind_that_is_not_a_table_is_refused() -> None:
-    with pytest.raises(ValidationError, match="kind: must be a table or record class"):
+    with pytest.raises(TypeError, match="kind must be a record or table class"):
         nd.total(dd.from_pandas(seizure_frame(3, 1), npartitions=1), dict, "count")
 
 

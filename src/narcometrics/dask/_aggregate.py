@@ -17,13 +17,8 @@ from narcometrics.aggregate import Totals, merge, partial
 from narcometrics.aggregate import total as _total
 from narcometrics.dask._errors import in_partition
 from narcometrics.errors import ValidationError
-from narcometrics.tables import (
-    EradicationTable,
-    OperationTable,
-    SeizureTable,
-    Table,
-    TrainingTable,
-)
+from narcometrics.io._kinds import table_type
+from narcometrics.tables import Table
 
 __all__ = ["delayed_total", "total"]
 
@@ -31,24 +26,9 @@ Missing: TypeAlias = Literal["error", "skip"]
 PathLike: TypeAlias = str | os.PathLike[str]
 Data: TypeAlias = "dd.DataFrame | PathLike | Sequence[PathLike]"
 
-_TABLES: tuple[type[Table[Any]], ...] = (
-    SeizureTable,
-    EradicationTable,
-    OperationTable,
-    TrainingTable,
-)
 _PARQUET = (".parquet", ".pq")
 #: Partials merged by one task of the reduction tree.
 SPLIT_EVERY = 8
-
-
-def _table_class(kind: Any) -> type[Table[Any]]:
-    """The table class for a table class or its record class."""
-    for table in _TABLES:
-        if kind is table or kind is table.record_type:
-            return table
-    names = ", ".join(f"{t.__name__}/{t.record_type.__name__}" for t in _TABLES)
-    raise ValidationError("kind", f"must be a table or record class ({names})", kind)
 
 
 def _native_dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -172,7 +152,7 @@ def delayed_total(
     parameters are those of :func:`total`; the measure and grouping fields are checked
     now, the data when computed.
     """
-    table = _table_class(kind)
+    table = table_type(kind)
     fields = (by,) if isinstance(by, str) else tuple(by)
     # The in-memory total on no rows: the same errors for an unknown measure or field.
     _total(table.from_records([]), measure, by=fields, missing=missing)
@@ -232,7 +212,7 @@ def total(
         with its file format and errors; local paths that every worker can read).
     kind : table or record class
         ``SeizureTable`` (or ``Seizure``), ``EradicationTable``, ``OperationTable`` or
-        ``TrainingTable``.
+        ``TrainingTable`` (any other raises TypeError, as in :mod:`narcometrics.io`).
     measure, by, missing
         As for :func:`narcometrics.aggregate.total`.
     scheduler : str or distributed.Client, optional
