@@ -17,6 +17,16 @@ The functions are pure: :func:`aggregate` (and :func:`aggregate_over_time`,
 :func:`check_disaggregation` reports every breakdown that does not add up to its headline.
 Zero denominators give NaN, never 0; qualitative indicators are never aggregated.
 
+Actuals can be derived from record tables, per year, quarter or month and optionally per
+location and breakdown category: :func:`organisations_disbanded`,
+:func:`airstrips_destroyed`, :func:`laboratories_destroyed`, :func:`hectares_eradicated`,
+:func:`avoided_production` (an estimate, kept on the actual with its range and
+provenance), :func:`seizures_by_substance`, :func:`people_trained` (each person counted
+once when participant ids are given) and :func:`share_verified_applying` (numerator and
+denominator); :func:`derive_framework` derives them all for the
+:func:`standard_indicators`. Each derived actual names its source and is unverified
+unless stated.
+
 See the explanation page "Aggregation semantics of indicators" for the rules and the bugs
 they prevent.
 """
@@ -27,6 +37,17 @@ from narcometrics.indicators._aggregate import (
     aggregate_across_units,
     aggregate_over_time,
 )
+from narcometrics.indicators._derive import (
+    PERIODS,
+    airstrips_destroyed,
+    avoided_production,
+    hectares_eradicated,
+    laboratories_destroyed,
+    organisations_disbanded,
+    seizures_by_substance,
+)
+from narcometrics.indicators._derive_framework import derive_framework, standard_indicators
+from narcometrics.indicators._derive_training import people_trained, share_verified_applying
 from narcometrics.indicators._disaggregation import (
     DisaggregationReport,
     Mismatch,
@@ -57,6 +78,7 @@ from narcometrics.indicators._progress import (
 from narcometrics.indicators._values import Actual, Baseline, Target
 
 __all__ = [
+    "PERIODS",
     "TIME_RULES",
     "UNIT_RULES",
     "Actual",
@@ -82,9 +104,19 @@ __all__ = [
     "aggregate",
     "aggregate_across_units",
     "aggregate_over_time",
+    "airstrips_destroyed",
+    "avoided_production",
     "check_disaggregation",
+    "derive_framework",
     "expected_progress",
+    "hectares_eradicated",
+    "laboratories_destroyed",
+    "organisations_disbanded",
+    "people_trained",
     "progress",
     "progress_ratio",
+    "seizures_by_substance",
+    "share_verified_applying",
+    "standard_indicators",
     "year_over_year",
 ]

@@ -8,6 +8,7 @@ import attrs
 
 from narcometrics import _checks as c
 from narcometrics.errors import ValidationError
+from narcometrics.estimate.result import Estimate
 from narcometrics.indicators._enums import VerificationStatus
 from narcometrics.indicators._fields import (
     Dimensions,
@@ -155,6 +156,30 @@ class Target(_PeriodValue):
     milestone: bool = attrs.field(default=False, validator=v_instance(bool))
 
 
+def _v_estimate(instance: Actual, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An estimate is one scalar Estimate whose central value and unit the actual repeats."""
+    if value is None:
+        return
+    name = _name(instance, attribute)
+    if not isinstance(value, Estimate):
+        raise ValidationError(name, f"must be an Estimate or None, not {type(value).__name__}")
+    if not isinstance(value.central, float):
+        raise ValidationError(
+            name, "must be one value (a scalar Estimate), not an array", value.central
+        )
+    if instance.value != value.central:
+        raise ValidationError(
+            "Actual.value",
+            f"must equal the estimate's central value ({value.central!r}): the actual reports "
+            "the estimate",
+            instance.value,
+        )
+    if instance.unit is not None and instance.unit != value.unit:
+        raise ValidationError(
+            "Actual.unit", f"must equal the estimate's unit ({value.unit!r})", instance.unit
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Actual(_PeriodValue):
     """A reported value of an indicator for a period, with where it comes from.
@@ -180,12 +205,20 @@ class Actual(_PeriodValue):
         Where the figure comes from.
     verification : VerificationStatus or str
         ``unverified`` (default), ``internal`` or ``independent``.
+    estimate : Estimate or None
+        For a value computed by a model rather than counted (cocaine production avoided by
+        eradication): the [`Estimate`][narcometrics.estimate.Estimate] whose central value
+        it is, with its range (``low``, ``high``) and provenance (method, factor set,
+        citations, library version). ``value`` must equal ``estimate.central`` and
+        ``unit``, when given, ``estimate.unit``. Aggregation uses ``value``; ``None`` (the
+        default) for counted values.
     """
 
     source: str | None = _text(optional=True)
     verification: VerificationStatus = _enum(
         VerificationStatus, default=VerificationStatus.UNVERIFIED
     )
+    estimate: Estimate | None = attrs.field(default=None, validator=_v_estimate)
 
 
 AnyValue = Baseline | Target | Actual

@@ -1,0 +1,572 @@
+"""Actuals derived from record tables: operations, eradication, avoided production, seizures.
+
+Each function takes a table and returns one :class:`Actual` per period (``by``: calendar
+``year``, ``quarter`` or ``month``) and, optionally, per location and breakdown category,
+named after table fields. Every actual says where it comes from (library version, table,
+records used, what was computed) and is ``unverified`` unless stated otherwise. The
+grouping helpers here serve the training actuals too (``_derive_training``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from narcometrics import _checks as c
+from narcometrics._version import __version__
+from narcometrics.aggregate import grouping_fields, total
+from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.estimate import Estimate
+from narcometrics.estimate import avoided_production as _flat_estimate
+from narcometrics.estimate import avoided_production_adjusted as _adjusted_estimate
+from narcometrics.factors import FactorSet
+from narcometrics.indicators._enums import VerificationStatus
+from narcometrics.indicators._fields import Period
+from narcometrics.indicators._values import Actual
+from narcometrics.tables import (
+    Categorical,
+    EradicationTable,
+    OperationTable,
+    SeizureTable,
+    Table,
+)
+
+__all__ = [
+    "PERIODS",
+    "airstrips_destroyed",
+    "avoided_production",
+    "hectares_eradicated",
+    "laboratories_destroyed",
+    "organisations_disbanded",
+    "seizures_by_substance",
+]
+
+By = Literal["year", "quarter", "month"]
+Fields = str | Sequence[str]
+Key = tuple[Any, ...]
+
+#: The periods ``by=`` accepts, with the calendar fields each groups by.
+PERIODS: dict[str, tuple[str, ...]] = {
+    "year": ("year",),
+    "quarter": ("year", "quarter"),
+    "month": ("year", "month"),
+}
+_CALENDAR = ("year", "quarter", "month")
+
+
+# ----------------------------------------------------------------------------- grouping
+
+
+@attrs.frozen
+class Spec:
+    """What to group a table by, and how each actual is labelled."""
+
+    table: Table[Any]
+    by: str
+    location: str | None
+    dimensions: tuple[str, ...]
+    source: str | None
+    verification: VerificationStatus
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        location = () if self.location is None else (self.location,)
+        return (*PERIODS[self.by], *location, *self.dimensions)
+
+    def period(self, key: Key) -> Period:
+        if self.by == "year":
+            return Period.year(key[0])
+        if self.by == "quarter":
+            return Period.quarter(key[0], key[1])
+        return Period.month(key[0], key[1])
+
+    def actual(self, key: Key, records: int, what: str, **values: Any) -> Actual:
+        """The actual of one group ``key`` (period labels, location, dimension labels)."""
+        rest = key[len(PERIODS[self.by]) :]
+        location = rest[0] if self.location is not None else None
+        labels = rest[1:] if self.location is not None else rest
+        table = self.table
+        origin = f"; {self.source}" if self.source else ""
+        return Actual(
+            period=self.period(key),
+            location=location,
+            dimensions=tuple(zip(self.dimensions, labels, strict=True)),
+            source=f"derived by narcometrics {__version__} from {type(table).__name__} "
+            f"({records} of {len(table)} records{origin}): {what}",
+            verification=self.verification,
+            **values,
+        )
+
+
+def make_spec(
+    name: str,
+    table: object,
+    kind: type[Table[Any]],
+    *,
+    by: object,
+    location: object,
+    dimensions: object,
+    source: object,
+    verification: object,
+    required: tuple[str, ...] = (),
+) -> Spec:
+    """Check the common arguments; ``required`` dimensions always come first."""
+    if not isinstance(table, kind):
+        raise ValidationError(name, f"must be a {kind.__name__}, not {type(table).__name__}")
+    if not isinstance(by, str) or by not in PERIODS:
+        raise UnknownNameError("by", by if isinstance(by, str) else repr(by), list(PERIODS))
+    valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
+    if location is not None and (not isinstance(location, str) or location not in valid):
+        raise UnknownNameError(
+            "location", location if isinstance(location, str) else repr(location), valid
+        )
+    names = (dimensions,) if isinstance(dimensions, str) else dimensions
+    if not isinstance(names, (list, tuple)):
+        raise ValidationError("dimensions", "must be a field name or a sequence of them", names)
+    for item in names:
+        if not isinstance(item, str) or item not in valid:
+            raise UnknownNameError(
+                "dimensions", item if isinstance(item, str) else repr(item), valid
+            )
+    fields = (*required, *(n for n in names if n not in required))
+    if len(set(names)) != len(names) or location in fields:
+        raise ValidationError("dimensions", "must not repeat a field nor the location", names)
+    origin = None if source is None else c.check_text("source", source)
+    status = c.check_enum(
+        "verification", c.to_enum(VerificationStatus, verification), VerificationStatus
+    )
+    for field in (location, *fields):
+        if field is None:
+            continue
+        column = table.column(field)
+        assert isinstance(column, Categorical)
+        missing = np.flatnonzero(column.codes < 0)
+        if missing.size:
+            raise ValidationError(
+                field,
+                f"is missing in {missing.size} of {len(table)} records (first: row "
+                f"{missing[0]}): every record needs a category, or its results would be lost "
+                "from the breakdown; fill it in or group by another field",
+                None,
+                row=int(missing[0]),
+            )
+    return Spec(
+        table=table,
+        by=by,
+        location=location,
+        dimensions=fields,
+        source=origin,
+        verification=status,
+    )
+
+
+def row_groups(spec: Spec) -> tuple[NDArray[np.intp], list[Key]]:
+    """Per row the index of its group, and per group its labels (periods first)."""
+    if not len(spec.table):
+        return np.zeros(0, dtype=np.intp), []
+    codes: list[NDArray[np.int64]] = []
+    levels: list[list[Any]] = []
+    code: NDArray[Any]
+    level: NDArray[Any]
+    for field in spec.fields:
+        if field in _CALENDAR:
+            code, level = spec.table.period_codes(field)  # type: ignore[arg-type]
+        else:
+            column = spec.table.column(field)
+            assert isinstance(column, Categorical)
+            code, level = column.codes, column.labels
+        codes.append(np.asarray(code, dtype=np.int64))
+        levels.append(level.tolist())
+    unique, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    keys = [tuple(levels[i][code] for i, code in enumerate(row)) for row in unique.tolist()]
+    return inverse.reshape(-1).astype(np.intp), keys
+
+
+def ordered(actuals: list[Actual]) -> list[Actual]:
+    return sorted(
+        actuals, key=lambda a: (a.period.start, a.period.end, a.location or "", a.dimensions)
+    )
+
+
+def _sums(spec: Spec, measure: str, what: str, unit: str | None) -> list[Actual]:
+    totals = total(spec.table, measure, by=spec.fields)
+    return ordered(
+        [
+            spec.actual(key, records, what, value=value, unit=unit)
+            for key, value, records in zip(
+                totals.keys(), totals.values.tolist(), totals.counts.tolist(), strict=True
+            )
+        ]
+    )
+
+
+# ----------------------------------------------------------------------------- operations
+
+
+def _operation_count(measure: str, operations: object, **options: Any) -> list[Actual]:
+    spec = make_spec("operations", operations, OperationTable, **options)
+    return _sums(spec, measure, f"sum of {measure}", None)
+
+
+def organisations_disbanded(
+    operations: OperationTable,
+    *,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Criminal organisations disbanded: the sum of ``organisations_disbanded`` per period.
+
+    Parameters
+    ----------
+    operations : OperationTable
+        The records.
+    by : {"year", "quarter", "month"}
+        The calendar period of each actual.
+    location : str, optional
+        A field of the table whose category becomes each actual's ``location`` (e.g.
+        ``"country"``); None (default) for the programme as a whole.
+    dimensions : str or sequence of str
+        Fields of the table to break the actuals down by (e.g. ``"agency"``, ``"region"``);
+        the indicator must declare them. Every record needs a category in each of them.
+    source : str, optional
+        Where the records come from (a register, a file); added to each actual's source.
+    verification : VerificationStatus or str
+        The status given to every actual: ``unverified`` by default, since deriving a
+        figure does not verify the records.
+
+    Returns
+    -------
+    list of Actual
+        One per period and category that has records, ordered by period; counts carry no
+        unit label. An empty table gives an empty list.
+
+    Raises
+    ------
+    ValidationError
+        For a table of another type, an unknown period, location or dimension field
+        (an :class:`~narcometrics.errors.UnknownNameError` listing the valid ones), a
+        repeated field, or a location or dimension field missing in a record (naming the
+        first such row).
+
+    Notes
+    -----
+    A sum per group of :func:`narcometrics.aggregate.total`, so the actuals of the
+    quarters add up to the actual of the year. Each actual's ``source`` names the library
+    version, the table, the records used and the sum.
+
+    Examples
+    --------
+    >>> from narcometrics.datasets import peru_2017_example
+    >>> from narcometrics.indicators import organisations_disbanded
+    >>> [a.value for a in organisations_disbanded(peru_2017_example().operations)]
+    [111.0]
+    """
+    return _operation_count(
+        "organisations_disbanded",
+        operations,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+    )
+
+
+def airstrips_destroyed(
+    operations: OperationTable,
+    *,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Illegal airstrips destroyed: the sum of ``airstrips_destroyed`` per period.
+
+    Parameters
+    ----------
+    operations : OperationTable
+        The records.
+    by, location, dimensions, source, verification
+        As for :func:`organisations_disbanded`.
+
+    Returns
+    -------
+    list of Actual
+        One per period and category that has records, ordered by period.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`organisations_disbanded`.
+    """
+    return _operation_count(
+        "airstrips_destroyed",
+        operations,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+    )
+
+
+def laboratories_destroyed(
+    operations: OperationTable,
+    *,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Drug laboratories destroyed: the sum of ``laboratories_destroyed`` per period.
+
+    Parameters
+    ----------
+    operations : OperationTable
+        The records.
+    by, location, dimensions, source, verification
+        As for :func:`organisations_disbanded`.
+
+    Returns
+    -------
+    list of Actual
+        One per period and category that has records, ordered by period.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`organisations_disbanded`.
+    """
+    return _operation_count(
+        "laboratories_destroyed",
+        operations,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+    )
+
+
+# ----------------------------------------------------------------------------- eradication
+
+
+def hectares_eradicated(
+    eradications: EradicationTable,
+    *,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Coca eradicated [ha]: the sum of ``area_ha`` per period, with unit ``"ha"``.
+
+    Parameters
+    ----------
+    eradications : EradicationTable
+        The records.
+    by, location, dimensions, source, verification
+        As for :func:`organisations_disbanded`.
+
+    Returns
+    -------
+    list of Actual
+        One per period and category that has records, ordered by period, in ``"ha"``.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`organisations_disbanded`.
+    """
+    spec = make_spec(
+        "eradications",
+        eradications,
+        EradicationTable,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+    )
+    return _sums(spec, "area_ha", "sum of area_ha", "ha")
+
+
+def _factor_label(estimate: Estimate) -> str:
+    cited = dict.fromkeys(
+        f"{cit.publisher} ({cit.year})" if cit.year else cit.publisher
+        for cit in estimate.provenance.citations
+    )
+    sources = f" ({'; '.join(cited)})" if cited else ""
+    return f"factor set {estimate.provenance.factor_set}{sources}"
+
+
+def avoided_production(
+    eradications: EradicationTable,
+    factors: FactorSet | str,
+    *,
+    adjusted: bool = False,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Cocaine production avoided by eradication [t]: an estimate per period, with its range.
+
+    The records' counterpart of :func:`narcometrics.estimate.avoided_production`: each
+    actual's ``value`` is the central value of an estimate made from the period's
+    eradicated area, and its ``estimate`` field keeps that
+    :class:`~narcometrics.estimate.Estimate` (range, method, factor set, citations,
+    library version). Its source names the method and the factor set.
+
+    Parameters
+    ----------
+    eradications : EradicationTable
+        The records.
+    factors : FactorSet or str
+        A flat-per-hectare factor set (``"pe-gov-2017"``, ...). There is no default: the
+        factor set is a choice to state.
+    adjusted : bool
+        False (default): the government flat method, an upper bound ("up to"), from the
+        period's total area. True: :func:`narcometrics.estimate.avoided_production_adjusted`
+        with its default ranges, from each record's area and date (harvests already taken,
+        replanting, licit use), summed over the period; call it directly for other
+        parameters.
+    by, location, dimensions, source, verification
+        As for :func:`hectares_eradicated`.
+
+    Returns
+    -------
+    list of Actual
+        One per period and category that has records, in ``"t"`` (tonnes of 100 % pure
+        cocaine hydrochloride), with ``estimate`` set; an empty table gives an empty list.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`hectares_eradicated`, and for a factor set that is unknown or not a
+        flat-per-hectare set (even for an empty table).
+
+    Notes
+    -----
+    Flat: :math:`C = E f / 1000` with :math:`E` the period's area [ha] and :math:`f`
+    [kg/ha]; both methods are linear in the area, so the estimates of the quarters add up
+    to the estimate of the year (to rounding), ranges included.
+
+    Examples
+    --------
+    >>> from narcometrics.datasets import peru_2017_example
+    >>> from narcometrics.indicators import avoided_production
+    >>> [actual] = avoided_production(peru_2017_example().eradications, "pe-gov-2017")
+    >>> round(actual.value, 1), actual.unit, actual.estimate.provenance.factor_set
+    (204.8, 't', 'pe-gov-2017')
+    """
+    spec = make_spec(
+        "eradications",
+        eradications,
+        EradicationTable,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+    )
+    if not isinstance(adjusted, bool):
+        raise ValidationError("adjusted", "must be True or False", adjusted)
+    actuals = []
+    if adjusted:
+        _adjusted_estimate(0.0, factors)  # checks the factor set, also without records
+        table = spec.table
+        assert isinstance(table, EradicationTable)
+        group, keys = row_groups(spec)
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(len(keys) + 1))
+        area, date = np.asarray(table.area_ha), np.asarray(table.date)
+        for index, key in enumerate(keys):
+            rows = order[bounds[index] : bounds[index + 1]]
+            estimate = _adjusted_estimate(
+                area[rows], factors, eradication_date=date[rows], zone_axis=0
+            )
+            what = (
+                "estimate narcometrics.estimate.avoided_production_adjusted from each "
+                f"record's area_ha and date, {_factor_label(estimate)}, range "
+                f"{estimate.low:,.4g} to {estimate.high:,.4g} t"
+            )
+            actuals.append(spec.actual(key, len(rows), what, **_estimated(estimate)))
+        return ordered(actuals)
+    _flat_estimate(0.0, factors)  # checks the factor set, also without records
+    totals = total(spec.table, "area_ha", by=spec.fields)
+    for key, area_ha, records in zip(
+        totals.keys(), totals.values.tolist(), totals.counts.tolist(), strict=True
+    ):
+        estimate = _flat_estimate(area_ha, factors)
+        what = (
+            f"estimate narcometrics.estimate.avoided_production from {area_ha:,.6g} ha, "
+            f"{_factor_label(estimate)}: an upper bound ('up to')"
+        )
+        actuals.append(spec.actual(key, records, what, **_estimated(estimate)))
+    return ordered(actuals)
+
+
+def _estimated(estimate: Estimate) -> dict[str, Any]:
+    return {"value": estimate.central, "unit": estimate.unit, "estimate": estimate}
+
+
+# ----------------------------------------------------------------------------- seizures
+
+
+def seizures_by_substance(
+    seizures: SeizureTable,
+    *,
+    by: By = "year",
+    location: str | None = None,
+    dimensions: Fields = (),
+    source: str | None = None,
+    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
+) -> list[Actual]:
+    """Bulk mass seized [kg] per substance and period (no purity adjustment).
+
+    Every actual has the dimension ``substance`` (then any others asked for): masses of
+    different substances are never added up here. Bulk mass follows the UNODC convention;
+    for pure equivalents see :func:`narcometrics.estimate.pure_equivalent`.
+
+    Parameters
+    ----------
+    seizures : SeizureTable
+        The records.
+    by, location, dimensions, source, verification
+        As for :func:`organisations_disbanded`.
+
+    Returns
+    -------
+    list of Actual
+        One per period, substance and category that has records, ordered by period, in
+        ``"kg"``.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`organisations_disbanded`.
+    """
+    spec = make_spec(
+        "seizures",
+        seizures,
+        SeizureTable,
+        by=by,
+        location=location,
+        dimensions=dimensions,
+        source=source,
+        verification=verification,
+        required=("substance",),
+    )
+    return _sums(spec, "mass_kg", "sum of mass_kg (bulk, not purity-adjusted)", "kg")
