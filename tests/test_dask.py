@@ -371,3 +371,12 @@ def test_a_null_parquet_date_is_refused_like_in_memory(tmp_path: Path) -> None:
         nd.total(tmp_path / "dates.parquet", SeizureTable, "count", scheduler="sync")
     assert str(caught.value) == f"partition 0, {in_memory.value}"
     assert str(in_memory.value) == "row 1: date: is required (None)"
+
+
+def test_columns_that_are_not_fields_are_refused_unless_ignored() -> None:
+    frame = seizure_frame(40, seed=3).assign(purty=0.5)
+    ddf = dd.from_pandas(frame, npartitions=2)
+    with pytest.raises(ValidationError, match="purty: is not a field of the record"):
+        nd.total(ddf, SeizureTable, "mass_kg", scheduler="sync")
+    got = nd.total(ddf, SeizureTable, "mass_kg", scheduler="sync", extra="ignore")
+    assert_same_totals(got, total(SeizureTable.from_frame(frame, extra="ignore"), "mass_kg"))

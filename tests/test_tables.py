@@ -24,6 +24,7 @@ from narcometrics import (
     Substance,
     TrainingOutcome,
     TrainingTable,
+    ValidationError,
 )
 from narcometrics.tables import Categorical, Ragged, Table, concat
 from narcometrics.testing import strategies as nst
@@ -223,11 +224,15 @@ def test_optional_counts_take_masked_arrays_and_give_nullable_integers() -> None
     assert frame["completed"].isna().tolist() == [False, True]
 
 
-def test_from_frame_ignores_columns_that_are_not_fields() -> None:
+def test_from_frame_refuses_columns_that_are_not_fields_unless_told_to_ignore_them() -> None:
     frame = pd.DataFrame(
-        {"date": [D], "country": ["PER"], "substance": ["crack"], "mass_kg": [1.0], "year": [2017]}
+        {"date": [D], "country": ["PER"], "substance": ["crack"], "mass_kg": [1.0], "purty": [0.5]}
     )
-    assert list(SeizureTable.from_frame(frame)) == [seizure(substance="crack")]
+    with pytest.raises(ValidationError, match="purty: is not a field of the record"):
+        SeizureTable.from_frame(frame)
+    assert list(SeizureTable.from_frame(frame, extra="ignore")) == [seizure(substance="crack")]
+    with pytest.raises(ValidationError, match="extra"):
+        SeizureTable.from_frame(frame, extra="drop")  # type: ignore[arg-type]
 
 
 def test_from_frame_reads_categorical_enum_and_dictionary_columns() -> None:

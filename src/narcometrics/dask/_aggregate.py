@@ -16,7 +16,7 @@ from dask.delayed import Delayed, delayed
 from narcometrics.aggregate import Totals, merge, partial
 from narcometrics.aggregate import total as _total
 from narcometrics.dask._errors import in_partition
-from narcometrics.errors import ValidationError
+from narcometrics.errors import Problem, ValidationError
 from narcometrics.io._kinds import table_type
 from narcometrics.tables import Table
 
@@ -144,6 +144,7 @@ def delayed_total(
     by: str | Sequence[str] = (),
     *,
     missing: Missing = "error",
+    extra: Literal["error", "ignore"] = "error",
     split_every: int = SPLIT_EVERY,
 ) -> Delayed:
     """The lazy form of :func:`total`: a ``dask.delayed`` object that computes the Totals.
@@ -173,6 +174,17 @@ def delayed_total(
             return _tree(parts, split_every, name)
         frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
     keep = [column for column in frame.columns if column in table.field_names()]
+    if extra == "error" and len(keep) < len(frame.columns):
+        raise ValidationError.from_problems(
+            [
+                Problem(
+                    field=str(column),
+                    problem="is not a field of the record (pass extra='ignore' to leave it out)",
+                )
+                for column in frame.columns
+                if column not in keep
+            ]
+        )
     if len(keep) < len(frame.columns):
         frame = frame[keep]  # read only the table's columns
     parts = [
@@ -191,6 +203,7 @@ def total(
     by: str | Sequence[str] = (),
     *,
     missing: Missing = "error",
+    extra: Literal["error", "ignore"] = "error",
     scheduler: Any = None,
     split_every: int = SPLIT_EVERY,
 ) -> Totals:
@@ -205,8 +218,7 @@ def total(
     Parameters
     ----------
     data : dask.dataframe.DataFrame, path, or sequence of paths
-        A Dask dataframe with the table's fields as columns (other columns are
-        ignored); or ``.parquet`` files, Parquet folders or globs of them (read with
+        A Dask dataframe with the table's fields as columns; or ``.parquet`` files, Parquet folders or globs of them (read with
         :func:`dask.dataframe.read_parquet`, any URL it reads); or ``.csv`` files or
         globs (one task per file, read in chunks by :func:`narcometrics.io.aggregate_csv`,
         with its file format and errors; local paths that every worker can read).
@@ -215,6 +227,10 @@ def total(
         ``TrainingTable`` (any other raises TypeError, as in :mod:`narcometrics.io`).
     measure, by, missing
         As for :func:`narcometrics.aggregate.total`.
+    extra : {"error", "ignore"}
+        What to do with columns that are not fields of the record (dataframes and
+        Parquet files): an error, as in :meth:`~narcometrics.tables.Table.from_frame`, or
+        leave them out (and unread).
     scheduler : str or distributed.Client, optional
         Where to compute: ``"threads"``, ``"processes"``, ``"sync"`` or a
         ``distributed.Client``; by default Dask's (the active client, if any).
@@ -251,7 +267,9 @@ def total(
     >>> nd.total(ddf, SeizureTable, "mass_kg", by="year", scheduler="sync").to_dict()
     {(2016,): 2.5, (2017,): 5.0}
     """
-    result = delayed_total(data, kind, measure, by, missing=missing, split_every=split_every)
+    result = delayed_total(
+        data, kind, measure, by, missing=missing, extra=extra, split_every=split_every
+    )
     (totals,) = compute(result, scheduler=scheduler)  # type: ignore[no-untyped-call]
     assert isinstance(totals, Totals)
     return totals

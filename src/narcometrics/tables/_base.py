@@ -140,10 +140,12 @@ class Table(Generic[R]):
         return cls._validated(raws, problems)
 
     @classmethod
-    def from_frame(cls, frame: Any) -> Self:
+    def from_frame(cls, frame: Any, *, extra: Literal["error", "ignore"] = "error") -> Self:
         """Build a table from a dataframe (pandas, polars, pyarrow: anything narwhals reads).
 
-        Columns are matched by name; columns that are not fields are ignored. Categorical
+        Columns are matched by name. A column that is not a field is an error unless
+        ``extra="ignore"`` (so a misspelt optional column, say ``purty``, is never dropped
+        without a word). Categorical
         and string columns are encoded by the dataframe library itself (pandas
         categorical codes or factorize, polars enum codes, arrow dictionary encoding);
         numeric and date columns are copied, with no Python object per row. Object
@@ -157,6 +159,8 @@ class Table(Generic[R]):
             An eager pandas, polars or pyarrow table (anything
             ``narwhals.from_native(frame, eager_only=True)`` accepts). Datetime columns
             must hold whole days; time zones are refused.
+        extra : {"error", "ignore"}
+            What to do with columns that are not fields of the record.
         """
         try:
             df = nw.from_native(frame, eager_only=True)
@@ -165,8 +169,18 @@ class Table(Generic[R]):
                 f"from_frame needs an eager dataframe (pandas, polars, pyarrow, ...), not "
                 f"{type(frame).__name__}; collect a lazy frame first"
             ) from None
+        if extra not in ("error", "ignore"):
+            raise UnknownNameError("extra", str(extra), ("error", "ignore"))
         problems = Problems()
         names = set(df.columns)
+        if extra == "error":
+            for name in df.columns:
+                if name not in cls.field_names():
+                    problems.column(
+                        str(name),
+                        "is not a field of the record (pass extra='ignore' to leave it out); "
+                        f"fields are: {', '.join(cls.field_names())}",
+                    )
         raws: dict[str, Raw | None] = {}
         for spec in cls.schema:
             if spec.name in names:

@@ -258,6 +258,22 @@ _INTEGER = (nw.Int8, nw.Int16, nw.Int32, nw.Int64, nw.UInt8, nw.UInt16, nw.UInt3
 _FLOAT = (nw.Float32, nw.Float64)
 
 
+def _date_values(series: nw.Series[Any]) -> NDArray[Any]:
+    """A date column as datetime64 without a Python object per row.
+
+    pandas hands Arrow-backed dates (how Parquet dates arrive through pandas and Dask) to
+    numpy as one ``datetime.date`` per row; Arrow's own cast to a timestamp is exact (every
+    date is a whole day) and keeps nulls as NaT.
+    """
+    native = series.to_native()
+    if series.implementation.is_pandas() and hasattr(native.dtype, "pyarrow_dtype"):
+        import pyarrow as pa
+
+        stamps = pa.array(native).cast(pa.timestamp("s"))
+        return np.asarray(stamps.to_numpy(zero_copy_only=False))
+    return np.asarray(series.to_numpy())
+
+
 def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
     """Read a narwhals series (a dataframe column) of any supported backend."""
     dtype = series.dtype
@@ -272,7 +288,7 @@ def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> 
         return read_numpy(spec, series.to_numpy(), None, problems)
     if spec.kind == "date":
         if dtype == nw.Date:
-            return read_numpy(spec, np.asarray(series.to_numpy()), None, problems)
+            return read_numpy(spec, _date_values(series), None, problems)
         if isinstance(dtype, nw.Datetime):
             if dtype.time_zone is not None:
                 _wrong_type(spec, problems, dtype, " (dates carry no time zone)")
