@@ -218,7 +218,8 @@ def total(
     Parameters
     ----------
     data : dask.dataframe.DataFrame, path, or sequence of paths
-        A Dask dataframe with the table's fields as columns; or ``.parquet`` files, Parquet folders or globs of them (read with
+        A Dask dataframe with the table's fields as columns; or ``.parquet`` files,
+        Parquet folders or globs of them (read with
         :func:`dask.dataframe.read_parquet`, any URL it reads); or ``.csv`` files or
         globs (one task per file, read in chunks by :func:`narcometrics.io.aggregate_csv`,
         with its file format and errors; local paths that every worker can read).
