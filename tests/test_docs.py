@@ -8,6 +8,7 @@ self-contained. To refresh the shown output after an intended change, run
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,6 @@ def test_doc_example_runs_and_its_output_matches(
         eval_example.run_print_update(example)
     else:
         eval_example.run_print_check(example)
+    # Collect what the block left behind now, so that a resource it leaks (an unclosed
+    # socket or file) fails this block's test, not whichever test runs next.
+    gc.collect()
