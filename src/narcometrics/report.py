@@ -368,10 +368,7 @@ def _source(series: NationalSeries, year: int) -> str:
 
 
 def _citations(estimate: Estimate) -> str:
-    cited = []
-    for c in estimate.provenance.citations:
-        cited.append(f"{c.publisher} ({c.year})" if c.year else c.publisher)
-    return "; ".join(dict.fromkeys(cited))
+    return estimate.provenance.cited()
 
 
 def _text(report: Report) -> str:

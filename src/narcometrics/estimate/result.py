@@ -208,6 +208,11 @@ class Provenance:
     draws: int | None = None
     seed: int | None = None
 
+    def cited(self) -> str:
+        """The sources in short form, ``"publisher (year); ..."``, each once."""
+        short = (f"{c.publisher} ({c.year})" if c.year else c.publisher for c in self.citations)
+        return "; ".join(dict.fromkeys(short))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types (citations and assumptions as lists of objects)."""
         return {

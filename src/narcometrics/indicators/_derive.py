@@ -402,11 +402,8 @@ def hectares_eradicated(
 
 
 def _factor_label(estimate: Estimate) -> str:
-    cited = dict.fromkeys(
-        f"{cit.publisher} ({cit.year})" if cit.year else cit.publisher
-        for cit in estimate.provenance.citations
-    )
-    sources = f" ({'; '.join(cited)})" if cited else ""
+    cited = estimate.provenance.cited()
+    sources = f" ({cited})" if cited else ""
     return f"factor set {estimate.provenance.factor_set}{sources}"
 
 
