@@ -342,3 +342,11 @@ def test_write_json_then_read(tmp_path: Path) -> None:
     assert read_json(tmp_path / "s.json", Seizure) == table
     write_parquet(tmp_path / "s.parquet", table)
     assert read_parquet(tmp_path / "s.parquet", Seizure) == table
+
+
+def test_progress_bar_when_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, HEADER + "2017-01-01,PER,crack,1.5,,Lima\n" * 3)
+    for engine in ENGINES:
+        table = read_csv(path, Seizure, engine=engine, progress=True)  # type: ignore[arg-type]
+        assert len(table) == 3
+        assert f"reading {path}" in capsys.readouterr().err
