@@ -1,11 +1,12 @@
 """narcometrics: typed indicator models for counter-narcotics cooperation programmes.
 
-Domain records (:class:`Seizure`, :class:`Eradication`, :class:`Operation`,
-:class:`TrainingOutcome`), columnar tables for the bulk path, fast aggregation, cocaine
-potential estimates with cited factor sets, training-outcome statistics and results
-frameworks. The modules (``narcometrics.factors``, ``narcometrics.estimate``, ...) are
-available after ``import narcometrics``; ``narcometrics.dask`` and the plotting helpers are
-imported on demand because they need optional extras.
+Domain records ([`Seizure`][narcometrics.records.Seizure],
+[`Eradication`][narcometrics.records.Eradication], [`Operation`][narcometrics.records.Operation],
+[`TrainingOutcome`][narcometrics.records.TrainingOutcome]), columnar tables for the bulk path, fast
+aggregation, cocaine potential estimates with cited factor sets, training-outcome statistics and
+results frameworks. The modules (``narcometrics.factors``, ``narcometrics.estimate``, ...) are
+available after ``import narcometrics``; ``narcometrics.dask`` and the plotting helpers are imported
+on demand because they need optional extras.
 """
 
 from narcometrics import (

@@ -1,9 +1,9 @@
 """Error types raised by narcometrics.
 
-Every problem with user input is a :class:`ValidationError`, a subclass of
-:class:`ValueError`, so ``except ValueError`` keeps working for callers that do not know
-this library. The error carries one :class:`Problem` per bad value: a table or a file can
-have many bad rows, and users need to see all of them (up to a limit), not only the first.
+Every problem with user input is a [`ValidationError`][narcometrics.errors.ValidationError], a
+subclass of `ValueError`, so ``except ValueError`` keeps working for callers that do not know this
+library. The error carries one [`Problem`][narcometrics.errors.Problem] per bad value: a table or a
+file can have many bad rows, and users need to see all of them (up to a limit), not only the first.
 """
 
 from __future__ import annotations
@@ -77,12 +77,12 @@ class ValidationError(ValueError):
     """Invalid input: names the field, shows the value and, for files, the row and column.
 
     Build one with a single problem, ``ValidationError("mass_kg", "must be > 0", -1.0)``, or
-    with many through :meth:`from_problems`. The message has one line per problem.
+    with many through `from_problems`. The message has one line per problem.
 
     Attributes
     ----------
     problems : tuple of Problem
-        Every problem found (at most :data:`MAX_PROBLEMS`).
+        Every problem found (at most `MAX_PROBLEMS`).
     truncated : bool
         True when more problems existed than were collected.
     """
@@ -155,8 +155,9 @@ def _rebuild(
 class UnknownNameError(ValidationError, KeyError):
     """A name (factor set id, measure, grouping field) that is not one of the valid names.
 
-    The message lists the valid names. It is both a :class:`ValidationError` and a
-    :class:`KeyError`, so dictionary-style callers can catch it too.
+    The message lists the valid names. It is both a
+    [`ValidationError`][narcometrics.errors.ValidationError] and a `KeyError`, so dictionary-style
+    callers can catch it too.
     """
 
     def __init__(self, field: str, value: str, valid: Iterable[str]) -> None:

@@ -1,14 +1,15 @@
 """Cited, dated factor sets for cocaine-potential estimation.
 
-A :class:`FactorSet` is a frozen record: an id, a title, the method family it belongs to,
-the years it applies to and its named values (:class:`Factor`), each with a unit, a range
-where one is known, a status (published, derived or inferred) and the citations it comes
-from. Never present an inferred value as published: the status says which is which.
+A [`FactorSet`][narcometrics.factors.FactorSet] is a frozen record: an id, a title, the method
+family it belongs to, the years it applies to and its named values
+([`Factor`][narcometrics.factors.Factor]), each with a unit, a range where one is known, a status
+(published, derived or inferred) and the citations it comes from. Never present an inferred value as
+published: the status says which is which.
 
 The bundled sets are JSON files in the package's ``data/factors`` folder, read on demand
-and validated (a broken file raises :class:`~narcometrics.errors.ValidationError` naming
+and validated (a broken file raises [`ValidationError`][narcometrics.errors.ValidationError] naming
 the file and the field). Build your own set in Python, or read one from a JSON file of the
-same shape with :func:`load`.
+same shape with [`load`][narcometrics.factors.load].
 
 Examples
 --------
@@ -84,7 +85,7 @@ class MethodFamily(StrEnum):
     FRESH_LEAF_CHAIN = "fresh_leaf_chain"
     #: US ONDCP/CNC potential pure production: reproducible only as published pairs.
     PUBLISHED_PAIRS = "published_pairs"
-    #: Parameters of :func:`narcometrics.estimate.avoided_production_adjusted`.
+    #: Parameters of `narcometrics.estimate.avoided_production_adjusted`.
     ADJUSTMENTS = "adjustments"
 
 
@@ -505,7 +506,7 @@ def get(id: str) -> FactorSet:
     Raises
     ------
     UnknownNameError
-        If ``id`` is not bundled; the message lists :func:`available`.
+        If ``id`` is not bundled; the message lists [`available`][narcometrics.factors.available].
     """
     names = available()
     if not isinstance(id, str) or id not in names:

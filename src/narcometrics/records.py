@@ -1,12 +1,12 @@
 """Domain records: what cooperation programmes report, one event at a time.
 
-Records are frozen, slotted, keyword-only :mod:`attrs` classes. Fields carry their unit in
+Records are frozen, slotted, keyword-only `attrs` classes. Fields carry their unit in
 the name (``mass_kg``, ``area_ha``), fractions are 0..1 (``purity``), dates are
-:class:`datetime.date`, places are ISO 3166-1 alpha-3 country codes (normalised to upper
+`datetime.date`, places are ISO 3166-1 alpha-3 country codes (normalised to upper
 case) plus free region and zone text. Every invalid value raises
-:class:`~narcometrics.errors.ValidationError` naming the field and showing the value.
+[`ValidationError`][narcometrics.errors.ValidationError] naming the field and showing the value.
 
-For many records at once use the columnar tables in :mod:`narcometrics.tables`.
+For many records at once use the columnar tables in [`narcometrics.tables`][narcometrics.tables].
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class Seizure:
         What was seized (an enum member or its value, e.g. ``"cocaine_hcl"``).
     mass_kg : float [kg]
         Bulk mass, no purity adjustment (UNODC convention); > 0 and finite. Seizures
-        reported in litres convert at 1 kg/L (:data:`narcometrics.units.KG_PER_LITRE_SEIZURE`).
+        reported in litres convert at 1 kg/L (`narcometrics.units.KG_PER_LITRE_SEIZURE`).
     purity : float or None [fraction]
         Measured purity in (0, 1], when known.
     region, agency, id, operation_id : str or None

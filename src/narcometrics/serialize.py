@@ -3,7 +3,7 @@
 ``to_dict`` gives plain JSON types (dates as ISO 8601 strings, enums as their values,
 tuples as lists); ``from_dict`` reverses it exactly and refuses anything else: unknown
 keys, missing required keys, wrong types (no string-to-number or bool-to-int coercion).
-Errors are :class:`~narcometrics.errors.ValidationError` with JSON paths such as
+Errors are [`ValidationError`][narcometrics.errors.ValidationError] with JSON paths such as
 ``$[3].mass_kg``.
 """
 
@@ -80,7 +80,8 @@ def to_dict(record: Any) -> dict[str, Any]:
 
 
 def from_dict(cls: type[R], data: Mapping[str, Any], *, path: str = "$") -> R:
-    """Build a record of type ``cls`` from a dict made by :func:`to_dict` (or by hand).
+    """Build a record of type ``cls`` from a dict made by
+    [`to_dict`][narcometrics.serialize.to_dict] (or by hand).
 
     Raises
     ------

@@ -1,11 +1,12 @@
 """Fast, exact aggregation of tables: totals, mergeable partials, change over time.
 
-:func:`total` sums a measure (or counts records) per group of calendar periods and
-categorical labels in one pass of integer arithmetic over the table's codes.
-:func:`partial` and :func:`merge` let partitions (files, chunks, workers) aggregate
-independently and combine into the same totals. :func:`year_over_year`, :func:`records`
-and :func:`cumulative` turn yearly totals, or plain year/value arrays, into change,
-best-ever flags and running totals.
+[`total`][narcometrics.aggregate.total] sums a measure (or counts records) per group of calendar
+periods and categorical labels in one pass of integer arithmetic over the table's codes.
+[`partial`][narcometrics.aggregate.partial] and [`merge`][narcometrics.aggregate.merge] let
+partitions (files, chunks, workers) aggregate independently and combine into the same totals.
+[`year_over_year`][narcometrics.aggregate.year_over_year],
+[`records`][narcometrics.aggregate.records] and [`cumulative`][narcometrics.aggregate.cumulative]
+turn yearly totals, or plain year/value arrays, into change, best-ever flags and running totals.
 
 See the explanation page "Aggregating tables" for the semantics (conservation, merging,
 missing years).

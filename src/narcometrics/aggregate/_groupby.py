@@ -101,10 +101,11 @@ def partial(
     *,
     missing: Missing = "error",
 ) -> Totals:
-    """The sum of ``measure`` per group of ``by``: the same as :func:`total`.
+    """The sum of ``measure`` per group of ``by``: the same as
+    [`total`][narcometrics.aggregate.total].
 
-    Named for its role in partitioned aggregation: compute ``partial`` on each file,
-    chunk or worker, then :func:`merge` the results; the merged totals equal the
+    Named for its role in partitioned aggregation: compute ``partial`` on each file, chunk or
+    worker, then [`merge`][narcometrics.aggregate.merge] the results; the merged totals equal the
     totals of all rows together.
     """
     return total(table, measure, by=by, missing=missing)
@@ -149,7 +150,7 @@ def total(
     Notes
     -----
     The groups' codes combine into one mixed-radix key,
-    :math:`k = (c_1 R_2 + c_2) R_3 + c_3`, in the narrowest integer type; ``np.bincount``
+    $k = (c_1 R_2 + c_2) R_3 + c_3$, in the narrowest integer type; ``np.bincount``
     then sums the measure (in float64, in row order) and counts the records per key, and
     only keys with at least one record are kept. Conservation: the group totals add up to
     the grand total (exactly for counts, to rounding for float sums).

@@ -1,8 +1,8 @@
 """Change over time: year-over-year change, best-ever records, cumulative sums.
 
-Each function takes either a :class:`Totals` grouped by ``"year"`` (possibly with other
-fields: each combination of the other labels is its own series) or plain ``years`` and
-``values`` arrays (one series). Results are aligned with the input: with a Totals, one
+Each function takes either a [`Totals`][narcometrics.aggregate.Totals] grouped by ``"year"``
+(possibly with other fields: each combination of the other labels is its own series) or plain
+``years`` and ``values`` arrays (one series). Results are aligned with the input: with a Totals, one
 entry per group in the Totals' order; with arrays, one entry per input position.
 """
 
@@ -139,7 +139,7 @@ def year_over_year(
     values : array_like of float, optional
         With years: the value of each year; NaN marks a year without data.
     percentage_points : bool
-        For indicators that are themselves percentages: report :math:`x_t - x_{t-1}`.
+        For indicators that are themselves percentages: report $x_t - x_{t-1}$.
 
     Returns
     -------
@@ -150,7 +150,9 @@ def year_over_year(
 
     Notes
     -----
-    .. math:: \\Delta_t = \\frac{x_t - x_{t-1}}{|x_{t-1}|} \\times 100
+    $$
+    \\Delta_t = \\frac{x_t - x_{t-1}}{|x_{t-1}|} \\times 100
+    $$
 
     References
     ----------

@@ -57,11 +57,11 @@ def group(
 class Totals:
     """Sums of a measure, and record counts, per group of labels.
 
-    Built by :func:`~narcometrics.aggregate.total` (or :func:`partial`, the same thing).
-    Groups are the label combinations that occur in the data, in sorted order (calendar
-    fields numerically, categorical labels alphabetically with missing, ``None``, last).
-    A Totals is its own mergeable partial: ``a.merge(b)`` (or ``a + b``) gives the totals
-    of both partitions.
+    Built by [`total`][narcometrics.aggregate.total] (or
+    [`partial`][narcometrics.aggregate.partial], the same thing). Groups are the label combinations
+    that occur in the data, in sorted order (calendar fields numerically, categorical labels
+    alphabetically with missing, ``None``, last). A Totals is its own mergeable partial:
+    ``a.merge(b)`` (or ``a + b``) gives the totals of both partitions.
 
     Attributes
     ----------
@@ -168,7 +168,7 @@ class Totals:
         return self._levels[self.by.index(field)]
 
     def codes(self, field: str) -> GroupCodes:
-        """Per group, the index of its label in :meth:`levels`."""
+        """Per group, the index of its label in `levels`."""
         if field not in self.by:
             raise UnknownNameError("field", field, self.by)
         return self._codes[self.by.index(field)]
@@ -212,7 +212,8 @@ class Totals:
     # ------------------------------------------------------------------- merging
 
     def merge(self, *others: Totals) -> Totals:
-        """The totals of this partition and ``others`` together (see :func:`merge`)."""
+        """The totals of this partition and ``others`` together (see
+        [`merge`][narcometrics.aggregate.merge])."""
         return merge(self, *others)
 
     def __add__(self, other: object) -> Totals:
@@ -274,7 +275,7 @@ def merge(*parts: Totals) -> Totals:
     Notes
     -----
     Merging is associative and commutative: counts (and sums of integer measures, below
-    :math:`2^{53}`) exactly; float sums within rounding, since floating-point addition
+    $2^{53}$) exactly; float sums within rounding, since floating-point addition
     is not associative. Within one call, each group's contributions are added in order of
     value, so ``merge(*parts)`` does not depend on the order of ``parts``.
 

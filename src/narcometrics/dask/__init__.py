@@ -1,15 +1,17 @@
 """The same aggregation and estimation on Dask, for data larger than one machine.
 
-:func:`total` aggregates a Dask dataframe, or CSV and Parquet files, with the semantics of
-:func:`narcometrics.aggregate.total`: each partition becomes a validated table and its
-mergeable :func:`~narcometrics.aggregate.partial` totals, merged in a tree, so only group
-labels, sums and counts reach the caller. :func:`estimate_map` applies an estimation model
-of :mod:`narcometrics.estimate` to Dask arrays or series block by block, with the
+[`total`][narcometrics.dask.total] aggregates a Dask dataframe, or CSV and Parquet files, with the
+semantics of [`narcometrics.aggregate.total`][narcometrics.aggregate.total]: each partition becomes
+a validated table and its mergeable [`partial`][narcometrics.aggregate.partial] totals, merged in a
+tree, so only group labels, sums and counts reach the caller.
+[`estimate_map`][narcometrics.dask.estimate_map] applies an estimation model of
+[`narcometrics.estimate`][narcometrics.estimate] to Dask arrays or series block by block, with the
 provenance of the in-memory model. Both run on any Dask scheduler: the local threads, a
 ``distributed.Client`` on a laptop (``LocalCluster``) or on a cluster.
 
-Bad values raise :class:`~narcometrics.errors.ValidationError`, each problem a
-:class:`PartitionProblem` naming the partition (or block) and the row in it.
+Bad values raise [`ValidationError`][narcometrics.errors.ValidationError], each problem a
+[`PartitionProblem`][narcometrics.dask.PartitionProblem] naming the partition (or block) and the row
+in it.
 
 Needs the ``dask`` extra: ``pip install "narcometrics[dask]"``.
 """

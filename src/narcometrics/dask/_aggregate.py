@@ -78,7 +78,8 @@ def _frame_partial(
 def _csv_partial(
     path: str, table: type[Table[Any]], measure: str, by: tuple[str, ...], missing: Missing
 ) -> Totals:
-    """The partial totals of one CSV file, read in chunks by :mod:`narcometrics.io`."""
+    """The partial totals of one CSV file, read in chunks by
+    [`narcometrics.io`][narcometrics.io]."""
     from narcometrics.io import aggregate_csv
 
     return aggregate_csv(path, table, measure, by, missing=missing, progress=False)
@@ -147,11 +148,12 @@ def delayed_total(
     extra: Literal["error", "ignore"] = "error",
     split_every: int = SPLIT_EVERY,
 ) -> Delayed:
-    """The lazy form of :func:`total`: a ``dask.delayed`` object that computes the Totals.
+    """The lazy form of [`total`][narcometrics.dask.total]: a ``dask.delayed`` object that computes
+    the Totals.
 
-    Compute several at once (``dask.compute(a, b)``) to read the data only once. The
-    parameters are those of :func:`total`; the measure and grouping fields are checked
-    now, the data when computed.
+    Compute several at once (``dask.compute(a, b)``) to read the data only once. The parameters are
+    those of [`total`][narcometrics.dask.total]; the measure and grouping fields are checked now,
+    the data when computed.
     """
     table = table_type(kind)
     fields = (by,) if isinstance(by, str) else tuple(by)
@@ -209,28 +211,28 @@ def total(
 ) -> Totals:
     """Totals of a Dask dataframe, or of CSV or Parquet files, computed on Dask.
 
-    The same result as :func:`narcometrics.aggregate.total` on all the rows in one
-    table: each partition becomes a table (validated with the records' rules) and its
-    :func:`~narcometrics.aggregate.partial` totals; the partials are merged
-    (:func:`~narcometrics.aggregate.merge`) in a tree. Only group labels, sums and
-    counts travel to the caller, never rows.
+    The same result as [`narcometrics.aggregate.total`][narcometrics.aggregate.total] on all the
+    rows in one table: each partition becomes a table (validated with the records' rules) and its
+    [`partial`][narcometrics.aggregate.partial] totals; the partials are merged
+    ([`merge`][narcometrics.aggregate.merge]) in a tree. Only group labels, sums and counts travel
+    to the caller, never rows.
 
     Parameters
     ----------
     data : dask.dataframe.DataFrame, path, or sequence of paths
-        A Dask dataframe with the table's fields as columns; or ``.parquet`` files,
-        Parquet folders or globs of them (read with
-        :func:`dask.dataframe.read_parquet`, any URL it reads); or ``.csv`` files or
-        globs (one task per file, read in chunks by :func:`narcometrics.io.aggregate_csv`,
-        with its file format and errors; local paths that every worker can read).
+        A Dask dataframe with the table's fields as columns; or ``.parquet`` files, Parquet folders
+        or globs of them (read with `dask.dataframe.read_parquet`, any URL it reads); or ``.csv``
+        files or globs (one task per file, read in chunks by
+        [`narcometrics.io.aggregate_csv`][narcometrics.io.aggregate_csv], with its file format and
+        errors; local paths that every worker can read).
     kind : table or record class
         ``SeizureTable`` (or ``Seizure``), ``EradicationTable``, ``OperationTable`` or
-        ``TrainingTable`` (any other raises TypeError, as in :mod:`narcometrics.io`).
+        ``TrainingTable`` (any other raises TypeError, as in [`narcometrics.io`][narcometrics.io]).
     measure, by, missing
-        As for :func:`narcometrics.aggregate.total`.
+        As for [`narcometrics.aggregate.total`][narcometrics.aggregate.total].
     extra : {"error", "ignore"}
         What to do with columns that are not fields of the record (dataframes and
-        Parquet files): an error, as in :meth:`~narcometrics.tables.Table.from_frame`, or
+        Parquet files): an error, as in [`from_frame`][narcometrics.tables.Table.from_frame], or
         leave them out (and unread).
     scheduler : str or distributed.Client, optional
         Where to compute: ``"threads"``, ``"processes"``, ``"sync"`` or a
@@ -249,8 +251,9 @@ def total(
     UnknownNameError
         For an unknown measure or grouping field (before any data is read).
     ValidationError
-        For bad values: each problem names the partition and the 0-based row within
-        it (:class:`PartitionProblem`), or, for CSV files, the file, row and column.
+        For bad values: each problem names the partition and the 0-based row within it
+        ([`PartitionProblem`][narcometrics.dask.PartitionProblem]), or, for CSV files, the file, row
+        and column.
 
     Examples
     --------

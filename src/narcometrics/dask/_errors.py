@@ -19,7 +19,7 @@ _INDEXED = re.compile(r"^(?P<name>.+)\[(?P<index>\d+(?:, \d+)*)\]$")
 
 @attrs.frozen(kw_only=True)
 class PartitionProblem(Problem):
-    """A :class:`~narcometrics.errors.Problem` found in one partition of a Dask collection.
+    """A [`Problem`][narcometrics.errors.Problem] found in one partition of a Dask collection.
 
     ``row`` is the 0-based row within the partition (the row a table built from that
     partition alone would report).

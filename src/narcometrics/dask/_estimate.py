@@ -151,9 +151,10 @@ class _SeriesPartitions:
 class DaskEstimate:
     """A model result on Dask collections: lazy values, one provenance.
 
-    Built by :func:`estimate_map`. The values are Dask arrays (for array inputs) or
-    Dask series with the input's index (for series inputs), computed when asked for;
-    :meth:`compute` gives the in-memory :class:`~narcometrics.estimate.Estimate`.
+    Built by [`estimate_map`][narcometrics.dask.estimate_map]. The values are Dask arrays (for array
+    inputs) or Dask series with the input's index (for series inputs), computed when asked for;
+    [`compute`][narcometrics.dask.DaskEstimate.compute] gives the in-memory
+    [`Estimate`][narcometrics.estimate.Estimate].
 
     Attributes
     ----------
@@ -253,9 +254,9 @@ def estimate_map(
     Parameters
     ----------
     model : callable
-        A model of :mod:`narcometrics.estimate` (or any function returning an
-        :class:`~narcometrics.estimate.Estimate` element by element), e.g.
-        :func:`~narcometrics.estimate.avoided_production`.
+        A model of [`narcometrics.estimate`][narcometrics.estimate] (or any function returning an
+        [`Estimate`][narcometrics.estimate.Estimate] element by element), e.g.
+        [`avoided_production`][narcometrics.estimate.avoided_production].
     *args, **kwargs
         The model's arguments. The input amounts (``area_ha``, ``mass_kg``, ``leaf_t``,
         ...) may be Dask arrays (broadcast together and aligned to the first one's
@@ -277,9 +278,9 @@ def estimate_map(
     ------
     ValidationError
         For a parameter given as a Dask collection, a Generator seed or ``draws`` with
-        ``zone_axis``, now; for bad values, when computed, each problem naming its
-        partition or block (:class:`PartitionProblem`) and, for arrays, the element's
-        index in the whole array.
+        ``zone_axis``, now; for bad values, when computed, each problem naming its partition or
+        block ([`PartitionProblem`][narcometrics.dask.PartitionProblem]) and, for arrays, the
+        element's index in the whole array.
 
     Notes
     -----

@@ -1,9 +1,9 @@
 """Cocaine-potential models: pure, vectorised, with ranges and provenance.
 
-Every model returns an :class:`Estimate` (central, low, high, unit, provenance); scalars in
-give floats, arrays in give arrays of the broadcast shape. ``factors`` parameters accept a
-:class:`~narcometrics.factors.FactorSet` or a bundled id. An optional Monte Carlo path
-(``draws=`` with a required ``seed=``) adds the mean and percentiles of the draws.
+Every model returns an [`Estimate`][narcometrics.estimate.Estimate] (central, low, high, unit,
+provenance); scalars in give floats, arrays in give arrays of the broadcast shape. ``factors``
+parameters accept a [`FactorSet`][narcometrics.factors.FactorSet] or a bundled id. An optional Monte
+Carlo path (``draws=`` with a required ``seed=``) adds the mean and percentiles of the draws.
 """
 
 from narcometrics.estimate.eradication import (

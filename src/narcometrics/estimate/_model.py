@@ -1,12 +1,12 @@
 """The machinery shared by every model: parameters, validation, ranges and Monte Carlo.
 
-A model is a pure function of named parameters (:class:`Term`), each monotone in its
-parameter (``increasing`` says which way). The analytic range evaluates the model with
-every parameter at the end of its range that lowers (``low``) or raises (``high``) the
-result. The Monte Carlo path draws every uncertain parameter from its own random stream
-(one child of the seed per parameter, in the model's parameter order) over all regions
-and a chunk of draws at once, so that the result does not depend on the chunk size and
-fixing one parameter leaves the draws of the others unchanged.
+A model is a pure function of named parameters ([`Term`][narcometrics.estimate._model.Term]), each
+monotone in its parameter (``increasing`` says which way). The analytic range evaluates the model
+with every parameter at the end of its range that lowers (``low``) or raises (``high``) the result.
+The Monte Carlo path draws every uncertain parameter from its own random stream (one child of the
+seed per parameter, in the model's parameter order) over all regions and a chunk of draws at once,
+so that the result does not depend on the chunk size and fixing one parameter leaves the draws of
+the others unchanged.
 """
 
 from __future__ import annotations
@@ -137,8 +137,9 @@ def term(
     record: bool = True,
     citations: Sequence[Citation] = (),
 ) -> Term:
-    """A :class:`Term` from a number, an array_like, an :class:`Uncertain` or a
-    :class:`~narcometrics.factors.Factor` (whose citations it carries)."""
+    """A [`Term`][narcometrics.estimate._model.Term] from a number, an array_like, an
+    [`Uncertain`][narcometrics.estimate.Uncertain] or a
+    [`Factor`][narcometrics.factors.Factor] (whose citations it carries)."""
     if isinstance(value, Factor):
         return factor_term(name, value, set_id=None, kind=kind, increasing=increasing, unit=unit)
     distribution = Distribution.TRIANGULAR
@@ -191,7 +192,8 @@ def factor_term(
     unit: str,
     distribution: Distribution = Distribution.TRIANGULAR,
 ) -> Term:
-    """A :class:`Term` from a factor value (of the set ``set_id``), checking its unit."""
+    """A [`Term`][narcometrics.estimate._model.Term] from a factor value (of the set ``set_id``),
+    checking its unit."""
     where = f"{set_id}.{factor.name}" if set_id else factor.name
     if factor.unit != unit:
         raise ValidationError(f"{where}.unit", f"must be {unit!r} for this model", factor.unit)
@@ -334,7 +336,8 @@ def run(
     zone_axis: object = None,
 ) -> Estimate:
     """Evaluate ``model`` at the central values and the ends of the ranges, and by Monte
-    Carlo when ``draws`` is given; return an :class:`Estimate` with its provenance."""
+    Carlo when ``draws`` is given; return an [`Estimate`][narcometrics.estimate.Estimate] with its
+    provenance."""
     n_draws, int_seed = check_seed(draws, seed)
     qs = _percentiles(percentiles) if n_draws is not None else ()
     try:

@@ -120,13 +120,15 @@ def avoided_production(
 
     Notes
     -----
-    .. math:: C = E \\, f / 1000, \\qquad f = \\bar Y / r
+    $$
+    C = E \\, f / 1000, \\qquad f = \\bar Y / r
+    $$
 
-    with :math:`E` the eradicated area [ha], :math:`f` the flat factor [kg HCl/ha],
-    :math:`\\bar Y` the national sun-dried leaf yield [kg/ha/yr] and :math:`r` the police
-    ratio [kg leaf/kg HCl]. It counts a full year of leaf from every eradicated hectare,
-    all of it turned into cocaine: no harvests already taken, no replanting, no zone yields,
-    no licit use. It is an upper bound ("up to"); see :func:`avoided_production_adjusted`.
+    with $E$ the eradicated area [ha], $f$ the flat factor [kg HCl/ha], $\\bar Y$ the national
+    sun-dried leaf yield [kg/ha/yr] and $r$ the police ratio [kg leaf/kg HCl]. It counts a full year
+    of leaf from every eradicated hectare, all of it turned into cocaine: no harvests already taken,
+    no replanting, no zone yields, no licit use. It is an upper bound ("up to"); see
+    [`avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted].
 
     References
     ----------
@@ -229,13 +231,15 @@ def harvested_share_at(
 
     Notes
     -----
-    With :math:`n` harvests spread over the year at an unknown phase, the harvests taken
-    before the fraction :math:`t` of the year number :math:`\\lfloor n t \\rfloor` or
-    :math:`\\lceil n t \\rceil`, and their expected share is :math:`t`. So
+    With $n$ harvests spread over the year at an unknown phase, the harvests taken
+    before the fraction $t$ of the year number $\\lfloor n t \\rfloor$ or
+    $\\lceil n t \\rceil$, and their expected share is $t$. So
 
-    .. math:: h = t, \\quad h_{low} = \\min_n \\lfloor n t \\rfloor / n,
-              \\quad h_{high} = \\max_n \\lceil n t \\rceil / n,
-              \\quad n \\in \\{3, 4, 5\\}.
+    $$
+    h = t, \\quad h_{low} = \\min_n \\lfloor n t \\rfloor / n,
+    \\quad h_{high} = \\max_n \\lceil n t \\rceil / n,
+    \\quad n \\in \\{3, 4, 5\\}.
+    $$
 
     References
     ----------
@@ -295,17 +299,19 @@ def avoided_production_adjusted(
 ) -> Estimate:
     """Cocaine avoided by eradication, adjusted for what the flat factor ignores.
 
-    Every adjustment is a parameter: leave it out for the default from the cited figures
-    (with its range), give a number or array for an exact value, or an
-    :class:`~narcometrics.estimate.Uncertain` for your own range. The result never
-    exceeds :func:`avoided_production` for the same area, yield and ratio.
+    Every adjustment is a parameter: leave it out for the default from the cited figures (with its
+    range), give a number or array for an exact value, or an
+    [`Uncertain`][narcometrics.estimate.Uncertain] for your own range. The result never exceeds
+    [`avoided_production`][narcometrics.estimate.avoided_production] for the same area, yield and
+    ratio.
 
     Parameters
     ----------
     area_ha : float or array_like [ha]
         Eradicated area; >= 0 and finite.
     factors : FactorSet or str
-        A flat-per-hectare set, as for :func:`avoided_production`. Zone yields need a set
+        A flat-per-hectare set, as for
+        [`avoided_production`][narcometrics.estimate.avoided_production]. Zone yields need a set
         with ``leaf_yield`` and ``leaf_per_hcl`` (``pe-gov-2022``, ``pe-gov-2024``); with
         ``pe-gov-2017`` (a flat factor only) ``yield_kg_per_ha`` cannot be given.
     yield_kg_per_ha : float, array_like or Uncertain [kg leaf/ha/yr], optional
@@ -318,9 +324,9 @@ def avoided_production_adjusted(
         Share of the year's harvests already taken before eradication, in [0, 1].
     eradication_date : datetime.date or dates, optional
         Instead of ``harvested_share``: the share follows from the date
-        (:func:`harvested_share_at`). With neither, the default is eradication spread over
-        the year: 0.5 (1/3 to 2/3, the shares possible at mid-year with 3 to 5 harvests a
-        year; UNODC press and textbook figures).
+        ([`harvested_share_at`][narcometrics.estimate.harvested_share_at]). With neither, the
+        default is eradication spread over the year: 0.5 (1/3 to 2/3, the shares possible at
+        mid-year with 3 to 5 harvests a year; UNODC press and textbook figures).
     replanting_share : float, array_like or Uncertain [fraction], optional
         Share of the eradicated area replanted, in [0, 1]. Default: 0.386, the midpoint of
         the published 31.6 % (Inforegión) and 45.63 % (Caretas, April 2025), drawn
@@ -352,24 +358,26 @@ def avoided_production_adjusted(
     -----
     The avoided production over the calendar year of eradication:
 
-    .. math:: C = \\frac{E \\, Y \\, (1 - h) \\, (1 - \\rho) \\, (1 - s)}{r \\cdot 1000}
+    $$
+    C = \\frac{E \\, Y \\, (1 - h) \\, (1 - \\rho) \\, (1 - s)}{r \\cdot 1000}
+    $$
 
-    (with :math:`Y / r` replaced by the flat factor :math:`f` for a set without yield and
-    ratio), where :math:`E` is the eradicated area [ha], :math:`Y` the leaf yield of the
-    eradicated fields [kg/ha/yr], :math:`r` the ratio [kg leaf/kg HCl], and
+    (with $Y / r$ replaced by the flat factor $f$ for a set without yield and
+    ratio), where $E$ is the eradicated area [ha], $Y$ the leaf yield of the
+    eradicated fields [kg/ha/yr], $r$ the ratio [kg leaf/kg HCl], and
 
-    - :math:`h`: the harvests of the year already taken before eradication were not
+    - $h$: the harvests of the year already taken before eradication were not
       prevented by it (3 to 5 harvests a year);
-    - :math:`\\rho`: replanted area resumes production, so its harvests are not avoided.
+    - $\\rho$: replanted area resumes production, so its harvests are not avoided.
       Counting the whole replanted share as producing is generous to replanting within the
       year (new plants take time to yield); set ``replanting_share=0`` to ignore it;
-    - :math:`s`: the share of the leaf that would have gone to licit use rather than to
+    - $s$: the share of the leaf that would have gone to licit use rather than to
       cocaine, as in the survey chain (licit use drawn from all fields in proportion). If
       licit demand were met first from the remaining fields, the marginal licit share of
       eradicated leaf would be 0: set ``licit_share=0``.
 
-    Each factor lies in [0, 1] and :math:`Y` is at most the national yield by default, so
-    :math:`C \\le E \\, Y / (r \\cdot 1000)`, the flat figure.
+    Each factor lies in [0, 1] and $Y$ is at most the national yield by default, so
+    $C \\le E \\, Y / (r \\cdot 1000)$, the flat figure.
 
     References
     ----------

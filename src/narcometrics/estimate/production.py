@@ -48,14 +48,15 @@ def leaf_production(
     area_ha : float or array_like [ha]
         Net area in production (e.g. at 31 December, per zone); >= 0 and finite.
     yield_kg_per_ha : float, array_like, Uncertain or Factor [kg leaf/ha/yr]
-        Sun-dried leaf yield (per zone); a :class:`~narcometrics.factors.Factor` such as
+        Sun-dried leaf yield (per zone); a [`Factor`][narcometrics.factors.Factor] such as
         ``factors.get("pe-unodc-2008").get("national_yield", year=2016)`` brings its range
         and citations.
     zone_axis : int, optional
         Sum over this axis: with zone arrays, the zone-weighted total
-        :math:`\\sum_z A_z Y_z`.
+        $\\sum_z A_z Y_z$.
     draws, seed, percentiles
-        The Monte Carlo path, as in :func:`avoided_production`.
+        The Monte Carlo path, as in
+        [`avoided_production`][narcometrics.estimate.avoided_production].
 
     Returns
     -------
@@ -64,7 +65,9 @@ def leaf_production(
 
     Notes
     -----
-    .. math:: L = \\sum_z A_z \\, Y_z / 1000
+    $$
+    L = \\sum_z A_z \\, Y_z / 1000
+    $$
 
     References
     ----------
@@ -122,7 +125,8 @@ def potential_production(
     Parameters
     ----------
     leaf_t : float, array_like or Uncertain [t]
-        Sun-dried leaf produced (e.g. from :func:`leaf_production`); >= 0.
+        Sun-dried leaf produced (e.g. from
+        [`leaf_production`][narcometrics.estimate.leaf_production]); >= 0.
     factors : FactorSet or str
         A set with ``leaf_per_hcl`` [kg leaf/kg HCl]: ``"pe-unodc-2008"`` (k = 375) or a
         flat set's police ratio (258.6).
@@ -131,7 +135,8 @@ def potential_production(
     licit_share : float, array_like or Uncertain [fraction], optional
         Instead of ``licit_leaf_t``: the licit share of the leaf, in [0, 1].
     draws, seed, percentiles
-        The Monte Carlo path, as in :func:`avoided_production`.
+        The Monte Carlo path, as in
+        [`avoided_production`][narcometrics.estimate.avoided_production].
 
     Returns
     -------
@@ -140,13 +145,15 @@ def potential_production(
 
     Notes
     -----
-    .. math:: C = \\frac{L - L_{licit}}{k}, \\qquad L_{licit} = \\text{licit\\_leaf\\_t}
-              \\ \\text{or}\\ s \\, L
+    $$
+    C = \\frac{L - L_{licit}}{k}, \\qquad L_{licit} = \\text{licit\\_leaf\\_t}
+    \\ \\text{or}\\ s \\, L
+    $$
 
-    with :math:`L` in tonnes and :math:`k` in kg leaf per kg HCl, so :math:`C` is in
+    with $L$ in tonnes and $k$ in kg leaf per kg HCl, so $C$ is in
     tonnes. This is UNODC's potential production: all the leaf harvested in a year, net
     of licit use, converted into 100 % pure cocaine hydrochloride. UNODC used
-    :math:`k = 375` through the 2008 survey; from 2009 the Peru reports publish cocaine
+    $k = 375$ through the 2008 survey; from 2009 the Peru reports publish cocaine
     as "n.d." (the conversion was never validated), so later years are an extrapolation.
 
     References
@@ -229,7 +236,7 @@ def potential_production_fresh_leaf(
     year : int, optional
         Which year's factors to use; default the set's last year.
     zone_axis, draws, seed, percentiles
-        As in :func:`avoided_production`.
+        As in [`avoided_production`][narcometrics.estimate.avoided_production].
 
     Returns
     -------
@@ -238,10 +245,12 @@ def potential_production_fresh_leaf(
 
     Notes
     -----
-    .. math:: C = A \\, Y_f \\, b \\, c / 1000
+    $$
+    C = A \\, Y_f \\, b \\, c / 1000
+    $$
 
-    area :math:`A` [ha] -> fresh leaf :math:`A Y_f` [t] -> cocaine base
-    :math:`A Y_f b` [kg] -> pure cocaine HCl :math:`A Y_f b c` [kg], with :math:`c` the
+    area $A$ [ha] -> fresh leaf $A Y_f$ [t] -> cocaine base
+    $A Y_f b$ [kg] -> pure cocaine HCl $A Y_f b c$ [kg], with $c$ the
     base-to-HCl transformation ratio [t/t].
 
     References

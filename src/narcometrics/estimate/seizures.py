@@ -41,7 +41,7 @@ def pure_equivalent(
     ----------
     mass_kg : float or array_like [kg]
         Bulk mass seized, no purity adjustment (UNODC convention); >= 0. Convert litres
-        with :data:`narcometrics.units.KG_PER_LITRE_SEIZURE` (1 kg/L).
+        with `narcometrics.units.KG_PER_LITRE_SEIZURE` (1 kg/L).
     purity : float, array_like or Uncertain [fraction]
         Purity in (0, 1]: measured, or an assumption (e.g. 0.75, the purity of cocaine
         seized at sea by the US in 2011, ONDCP).
@@ -49,8 +49,8 @@ def pure_equivalent(
         Where the purity comes from; recorded with the purity in
         ``provenance.assumptions``.
     zone_axis, draws, seed, percentiles
-        As in :func:`~narcometrics.estimate.avoided_production` (``zone_axis`` sums over
-        an axis, e.g. seizures).
+        As in [`avoided_production`][narcometrics.estimate.avoided_production] (``zone_axis`` sums
+        over an axis, e.g. seizures).
 
     Returns
     -------
@@ -59,7 +59,9 @@ def pure_equivalent(
 
     Notes
     -----
-    .. math:: M_{pure} = M_{bulk} \\, p
+    $$
+    M_{pure} = M_{bulk} \\, p
+    $$
 
     References
     ----------

@@ -1,31 +1,42 @@
 """Results frameworks: indicators with baselines, targets and actuals, and their rules.
 
-An :class:`Indicator` declares what it measures and how its values combine: over time
-(``time_rule``: sum, last, max, min, mean), across units (``unit_rule``: sum, pooled
-ratio, none) and whether reported values are running totals (``cumulative``: none,
-lifetime, yearly). Rules are declared, never inferred, and the combinations behind the
-field's known bugs are refused when the indicator is built.
+An [`Indicator`][narcometrics.indicators.Indicator] declares what it measures and how its values
+combine: over time (``time_rule``: sum, last, max, min, mean), across units (``unit_rule``: sum,
+pooled ratio, none) and whether reported values are running totals (``cumulative``: none, lifetime,
+yearly). Rules are declared, never inferred, and the combinations behind the field's known bugs are
+refused when the indicator is built.
 
-Values are a :class:`Baseline`, period :class:`Target` values (with a milestone flag) and
-period :class:`Actual` values with location, breakdown dimensions, source and verification
-status. Percentages and rates keep their numerator and denominator.
+Values are a [`Baseline`][narcometrics.indicators.Baseline], period
+[`Target`][narcometrics.indicators.Target] values (with a milestone flag) and period
+[`Actual`][narcometrics.indicators.Actual] values with location, breakdown dimensions, source and
+verification status. Percentages and rates keep their numerator and denominator.
 
-The functions are pure: :func:`aggregate` (and :func:`aggregate_over_time`,
-:func:`aggregate_across_units`) apply the declared rules to actuals or targets;
-:func:`progress` and :func:`progress_ratio` measure the way from baseline to target;
-:func:`year_over_year` gives change in percent or, for percentages, in percentage points;
-:func:`check_disaggregation` reports every breakdown that does not add up to its headline.
-Zero denominators give NaN, never 0; qualitative indicators are never aggregated.
+The functions are pure: [`aggregate`][narcometrics.indicators.aggregate] (and
+[`aggregate_over_time`][narcometrics.indicators.aggregate_over_time],
+[`aggregate_across_units`][narcometrics.indicators.aggregate_across_units]) apply the declared rules
+to actuals or targets; [`progress`][narcometrics.indicators.progress] and
+[`progress_ratio`][narcometrics.indicators.progress_ratio] measure the way from baseline to target;
+[`year_over_year`][narcometrics.indicators.year_over_year] gives change in percent or, for
+percentages, in percentage points;
+[`check_disaggregation`][narcometrics.indicators.check_disaggregation] reports every breakdown that
+does not add up to its headline. Zero denominators give NaN, never 0; qualitative indicators are
+never aggregated.
 
-Actuals can be derived from record tables, per year, quarter or month and optionally per
-location and breakdown category: :func:`organisations_disbanded`,
-:func:`airstrips_destroyed`, :func:`laboratories_destroyed`, :func:`hectares_eradicated`,
-:func:`avoided_production` (an estimate, kept on the actual with its range and
-provenance), :func:`seizures_by_substance`, :func:`people_trained` (each person counted
-once when participant ids are given) and :func:`share_verified_applying` (numerator and
-denominator); :func:`derive_framework` derives them all for the
-:func:`standard_indicators`. Each derived actual names its source and is unverified
-unless stated.
+Actuals can be derived from record tables, per year, quarter or month and optionally per location
+and breakdown category:
+[`organisations_disbanded`][narcometrics.indicators.organisations_disbanded],
+[`airstrips_destroyed`][narcometrics.indicators.airstrips_destroyed],
+[`laboratories_destroyed`][narcometrics.indicators.laboratories_destroyed],
+[`hectares_eradicated`][narcometrics.indicators.hectares_eradicated],
+[`avoided_production`][narcometrics.indicators.avoided_production] (an estimate, kept on the actual
+with its range and provenance),
+[`seizures_by_substance`][narcometrics.indicators.seizures_by_substance],
+[`people_trained`][narcometrics.indicators.people_trained] (each person counted once when
+participant ids are given) and
+[`share_verified_applying`][narcometrics.indicators.share_verified_applying] (numerator and
+denominator); [`derive_framework`][narcometrics.indicators.derive_framework] derives them all for
+the [`standard_indicators`][narcometrics.indicators.standard_indicators]. Each derived actual names
+its source and is unverified unless stated.
 
 See the explanation page "Aggregation semantics of indicators" for the rules and the bugs
 they prevent.

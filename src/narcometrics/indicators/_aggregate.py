@@ -332,18 +332,18 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
 
     Notes
     -----
-    Over time, for the values :math:`x_1..x_n` of one unit ordered by period end:
+    Over time, for the values $x_1..x_n$ of one unit ordered by period end:
 
-    - ``sum``: :math:`\\sum x_i`; for percentages and rates
-      :math:`f \\sum a_i / \\sum b_i` with numerators :math:`a`, denominators :math:`b`
-      and factor :math:`f` (100, or the rate's ``per``);
-    - ``last``: :math:`x_n` (a lifetime-cumulative indicator always takes the last);
-    - ``max``, ``min``, ``mean``: of :math:`x_1..x_n`;
+    - ``sum``: $\\sum x_i$; for percentages and rates
+      $f \\sum a_i / \\sum b_i$ with numerators $a$, denominators $b$
+      and factor $f$ (100, or the rate's ``per``);
+    - ``last``: $x_n$ (a lifetime-cumulative indicator always takes the last);
+    - ``max``, ``min``, ``mean``: of $x_1..x_n$;
     - yearly cumulative: first the last value of each calendar year (the year's running
       total), then the time rule across those yearly values.
 
-    Across units :math:`u`: ``sum`` gives :math:`\\sum_u x_u`; ``pooled_ratio`` gives
-    :math:`f \\sum_u a_u / \\sum_u b_u`, NaN when :math:`\\sum_u b_u = 0` (never 0).
+    Across units $u$: ``sum`` gives $\\sum_u x_u$; ``pooled_ratio`` gives
+    $f \\sum_u a_u / \\sum_u b_u$, NaN when $\\sum_u b_u = 0$ (never 0).
 
     References
     ----------
@@ -362,13 +362,14 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
 def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     """Aggregate the values of one unit over time by ``indicator.time_rule``.
 
-    Like :func:`aggregate`, after checking that every value comes from the same unit
-    (location and breakdown categories).
+    Like [`aggregate`][narcometrics.indicators.aggregate], after checking that every value comes
+    from the same unit (location and breakdown categories).
 
     Raises
     ------
     ValidationError
-        When the values come from several units, and as :func:`aggregate`.
+        When the values come from several units, and as
+        [`aggregate`][narcometrics.indicators.aggregate].
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)
@@ -387,12 +388,14 @@ def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> 
 def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     """Aggregate values of one period across units by ``indicator.unit_rule``.
 
-    Like :func:`aggregate`, after checking that every value has the same period.
+    Like [`aggregate`][narcometrics.indicators.aggregate], after checking that every value has the
+    same period.
 
     Raises
     ------
     ValidationError
-        When the values have different periods, and as :func:`aggregate`.
+        When the values have different periods, and as
+        [`aggregate`][narcometrics.indicators.aggregate].
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)

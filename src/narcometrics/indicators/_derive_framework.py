@@ -134,7 +134,8 @@ def derive_framework(
     verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
     title: str = "Results derived from records",
 ) -> ResultsFramework:
-    """A results framework of the :func:`standard_indicators` with actuals from records.
+    """A results framework of the
+    [`standard_indicators`][narcometrics.indicators.standard_indicators] with actuals from records.
 
     Only the indicators that the given tables feed are included: operations give
     ``OUT-1`` to ``OUT-3``, eradications ``OUT-4`` and ``OC-1``, seizures ``OUT-5`` (one
@@ -149,9 +150,10 @@ def derive_framework(
     factors : FactorSet or str, optional
         The factor set of the avoided production; required with ``eradications``.
     adjusted : bool
-        The avoided production by the adjusted method (see :func:`avoided_production`).
+        The avoided production by the adjusted method (see
+        [`avoided_production`][narcometrics.indicators.avoided_production]).
     by, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     title : str
         The framework's title.
 

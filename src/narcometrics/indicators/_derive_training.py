@@ -106,8 +106,8 @@ def people_trained(
         from the first record of the table to the end of each period (a running total,
         for an indicator with ``cumulative="lifetime"`` and ``time_rule="last"``).
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`; training records have no country, so
-        ``location`` is typically ``"institution"``.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded];
+        training records have no country, so ``location`` is typically ``"institution"``.
 
     Returns
     -------
@@ -118,8 +118,8 @@ def people_trained(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`; with ``unique=True``, naming the first record
-        without ``participant_ids``.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded]; with
+        ``unique=True``, naming the first record without ``participant_ids``.
 
     Notes
     -----
@@ -202,20 +202,20 @@ def share_verified_applying(
 ) -> list[Actual]:
     """Share of the followed-up verified applying the training (Kirkpatrick level 3).
 
-    Each actual keeps the counts: ``numerator`` = people verified applying (``k``),
-    ``denominator`` = people followed up (``n``), over the records that record
-    ``applying``, as :func:`narcometrics.training.transfer_rate` counts them. A period whose
-    records have no follow-up gives ``0`` of ``0``, an undefined (NaN) share, never 0 %.
-    Independent and self-reported application are pooled, and the source says how many
-    records were self-reported; to keep independent verification only, select those
-    records first (``training[training.verification.to_numpy() == "independent"]``).
+    Each actual keeps the counts: ``numerator`` = people verified applying (``k``), ``denominator``
+    = people followed up (``n``), over the records that record ``applying``, as
+    [`narcometrics.training.transfer_rate`][narcometrics.training.transfer_rate] counts them. A
+    period whose records have no follow-up gives ``0`` of ``0``, an undefined (NaN) share, never 0
+    %. Independent and self-reported application are pooled, and the source says how many records
+    were self-reported; to keep independent verification only, select those records first
+    (``training[training.verification.to_numpy() == "independent"]``).
 
     Parameters
     ----------
     training : TrainingTable
         The records.
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
     -------
@@ -226,14 +226,14 @@ def share_verified_applying(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Notes
     -----
-    For a percentage indicator the value is :math:`100 \\, k / n`; periods and units pool
-    by summing :math:`k` and :math:`n` (``time_rule="sum"``,
-    ``unit_rule="pooled_ratio"``), never by averaging shares. The share speaks for the
-    people followed up, not for all trained: report both (:func:`people_trained`).
+    For a percentage indicator the value is $100 \\, k / n$; periods and units pool by summing $k$
+    and $n$ (``time_rule="sum"``, ``unit_rule="pooled_ratio"``), never by averaging shares. The
+    share speaks for the people followed up, not for all trained: report both
+    ([`people_trained`][narcometrics.indicators.people_trained]).
 
     Examples
     --------

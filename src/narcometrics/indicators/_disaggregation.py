@@ -66,7 +66,7 @@ class Mismatch:
 
 @attrs.frozen(kw_only=True)
 class DisaggregationReport:
-    """The result of :func:`check_disaggregation`.
+    """The result of [`check_disaggregation`][narcometrics.indicators.check_disaggregation].
 
     Attributes
     ----------
@@ -88,7 +88,8 @@ class DisaggregationReport:
         return not self.mismatches
 
     def raise_for_mismatches(self) -> None:
-        """Raise a :class:`~narcometrics.errors.ValidationError` listing every mismatch."""
+        """Raise a [`ValidationError`][narcometrics.errors.ValidationError] listing every
+        mismatch."""
         if self.mismatches:
             raise ValidationError.from_problems(
                 Problem(field=f"{self.indicator} disaggregation", problem=str(m))
@@ -145,13 +146,14 @@ def check_disaggregation(
     values : sequence of Actual, or sequence of Target
         Headline values and their breakdowns.
     rel_tol, abs_tol : float
-        Tolerances of :func:`math.isclose` for the comparison; >= 0.
+        Tolerances of `math.isclose` for the comparison; >= 0.
 
     Returns
     -------
     DisaggregationReport
         Every mismatch, including parts reported without a headline. Call
-        :meth:`DisaggregationReport.raise_for_mismatches` to turn them into an error.
+        [`DisaggregationReport.raise_for_mismatches`][narcometrics.indicators.DisaggregationReport.raise_for_mismatches]
+        to turn them into an error.
 
     Raises
     ------
@@ -162,8 +164,8 @@ def check_disaggregation(
 
     Notes
     -----
-    For a breakdown :math:`D` of headline :math:`H`: :math:`\\sum_{d \\in D} x_d = H`
-    (for ratios, :math:`\\sum a_d = a_H` and :math:`\\sum b_d = b_H`).
+    For a breakdown $D$ of headline $H$: $\\sum_{d \\in D} x_d = H$
+    (for ratios, $\\sum a_d = a_H$ and $\\sum b_d = b_H$).
     """
     ind = check_aggregable(indicator)
     if ind.unit_rule is UnitRule.NONE:

@@ -59,7 +59,7 @@ def v_instance(kind: type[Any], *, optional: bool = False) -> Any:
 class Period:
     """A reporting period: ``start`` to ``end``, both days included.
 
-    Build calendar periods with :meth:`year`, :meth:`quarter` and :meth:`month`.
+    Build calendar periods with `year`, `quarter` and `month`.
 
     Attributes
     ----------

@@ -37,7 +37,8 @@ def _v_items(kind: type[Any]) -> Any:
 class IndicatorValues:
     """One indicator with its baseline, targets and actuals, checked against each other.
 
-    Every value must fit the indicator (see :meth:`Indicator.check_value`).
+    Every value must fit the indicator (see
+    [`Indicator.check_value`][narcometrics.indicators.Indicator.check_value]).
 
     Attributes
     ----------
@@ -86,7 +87,8 @@ class IndicatorValues:
         Raises
         ------
         ValidationError
-            When there is no headline actual, and as :func:`aggregate`.
+            When there is no headline actual, and as
+            [`aggregate`][narcometrics.indicators.aggregate].
         """
         return self._total("actuals", self.actuals)
 
@@ -96,8 +98,9 @@ class IndicatorValues:
         Raises
         ------
         ValidationError
-            When there is no headline target, and as :func:`aggregate` (a milestone and a
-            final target over an enclosing period overlap under ``sum``).
+            When there is no headline target, and as
+            [`aggregate`][narcometrics.indicators.aggregate] (a milestone and a final target over an
+            enclosing period overlap under ``sum``).
         """
         return self._total("targets", self.targets)
 

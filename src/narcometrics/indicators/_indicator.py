@@ -136,7 +136,7 @@ class Indicator:
 
     def value_of(self, value: AnyValue) -> float:
         """The number a value stands for: its ``value``, or numerator / denominator times
-        :attr:`factor` (NaN when the denominator is 0).
+        `factor` (NaN when the denominator is 0).
 
         Raises
         ------

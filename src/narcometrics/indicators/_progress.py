@@ -39,7 +39,7 @@ class Progress:
     Attributes
     ----------
     progress : float [fraction]
-        :math:`(a - b) / (t - b)`: 0 at the baseline, 1 at the target, negative when the
+        $(a - b) / (t - b)$: 0 at the baseline, 1 at the target, negative when the
         indicator moved away from the target, above 1 beyond it; NaN when the target equals
         the baseline or the actual is undefined.
     status : ProgressStatus
@@ -100,7 +100,7 @@ def _check_sides(
 def progress_ratio(
     actual: ArrayLike, baseline: ArrayLike, target: ArrayLike, *, ascending: bool
 ) -> FloatOrArray:
-    """Fraction of the way from baseline to target: :math:`(a - b) / (t - b)`.
+    """Fraction of the way from baseline to target: $(a - b) / (t - b)$.
 
     Parameters
     ----------
@@ -111,7 +111,7 @@ def progress_ratio(
         when ``ascending``, at or below it otherwise.
     ascending : bool
         Whether larger is better. For a descending indicator (homicide rate) a reduction is
-        progress: with :math:`t < b`, a falling actual gives a rising ratio.
+        progress: with $t < b$, a falling actual gives a rising ratio.
 
     Returns
     -------
@@ -125,7 +125,9 @@ def progress_ratio(
 
     Notes
     -----
-    .. math:: p = \\frac{a - b}{t - b}
+    $$
+    p = \\frac{a - b}{t - b}
+    $$
 
     A target on the wrong side of the baseline would make the ratio grow as the indicator
     worsens, which is why it is refused.
@@ -168,16 +170,16 @@ def progress(
         The actual for the period judged (NaN allowed: the status is then ``undefined``).
     baseline, target : float [indicator unit]
         Finite; the target on the improving side of the baseline (see
-        :func:`progress_ratio`). Compare like with like: the baseline, target and actual of
-        a flow indicator must cover periods of the same length.
+        [`progress_ratio`][narcometrics.indicators.progress_ratio]). Compare like with like: the
+        baseline, target and actual of a flow indicator must cover periods of the same length.
     ascending : bool
         Whether larger is better.
     band : float, default 0.1 [fraction]
         Tolerance: on track when progress is at least ``expected - band``; >= 0.
     expected : float or None [fraction]
-        The progress expected by now, in [0, 1] (e.g. from :func:`expected_progress`).
-        ``None`` judges against the target itself (expected = 1): on track within ``band``
-        of it.
+        The progress expected by now, in [0, 1] (e.g. from
+        [`expected_progress`][narcometrics.indicators.expected_progress]). ``None`` judges against
+        the target itself (expected = 1): on track within ``band`` of it.
 
     Returns
     -------
@@ -191,12 +193,12 @@ def progress(
 
     Notes
     -----
-    With :math:`p = (a - b)/(t - b)` and :math:`e` the expected progress:
+    With $p = (a - b)/(t - b)$ and $e$ the expected progress:
 
     - ``achieved`` when the actual is at or beyond the target in the good direction
-      (:math:`a \\ge t` when ascending, :math:`a \\le t` otherwise);
-    - ``on_track`` when :math:`p \\ge e - \\text{band}`;
-    - ``off_track`` otherwise (also when :math:`t = b` and the target is not reached);
+      ($a \\ge t$ when ascending, $a \\le t$ otherwise);
+    - ``on_track`` when $p \\ge e - \\text{band}$;
+    - ``off_track`` otherwise (also when $t = b$ and the target is not reached);
     - ``undefined`` when the actual is NaN.
 
     Examples
@@ -240,7 +242,7 @@ def expected_progress(at: _dt.date, *, start: _dt.date, end: _dt.date) -> float:
     Returns
     -------
     float [fraction]
-        :math:`(at - start) / (end - start)` in days.
+        $(at - start) / (end - start)$ in days.
 
     Raises
     ------
@@ -310,11 +312,13 @@ def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike
 
     Notes
     -----
-    Percentages: :math:`x_t - x_{t-1}` [percentage points]. Otherwise:
+    Percentages: $x_t - x_{t-1}$ [percentage points]. Otherwise:
 
-    .. math:: \\Delta = \\frac{x_t - x_{t-1}}{|x_{t-1}|} \\times 100
+    $$
+    \\Delta = \\frac{x_t - x_{t-1}}{|x_{t-1}|} \\times 100
+    $$
 
-    undefined when :math:`x_{t-1} = 0`.
+    undefined when $x_{t-1} = 0$.
 
     References
     ----------

@@ -143,7 +143,7 @@ class Target(_PeriodValue):
     period : Period
         Also accepted: a year (``2017``) or a ``(start, end)`` pair of dates.
     value, numerator, denominator, narrative, unit
-        As for :class:`Baseline`.
+        As for [`Baseline`][narcometrics.indicators.Baseline].
     location : str or None
         The unit the target is for (a region, an agency); ``None`` for the programme.
     dimensions : mapping of str to str
@@ -194,7 +194,7 @@ class Actual(_PeriodValue):
     period : Period
         Also accepted: a year (``2017``) or a ``(start, end)`` pair of dates.
     value, numerator, denominator, narrative, unit
-        As for :class:`Baseline`.
+        As for [`Baseline`][narcometrics.indicators.Baseline].
     location : str or None
         The unit reporting (a region, an agency, a sub-project); ``None`` for the
         programme as a whole.

@@ -1,15 +1,15 @@
 """Reading and writing records: CSV, JSON and Parquet, with row-level errors.
 
 Column names are the record field names (see the "File formats" reference page). Every
-reader returns a table (:mod:`narcometrics.tables`) and raises one
-:class:`~narcometrics.errors.ValidationError` listing every bad cell as
+reader returns a table ([`narcometrics.tables`][narcometrics.tables]) and raises one
+[`ValidationError`][narcometrics.errors.ValidationError] listing every bad cell as
 ``path:row:column: field: problem (value)`` (up to
-:data:`~narcometrics.errors.MAX_PROBLEMS`); nothing is dropped or coerced silently. Every
+`MAX_PROBLEMS`); nothing is dropped or coerced silently. Every
 writer writes to a temporary file and renames it, so an error never leaves a half-written
 output. CSV output escapes text a spreadsheet would run as a formula. No pickle, no eval.
 
-Files larger than memory stream in chunks: :func:`iter_csv` yields tables and
-:func:`aggregate_csv` folds them into mergeable partial totals.
+Files larger than memory stream in chunks: [`iter_csv`][narcometrics.io.iter_csv] yields tables and
+[`aggregate_csv`][narcometrics.io.aggregate_csv] folds them into mergeable partial totals.
 """
 
 from __future__ import annotations
@@ -117,8 +117,9 @@ def iter_csv(
     Yields
     ------
     Table
-        Validated tables; the first bad chunk raises :class:`ValidationError` with the
-        file rows and columns of its problems.
+        Validated tables; the first bad chunk raises
+        [`ValidationError`][narcometrics.errors.ValidationError] with the file rows and columns of
+        its problems.
     """
     table = table_type(kind)
     if chunk_rows < 1:
@@ -172,9 +173,9 @@ def read_csv(
         ``Seizure``/``SeizureTable``, ``Eradication``/``EradicationTable``,
         ``Operation``/``OperationTable`` or ``TrainingOutcome``/``TrainingTable``.
     engine : {"auto", "pyarrow", "python"}
-        See :func:`iter_csv`.
+        See [`iter_csv`][narcometrics.io.iter_csv].
     progress : bool, optional
-        See :func:`iter_csv`.
+        See [`iter_csv`][narcometrics.io.iter_csv].
 
     Returns
     -------
@@ -220,21 +221,23 @@ def aggregate_csv(
 ) -> Totals:
     """Totals over one or more CSV files larger than memory, chunk by chunk.
 
-    Each chunk is aggregated with :func:`narcometrics.aggregate.partial` and the partials
-    are merged (:func:`narcometrics.aggregate.merge`), which gives the same groups and
-    totals as :func:`narcometrics.aggregate.total` on all rows at once (counts exactly,
-    float sums to rounding). Memory holds one chunk and the group totals.
+    Each chunk is aggregated with [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial]
+    and the partials are merged ([`narcometrics.aggregate.merge`][narcometrics.aggregate.merge]),
+    which gives the same groups and totals as
+    [`narcometrics.aggregate.total`][narcometrics.aggregate.total] on all rows at once (counts
+    exactly, float sums to rounding). Memory holds one chunk and the group totals.
 
     Parameters
     ----------
     sources : path, file object, or a sequence of them
     kind : record or table class
     measure, by
-        As for :func:`narcometrics.aggregate.total`.
+        As for [`narcometrics.aggregate.total`][narcometrics.aggregate.total].
     engine, chunk_rows, block_bytes, progress
-        As for :func:`iter_csv`.
+        As for [`iter_csv`][narcometrics.io.iter_csv].
     **total_options
-        Passed on to :func:`narcometrics.aggregate.partial` (for example ``missing``).
+        Passed on to [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial] (for example
+        ``missing``).
     """
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
         sources = [sources]  # type: ignore[list-item]
@@ -269,9 +272,9 @@ def write_csv(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
     """Write a table (or records of one type) as CSV, atomically.
 
     Floats are written with the shortest text that reads back to the same value, so
-    :func:`read_csv` gives an equal table. Text that a spreadsheet would run as a formula
-    (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) is written with a
-    leading apostrophe, which :func:`read_csv` removes.
+    [`read_csv`][narcometrics.io.read_csv] gives an equal table. Text that a spreadsheet would run
+    as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) is written with a
+    leading apostrophe, which [`read_csv`][narcometrics.io.read_csv] removes.
     """
     write_rows(target, csv_cells(_as_table(data)))
 

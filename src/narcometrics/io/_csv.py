@@ -340,8 +340,8 @@ def arrow_chunks(
     """Tables from a CSV file read by pyarrow in blocks of about ``block_bytes`` bytes
     (or all at once, multi-threaded, with ``whole``).
 
-    Raises :class:`_Fallback` (after yielding what was read correctly) when pyarrow refuses
-    the file; the caller then locates the problems with the python engine.
+    Raises [`_Fallback`][narcometrics.io._csv._Fallback] (after yielding what was read correctly)
+    when pyarrow refuses the file; the caller then locates the problems with the python engine.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv

@@ -38,7 +38,7 @@ def escape_cell(text: str) -> str:
 
     A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
     apostrophe, and so does a cell that already starts with an apostrophe, so that
-    :func:`unescape_cell` gives every text back exactly.
+    [`unescape_cell`][narcometrics.io.unescape_cell] gives every text back exactly.
     """
     if text.startswith(FORMULA_PREFIXES) or text.startswith(_QUOTE):
         return _QUOTE + text
@@ -46,7 +46,7 @@ def escape_cell(text: str) -> str:
 
 
 def unescape_cell(text: str) -> str:
-    """Reverse :func:`escape_cell`: drop one leading apostrophe."""
+    """Reverse [`escape_cell`][narcometrics.io.escape_cell]: drop one leading apostrophe."""
     return text[1:] if text.startswith(_QUOTE) else text
 
 
@@ -61,7 +61,7 @@ def open_text(source: PathLike | IO[Any]) -> Iterator[tuple[IO[str], str]]:
     """Open a file (path, binary or text stream) as UTF-8 text, with or without a BOM.
 
     Yields the text stream and the name to show in error messages. A missing file or text
-    that is not UTF-8 raises :class:`~narcometrics.errors.ValidationError`.
+    that is not UTF-8 raises [`ValidationError`][narcometrics.errors.ValidationError].
     """
     name = _display(source)
     if isinstance(source, (str, os.PathLike)):

@@ -53,9 +53,10 @@ class Money:
     """An amount of money in one currency at the prices of one year.
 
     Adding or subtracting money of different currencies or price years raises a
-    :class:`~narcometrics.errors.ValidationError`: convert with :func:`convert` and an
-    explicit :class:`ExchangeRate`, or bring both to one price year with :func:`deflate`.
-    ``sum()`` over money works (it starts from ``0``).
+    [`ValidationError`][narcometrics.errors.ValidationError]: convert with
+    [`convert`][narcometrics.rates.convert] and an explicit
+    [`ExchangeRate`][narcometrics.rates.ExchangeRate], or bring both to one price year with
+    [`deflate`][narcometrics.rates.deflate]. ``sum()`` over money works (it starts from ``0``).
 
     Attributes
     ----------
@@ -207,12 +208,14 @@ def convert(money: Money, rate: ExchangeRate) -> Money:
     Raises
     ------
     ValidationError
-        If the currencies do not match (use :meth:`ExchangeRate.inverse` for the other
-        direction).
+        If the currencies do not match (use
+        [`ExchangeRate.inverse`][narcometrics.rates.ExchangeRate.inverse] for the other direction).
 
     Notes
     -----
-    .. math:: m_{to} = m_{from} \\times \\text{rate}
+    $$
+    m_{to} = m_{from} \\times \\text{rate}
+    $$
 
     Conversion keeps the price year. Use the rate of the money's value date (IATI): for
     constant-price series convert at the base year's rate, or deflate after converting,
@@ -297,10 +300,12 @@ def deflate(
 
     Notes
     -----
-    .. math:: m_{to} = m \\times \\frac{D_{to}}{D_{price\\ year}}
+    $$
+    m_{to} = m \\times \\frac{D_{to}}{D_{price\\ year}}
+    $$
 
-    With ``to_year`` the base year (:math:`D = 100`) this is the usual
-    :math:`m \\times 100 / D_{price\\ year}`.
+    With ``to_year`` the base year ($D = 100$) this is the usual
+    $m \\times 100 / D_{price\\ year}$.
 
     Examples
     --------

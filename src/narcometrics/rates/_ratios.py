@@ -54,7 +54,9 @@ def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) 
 
     Notes
     -----
-    .. math:: r = \\frac{\\text{count}}{\\text{population}} \\times \\text{per}
+    $$
+    r = \\frac{\\text{count}}{\\text{population}} \\times \\text{per}
+    $$
 
     The count and the population must refer to the same year and territory. A rate is a
     ratio: to combine places or years, sum the counts and the populations (person-years)
@@ -105,7 +107,7 @@ class CostPerResult:
 
     @property
     def unit(self) -> str:
-        """The unit of :attr:`value`, e.g. ``"EUR (2017 prices) per laboratory destroyed"``."""
+        """The unit of `value`, e.g. ``"EUR (2017 prices) per laboratory destroyed"``."""
         return f"{self.currency} ({self.price_year} prices) per {self.outcome_unit}"
 
     def __str__(self) -> str:
@@ -127,8 +129,8 @@ def cost_per_result(
     Parameters
     ----------
     cost : Money, or float or array_like [currency units]
-        The cost; >= 0. With a number or an array, ``currency`` and ``price_year`` are
-        required; with :class:`Money` they must be left out (they come from the money).
+        The cost; >= 0. With a number or an array, ``currency`` and ``price_year`` are required;
+        with [`Money`][narcometrics.rates.Money] they must be left out (they come from the money).
     outcome : float or array_like [outcome units]
         The outcome achieved with that cost; >= 0. A zero outcome gives NaN.
     outcome_unit : str
@@ -151,7 +153,9 @@ def cost_per_result(
 
     Notes
     -----
-    .. math:: \\text{CER} = \\frac{\\text{cost}}{\\text{outcome}}
+    $$
+    \\text{CER} = \\frac{\\text{cost}}{\\text{outcome}}
+    $$
 
     The cost must be the cost of producing that outcome. Dividing a whole programme budget
     by one of its several results charges every result with the whole budget, so each

@@ -70,13 +70,12 @@ class column(Generic[C]):
 class Table(Generic[R]):
     """The shared interface of the four tables: one array per record field.
 
-    Build a table with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`
-    (never with the constructor); read it back with iteration, indexing,
-    :meth:`to_columns`, :meth:`to_records` or :meth:`to_frame`. ``len(table)`` is the
-    number of rows; ``table[i]`` is a record; ``table[rows]`` (a slice, a boolean mask or
-    an integer array) is a table; ``a + b`` and :meth:`concat` concatenate; ``==``
-    compares values (two tables with the same records are equal whatever their codes).
-    Subclasses set :attr:`record_type` and :attr:`schema`.
+    Build a table with `from_records`, `from_columns` or `from_frame` (never with the constructor);
+    read it back with iteration, indexing, `to_columns`, `to_records` or `to_frame`. ``len(table)``
+    is the number of rows; ``table[i]`` is a record; ``table[rows]`` (a slice, a boolean mask or an
+    integer array) is a table; ``a + b`` and [`concat`][narcometrics.tables.concat] concatenate;
+    ``==`` compares values (two tables with the same records are equal whatever their codes).
+    Subclasses set `record_type` and `schema`.
     """
 
     #: The record class of one row.
@@ -116,9 +115,10 @@ class Table(Generic[R]):
         Parameters
         ----------
         **columns
-            Field name to values: numpy arrays, numpy masked arrays (mask = missing),
-            Python sequences (``None`` = missing), :class:`Categorical`, :class:`Ragged`
-            or dataframe series. Fields with a record default may be left out.
+            Field name to values: numpy arrays, numpy masked arrays (mask = missing), Python
+            sequences (``None`` = missing), [`Categorical`][narcometrics.tables.Categorical],
+            [`Ragged`][narcometrics.tables.Ragged] or dataframe series. Fields with a record default
+            may be left out.
 
         Raises
         ------
@@ -144,14 +144,13 @@ class Table(Generic[R]):
         """Build a table from a dataframe (pandas, polars, pyarrow: anything narwhals reads).
 
         Columns are matched by name. A column that is not a field is an error unless
-        ``extra="ignore"`` (so a misspelt optional column, say ``purty``, is never dropped
-        without a word). Categorical
-        and string columns are encoded by the dataframe library itself (pandas
-        categorical codes or factorize, polars enum codes, arrow dictionary encoding);
-        numeric and date columns are copied, with no Python object per row. Object
-        columns (Python objects per row, e.g. ``datetime.date`` in pandas) are checked
-        item by item. A missing required column, a null in a required column, a column
-        of the wrong type and every bad value raise one :class:`ValidationError`.
+        ``extra="ignore"`` (so a misspelt optional column, say ``purty``, is never dropped without a
+        word). Categorical and string columns are encoded by the dataframe library itself (pandas
+        categorical codes or factorize, polars enum codes, arrow dictionary encoding); numeric and
+        date columns are copied, with no Python object per row. Object columns (Python objects per
+        row, e.g. ``datetime.date`` in pandas) are checked item by item. A missing required column,
+        a null in a required column, a column of the wrong type and every bad value raise one
+        [`ValidationError`][narcometrics.errors.ValidationError].
 
         Parameters
         ----------
@@ -217,7 +216,7 @@ class Table(Generic[R]):
 
     @classmethod
     def from_records(cls, records: Iterable[R]) -> Self:
-        """Build a table from records of :attr:`record_type` (already validated)."""
+        """Build a table from records of `record_type` (already validated)."""
         rows = list(records)
         wrong = [i for i, r in enumerate(rows) if type(r) is not cls.record_type]
         if wrong:
@@ -257,8 +256,9 @@ class Table(Generic[R]):
     # ------------------------------------------------------------------------ output
 
     def to_columns(self) -> dict[str, Column]:
-        """Field name to column: datetime64[D] dates, :class:`Categorical`, float64 (NaN
-        when missing), int64 counts (masked arrays where optional), :class:`Ragged`."""
+        """Field name to column: datetime64[D] dates,
+        [`Categorical`][narcometrics.tables.Categorical], float64 (NaN when missing), int64 counts
+        (masked arrays where optional), [`Ragged`][narcometrics.tables.Ragged]."""
         return dict(self._columns)
 
     def column(self, name: str) -> Column:

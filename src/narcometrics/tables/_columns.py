@@ -1,9 +1,9 @@
 """Column types of the tables: categorical codes with labels, and ragged arrays.
 
-A :class:`Categorical` stores one small signed integer code per row and the few distinct
-labels once; ``-1`` marks a missing value. A :class:`Ragged` stores variable-length rows
-(scores, participant ids) as one flat array plus ``offsets``: row ``i`` is
-``values[offsets[i]:offsets[i + 1]]``. Neither holds a Python object per row.
+A [`Categorical`][narcometrics.tables.Categorical] stores one small signed integer code per row and
+the few distinct labels once; ``-1`` marks a missing value. A [`Ragged`][narcometrics.tables.Ragged]
+stores variable-length rows (scores, participant ids) as one flat array plus ``offsets``: row ``i``
+is ``values[offsets[i]:offsets[i + 1]]``. Neither holds a Python object per row.
 """
 
 from __future__ import annotations

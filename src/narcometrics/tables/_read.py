@@ -1,7 +1,7 @@
 """Read one column of user input into numpy form, ready for validation.
 
 Accepted inputs: numpy arrays, numpy masked arrays (mask = missing), Python sequences,
-:class:`~narcometrics.tables.Categorical` and :class:`~narcometrics.tables.Ragged`, and any
+[`Categorical`][narcometrics.tables.Categorical] and [`Ragged`][narcometrics.tables.Ragged], and any
 dataframe series narwhals supports (pandas, polars, pyarrow). Arrays and series are read
 column-wise, with no Python object per row; Python sequences are already one object per
 row, so they are checked item by item with the records' scalar checks. A column of the

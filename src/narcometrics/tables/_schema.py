@@ -39,7 +39,7 @@ class FieldSpec:
     enum : type or None
         For enums: the StrEnum whose values are the labels.
     measure : bool
-        Whether :func:`narcometrics.aggregate.total` may sum this field.
+        Whether [`narcometrics.aggregate.total`][narcometrics.aggregate.total] may sum this field.
     """
 
     name: str

@@ -22,17 +22,18 @@ OptionalCounts: TypeAlias = "np.ma.MaskedArray[Any, np.dtype[np.int64]]"
 
 
 class SeizureTable(Table[Seizure]):
-    """Seizures, one numpy array per :class:`~narcometrics.Seizure` field.
+    """Seizures, one numpy array per [`Seizure`][narcometrics.records.Seizure] field.
 
     The methods (building, indexing, dataframes) are those of
-    :class:`~narcometrics.tables.Table`.
+    [`Table`][narcometrics.tables.Table].
 
     Attributes
     ----------
     date : numpy.ndarray of datetime64[D]
     country, substance, region, agency, id, operation_id : Categorical
-        Codes plus labels; ``substance`` labels are the :class:`~narcometrics.Substance`
-        values in their order; a missing value has code -1.
+        Codes plus labels; ``substance`` labels are the
+        [`Substance`][narcometrics.records.Substance] values in their order; a missing value has
+        code -1.
     mass_kg : numpy.ndarray of float64 [kg]
         Bulk mass, > 0 and finite.
     purity : numpy.ndarray of float64 [fraction]
@@ -70,17 +71,17 @@ class SeizureTable(Table[Seizure]):
 
 
 class EradicationTable(Table[Eradication]):
-    """Eradications, one numpy array per :class:`~narcometrics.Eradication` field.
+    """Eradications, one numpy array per [`Eradication`][narcometrics.records.Eradication] field.
 
     The methods (building, indexing, dataframes) are those of
-    :class:`~narcometrics.tables.Table`.
+    [`Table`][narcometrics.tables.Table].
 
     Attributes
     ----------
     date : numpy.ndarray of datetime64[D]
     country, method, region, zone, id : Categorical
         Codes plus labels; ``method`` labels are the
-        :class:`~narcometrics.EradicationMethod` values.
+        [`EradicationMethod`][narcometrics.records.EradicationMethod] values.
     area_ha : numpy.ndarray of float64 [ha]
         Area eradicated, > 0 and finite.
     """
@@ -99,10 +100,10 @@ class EradicationTable(Table[Eradication]):
 
 
 class OperationTable(Table[Operation]):
-    """Operations, one numpy array per :class:`~narcometrics.Operation` field.
+    """Operations, one numpy array per [`Operation`][narcometrics.records.Operation] field.
 
     The methods (building, indexing, dataframes) are those of
-    :class:`~narcometrics.tables.Table`.
+    [`Table`][narcometrics.tables.Table].
 
     Attributes
     ----------
@@ -130,10 +131,11 @@ class OperationTable(Table[Operation]):
 
 
 class TrainingTable(Table[TrainingOutcome]):
-    """Training outcomes, one array per :class:`~narcometrics.TrainingOutcome` field.
+    """Training outcomes, one array per [`TrainingOutcome`][narcometrics.records.TrainingOutcome]
+    field.
 
     The methods (building, indexing, dataframes) are those of
-    :class:`~narcometrics.tables.Table`.
+    [`Table`][narcometrics.tables.Table].
 
     The cross-field rules of the record hold for every row (completed and followed_up
     <= participants, applying <= followed_up and needs verification, paired scores

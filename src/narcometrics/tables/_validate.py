@@ -1,11 +1,11 @@
 """Whole-column validation with the records' rules, vectorised.
 
 Bad rows are found with array operations; the message for each bad value then comes from
-the same scalar check the records use (:mod:`narcometrics._checks`), run on that value
+the same scalar check the records use (`narcometrics._checks`), run on that value
 only, so a table and a record reject the same values with the same words. Problems name
 the field, the value and the 0-based row, and are collected (up to
-:data:`~narcometrics.errors.MAX_PROBLEMS`) into one
-:class:`~narcometrics.errors.ValidationError`.
+`MAX_PROBLEMS`) into one
+[`ValidationError`][narcometrics.errors.ValidationError].
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ REQUIRED = "is required"
 
 
 class Problems:
-    """Collects problems, at most :data:`MAX_PROBLEMS` per field, sorted by row on raising."""
+    """Collects problems, at most [`MAX_PROBLEMS`][narcometrics.tables._validate.MAX_PROBLEMS] per
+    field, sorted by row on raising."""
 
     def __init__(self) -> None:
         self._items: list[Problem] = []

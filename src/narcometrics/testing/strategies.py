@@ -1,7 +1,7 @@
 """Hypothesis strategies for narcometrics records.
 
 Each function takes keyword-only arguments to narrow what it generates and returns a
-:class:`hypothesis.strategies.SearchStrategy`. Defaults cover the whole valid range of
+`hypothesis.strategies.SearchStrategy`. Defaults cover the whole valid range of
 every field, including optional fields left out. Hypothesis cannot see attrs range
 validators, so these are hand-written; they are registered through the ``hypothesis``
 entry point, so ``st.from_type(Seizure)`` and ``st.builds(Seizure)`` generate valid
@@ -89,7 +89,7 @@ def seizures(
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[Seizure]:
-    """Valid :class:`~narcometrics.Seizure` records.
+    """Valid [`Seizure`][narcometrics.records.Seizure] records.
 
     Parameters
     ----------
@@ -125,7 +125,7 @@ def eradications(
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[Eradication]:
-    """Valid :class:`~narcometrics.Eradication` records.
+    """Valid [`Eradication`][narcometrics.records.Eradication] records.
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ def operations(
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[Operation]:
-    """Valid :class:`~narcometrics.Operation` records.
+    """Valid [`Operation`][narcometrics.records.Operation] records.
 
     Parameters
     ----------
@@ -252,7 +252,8 @@ def training_outcomes(
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[TrainingOutcome]:
-    """Valid :class:`~narcometrics.TrainingOutcome` records, consistent across fields.
+    """Valid [`TrainingOutcome`][narcometrics.records.TrainingOutcome] records, consistent across
+    fields.
 
     Parameters
     ----------

@@ -21,7 +21,7 @@ the attrition beside any learning gain.
   course or year.
 
 Everything is pure and needs numpy only (no scipy): the normal and beta quantiles are
-computed in :mod:`narcometrics._special`.
+computed in `narcometrics._special`.
 """
 
 from narcometrics.training._intervals import (

@@ -26,7 +26,7 @@ def check_confidence(value: object) -> float:
 
 
 def check_method(value: object) -> str:
-    """One of :data:`INTERVAL_METHODS`."""
+    """One of [`INTERVAL_METHODS`][narcometrics.training.INTERVAL_METHODS]."""
     if not isinstance(value, str) or value not in INTERVAL_METHODS:
         raise UnknownNameError(
             "method", value if isinstance(value, str) else repr(value), INTERVAL_METHODS
@@ -149,7 +149,8 @@ def check_k_n(k: object, n: object) -> tuple[NDArray[np.int64], NDArray[np.int64
 def intervals(
     k: NDArray[np.int64], n: NDArray[np.int64], confidence: float, method: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The interval arithmetic on checked arrays (see :func:`proportion_interval`)."""
+    """The interval arithmetic on checked arrays (see
+    [`proportion_interval`][narcometrics.training.proportion_interval])."""
     kf = k.astype(np.float64)
     nf = n.astype(np.float64)
     tail = (1.0 - confidence) / 2.0  # exact for confidence >= 0.5 (Sterbenz)
@@ -218,8 +219,8 @@ def proportion_interval(
     ``1 - alpha / 2``:
 
     - **wilson**, the Wilson score interval:
-      centre :math:`(p + z^2/(2n)) / (1 + z^2/n)`, half-width
-      :math:`z \sqrt{p(1-p)/n + z^2/(4n^2)} / (1 + z^2/n)`; ``low`` is exactly 0 at
+      centre $(p + z^2/(2n)) / (1 + z^2/n)$, half-width
+      $z \sqrt{p(1-p)/n + z^2/(4n^2)} / (1 + z^2/n)$; ``low`` is exactly 0 at
       ``k = 0`` and ``high`` exactly 1 at ``k = n`` (the convention of
       ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``; statsmodels
       ``proportion_confint(method="wilson")`` agrees to rounding).
@@ -233,7 +234,7 @@ def proportion_interval(
       ``proportion_confint(method="jeffreys")``; Brown, Cai and DasGupta suggest setting
       the bound to 0 or 1 there, which this function does not do).
 
-    The normal and beta quantiles are computed without scipy (:mod:`narcometrics._special`:
+    The normal and beta quantiles are computed without scipy (`narcometrics._special`:
     Wichura's AS 241, and the incomplete beta continued fraction inverted by safeguarded
     Halley steps); the tests check them against scipy and statsmodels to 1e-9.
 

@@ -99,17 +99,17 @@ def learning_gain(
 
     Notes
     -----
-    With pre scores :math:`x_i`, post scores :math:`y_i`, maximum :math:`M` and
-    :math:`D_i = y_i - x_i` [1]:
+    With pre scores $x_i$, post scores $y_i$, maximum $M$ and
+    $D_i = y_i - x_i$ [1]:
 
-    - raw gain :math:`\bar D`;
+    - raw gain $\bar D$;
     - Hake's average normalized gain from class averages
-      :math:`\langle g \rangle = (\bar y - \bar x) / (M - \bar x)`, undefined (NaN) when
-      :math:`\bar x = M`;
+      $\langle g \rangle = (\bar y - \bar x) / (M - \bar x)$, undefined (NaN) when
+      $\bar x = M$;
     - the average of individual normalized gains
-      :math:`\overline{(y_i - x_i) / (M - x_i)}`, a different number in general, undefined
-      (NaN) when any :math:`x_i = M`;
-    - attrition :math:`1 - n_{paired} / participants`.
+      $\overline{(y_i - x_i) / (M - x_i)}$, a different number in general, undefined
+      (NaN) when any $x_i = M$;
+    - attrition $1 - n_{paired} / participants$.
 
     No pairs give NaN for every gain, with a note. Drop-outs inflate gains (those who leave
     are rarely those who learn most), so report attrition beside any gain.
@@ -208,17 +208,17 @@ def hedges_correction(df: float) -> float: ...
 @overload
 def hedges_correction(df: ArrayLike) -> Any: ...
 def hedges_correction(df: ArrayLike) -> Any:
-    r"""Hedges' exact small-sample correction factor :math:`J(v)`.
+    r"""Hedges' exact small-sample correction factor $J(v)$.
 
     Parameters
     ----------
     df : float or array_like [degrees of freedom]
-        :math:`v`, > 1; for a paired effect size :math:`v = n - 1`.
+        $v$, > 1; for a paired effect size $v = n - 1$.
 
     Returns
     -------
     float or numpy.ndarray
-        :math:`J(v) = \Gamma(v/2) / (\sqrt{v/2}\,\Gamma((v-1)/2))`, in (0, 1), rising to 1.
+        $J(v) = \Gamma(v/2) / (\sqrt{v/2}\,\Gamma((v-1)/2))$, in (0, 1), rising to 1.
 
     Raises
     ------
@@ -294,21 +294,21 @@ def paired_effect_size(
 
     Notes
     -----
-    With :math:`D_i = y_i - x_i` over :math:`n` pairs and sample standard deviations
-    (divisor :math:`n - 1`) [1]:
+    With $D_i = y_i - x_i$ over $n$ pairs and sample standard deviations
+    (divisor $n - 1$) [1]:
 
-    - :math:`d_z = \bar D / s_D`, undefined when :math:`s_D = 0`;
-    - :math:`d_{av} = (\bar y - \bar x) / \sqrt{(s_x^2 + s_y^2)/2}`, undefined when both
+    - $d_z = \bar D / s_D$, undefined when $s_D = 0$;
+    - $d_{av} = (\bar y - \bar x) / \sqrt{(s_x^2 + s_y^2)/2}$, undefined when both
       standard deviations are 0;
-    - :math:`g = J(n - 1)\, d` with Hedges' exact :math:`J`
+    - $g = J(n - 1)\, d$ with Hedges' exact $J$
       ([`hedges_correction`][narcometrics.training.hedges_correction]); needs
-      :math:`n \ge 3`.
+      $n \ge 3$.
 
     Interval: the normal approximation of the reference [1],
-    :math:`d \pm z\,se` with :math:`se = \sqrt{1/n + d^2/(2n)}` and :math:`z` the normal
-    quantile at :math:`1 - \alpha/2`. For ``g`` the interval and the standard error are
-    those of ``d`` multiplied by :math:`J` (``g`` is ``d`` times a constant). The formula
-    ignores the pre/post correlation, which the sampling variance of :math:`d_{av}`
+    $d \pm z\,se$ with $se = \sqrt{1/n + d^2/(2n)}$ and $z$ the normal
+    quantile at $1 - \alpha/2$. For ``g`` the interval and the standard error are
+    those of ``d`` multiplied by $J$ (``g`` is ``d`` times a constant). The formula
+    ignores the pre/post correlation, which the sampling variance of $d_{av}$
     depends on: for ``d_av`` and ``g_av`` read the interval as approximate. Fewer than two
     pairs give NaN with a note.
 
