@@ -1,9 +1,10 @@
 """The headline report: a programme's results for one year, computed from records.
 
-:func:`build_report` turns record tables into a :class:`Report` (operations, eradication
-with the avoided production "up to" and a careful adjusted estimate, seizures by substance,
-training with its interval, change against earlier years); :func:`render` prints it as
-text, JSON or CSV. The ``narcometrics report`` command is a thin shell around both.
+[`build_report`][narcometrics.report.build_report] turns record tables into a
+[`Report`][narcometrics.report.Report] (operations, eradication with the avoided production "up to"
+and a careful adjusted estimate, seizures by substance, training with its interval, change against
+earlier years); [`render`][narcometrics.report.render] prints it as text, JSON or CSV. The
+``narcometrics report`` command is a thin shell around both.
 """
 
 from __future__ import annotations
@@ -270,7 +271,7 @@ def build_report(
         The year to report; by default the latest year with records.
     factors : FactorSet or str, optional
         The flat factor set for avoided production; by default the bundled set whose years
-        cover ``year`` (:func:`default_factor_set`).
+        cover ``year`` ([`default_factor_set`][narcometrics.report.default_factor_set]).
     confidence : float
         Confidence level of the training interval.
 

@@ -1,9 +1,10 @@
 """The result of every estimation model: central value, range, unit and provenance.
 
-An :class:`Estimate` holds Python floats when the inputs were scalars and numpy arrays
-(read-only, the broadcast shape of the inputs) when any input was an array. Its
-:class:`Provenance` names the method, the factor set and its citations, the library version
-and every assumption used, so that a published number can be traced and reproduced.
+An [`Estimate`][narcometrics.estimate.Estimate] holds Python floats when the inputs were scalars and
+numpy arrays (read-only, the broadcast shape of the inputs) when any input was an array. Its
+[`Provenance`][narcometrics.estimate.Provenance] names the method, the factor set and its citations,
+the library version and every assumption used, so that a published number can be traced and
+reproduced.
 """
 
 from __future__ import annotations

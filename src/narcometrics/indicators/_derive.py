@@ -1,10 +1,10 @@
 """Actuals derived from record tables: operations, eradication, avoided production, seizures.
 
-Each function takes a table and returns one :class:`Actual` per period (``by``: calendar
-``year``, ``quarter`` or ``month``) and, optionally, per location and breakdown category,
-named after table fields. Every actual says where it comes from (library version, table,
-records used, what was computed) and is ``unverified`` unless stated otherwise. The
-grouping helpers here serve the training actuals too (``_derive_training``).
+Each function takes a table and returns one [`Actual`][narcometrics.indicators.Actual] per period
+(``by``: calendar ``year``, ``quarter`` or ``month``) and, optionally, per location and breakdown
+category, named after table fields. Every actual says where it comes from (library version, table,
+records used, what was computed) and is ``unverified`` unless stated otherwise. The grouping helpers
+here serve the training actuals too (``_derive_training``).
 """
 
 from __future__ import annotations
@@ -251,15 +251,15 @@ def organisations_disbanded(
     ------
     ValidationError
         For a table of another type, an unknown period, location or dimension field
-        (an :class:`~narcometrics.errors.UnknownNameError` listing the valid ones), a
+        (an [`UnknownNameError`][narcometrics.errors.UnknownNameError] listing the valid ones), a
         repeated field, or a location or dimension field missing in a record (naming the
         first such row).
 
     Notes
     -----
-    A sum per group of :func:`narcometrics.aggregate.total`, so the actuals of the
-    quarters add up to the actual of the year. Each actual's ``source`` names the library
-    version, the table, the records used and the sum.
+    A sum per group of [`narcometrics.aggregate.total`][narcometrics.aggregate.total], so the
+    actuals of the quarters add up to the actual of the year. Each actual's ``source`` names the
+    library version, the table, the records used and the sum.
 
     Examples
     --------
@@ -295,7 +295,7 @@ def airstrips_destroyed(
     operations : OperationTable
         The records.
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
     -------
@@ -305,7 +305,7 @@ def airstrips_destroyed(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     """
     return _operation_count(
         "airstrips_destroyed",
@@ -334,7 +334,7 @@ def laboratories_destroyed(
     operations : OperationTable
         The records.
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
     -------
@@ -344,7 +344,7 @@ def laboratories_destroyed(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     """
     return _operation_count(
         "laboratories_destroyed",
@@ -376,7 +376,7 @@ def hectares_eradicated(
     eradications : EradicationTable
         The records.
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
     -------
@@ -386,7 +386,7 @@ def hectares_eradicated(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     """
     spec = make_spec(
         "eradications",
@@ -420,11 +420,11 @@ def avoided_production(
 ) -> list[Actual]:
     """Cocaine production avoided by eradication [t]: an estimate per period, with its range.
 
-    The records' counterpart of :func:`narcometrics.estimate.avoided_production`: each
-    actual's ``value`` is the central value of an estimate made from the period's
-    eradicated area, and its ``estimate`` field keeps that
-    :class:`~narcometrics.estimate.Estimate` (range, method, factor set, citations,
-    library version). Its source names the method and the factor set.
+    The records' counterpart of
+    [`narcometrics.estimate.avoided_production`][narcometrics.estimate.avoided_production]: each
+    actual's ``value`` is the central value of an estimate made from the period's eradicated area,
+    and its ``estimate`` field keeps that [`Estimate`][narcometrics.estimate.Estimate] (range,
+    method, factor set, citations, library version). Its source names the method and the factor set.
 
     Parameters
     ----------
@@ -434,13 +434,13 @@ def avoided_production(
         A flat-per-hectare factor set (``"pe-gov-2017"``, ...). There is no default: the
         factor set is a choice to state.
     adjusted : bool
-        False (default): the government flat method, an upper bound ("up to"), from the
-        period's total area. True: :func:`narcometrics.estimate.avoided_production_adjusted`
+        False (default): the government flat method, an upper bound ("up to"), from the period's
+        total area. True:
+        [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted]
         with its default ranges, from each record's area and date (harvests already taken,
-        replanting, licit use), summed over the period; call it directly for other
-        parameters.
+        replanting, licit use), summed over the period; call it directly for other parameters.
     by, location, dimensions, source, verification
-        As for :func:`hectares_eradicated`.
+        As for [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated].
 
     Returns
     -------
@@ -451,12 +451,12 @@ def avoided_production(
     Raises
     ------
     ValidationError
-        As :func:`hectares_eradicated`, and for a factor set that is unknown or not a
-        flat-per-hectare set (even for an empty table).
+        As [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated], and for a factor
+        set that is unknown or not a flat-per-hectare set (even for an empty table).
 
     Notes
     -----
-    Flat: :math:`C = E f / 1000` with :math:`E` the period's area [ha] and :math:`f`
+    Flat: $C = E f / 1000$ with $E$ the period's area [ha] and $f$
     [kg/ha]; both methods are linear in the area, so the estimates of the quarters add up
     to the estimate of the year (to rounding), ranges included.
 
@@ -533,16 +533,16 @@ def seizures_by_substance(
 ) -> list[Actual]:
     """Bulk mass seized [kg] per substance and period (no purity adjustment).
 
-    Every actual has the dimension ``substance`` (then any others asked for): masses of
-    different substances are never added up here. Bulk mass follows the UNODC convention;
-    for pure equivalents see :func:`narcometrics.estimate.pure_equivalent`.
+    Every actual has the dimension ``substance`` (then any others asked for): masses of different
+    substances are never added up here. Bulk mass follows the UNODC convention; for pure equivalents
+    see [`narcometrics.estimate.pure_equivalent`][narcometrics.estimate.pure_equivalent].
 
     Parameters
     ----------
     seizures : SeizureTable
         The records.
     by, location, dimensions, source, verification
-        As for :func:`organisations_disbanded`.
+        As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
     -------
@@ -553,7 +553,7 @@ def seizures_by_substance(
     Raises
     ------
     ValidationError
-        As :func:`organisations_disbanded`.
+        As [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     """
     spec = make_spec(
         "seizures",
