@@ -5,7 +5,8 @@
   run by tests/test_examples.py);
 - the file-format page lists exactly the columns of each record type, and each example file
   on it reads back as its record type;
-- the glossary names every record field, bundled factor and national-series column.
+- the glossary names every record field, bundled factor and national-series column;
+- docstrings use Markdown (math and cross-references), not Sphinx roles.
 """
 
 from __future__ import annotations
@@ -114,3 +115,23 @@ def test_glossary_names_every_field_factor_and_series_column() -> None:
     columns = set(peru_national_series().columns())
     missing = (fields | factor_names | columns) - named
     assert not missing, f"add to the glossary: {sorted(missing)}"
+
+
+# ------------------------------------------------------------------------------ docstrings
+
+SPHINX = re.compile(r":(?:py:)?(?:func|class|meth|attr|data|mod|exc|obj|math):`|^\s*\.\. math::")
+
+
+def test_docstrings_use_the_markdown_that_the_reference_pages_render() -> None:
+    """mkdocstrings renders docstrings as Markdown: Sphinx roles would show as raw text.
+
+    Write `$x$` and a `$$` block for equations, and [`name`][narcometrics.module.name] for a
+    cross-reference.
+    """
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SPHINX.search(line)
+    ]
+    assert not found, "\n".join(found)

@@ -1,4 +1,4 @@
-"""Turn cattrs structuring errors into :class:`~narcometrics.errors.Problem` lists with
+"""Turn cattrs structuring errors into [`Problem`][narcometrics.errors.Problem] lists with
 JSON paths (``$.values[1].status``), for every loader of JSON-shaped data."""
 
 from __future__ import annotations

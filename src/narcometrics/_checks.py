@@ -3,7 +3,7 @@
 Normalisers (``to_*``) never raise: they convert lossless, unambiguous inputs (a numpy
 integer to ``int``, a lower-case country code to upper case, an enum value string to the
 enum) and return anything else unchanged, so that the validators (``check_*``), which know
-the field name, raise a :class:`~narcometrics.errors.ValidationError` that names it.
+the field name, raise a [`ValidationError`][narcometrics.errors.ValidationError] that names it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def to_float(value: float) -> float:
 
 
 def to_optional_float(value: float | None) -> float | None:
-    """Like :func:`to_float`, keeping ``None``."""
+    """Like `to_float`, keeping ``None``."""
     return None if value is None else to_float(value)
 
 
@@ -56,7 +56,7 @@ def to_int(value: int) -> int:
 
 
 def to_optional_int(value: int | None) -> int | None:
-    """Like :func:`to_int`, keeping ``None``."""
+    """Like `to_int`, keeping ``None``."""
     return None if value is None else to_int(value)
 
 
@@ -137,7 +137,7 @@ def check_count(name: str, value: object, *, minimum: int = 0) -> int:
 
 
 def check_date(name: str, value: object) -> _dt.date:
-    """Check a :class:`datetime.date` (a ``datetime`` is refused: it carries a time)."""
+    """Check a `datetime.date` (a ``datetime`` is refused: it carries a time)."""
     if type(value) is not _dt.date:
         raise ValidationError(name, f"must be a datetime.date, not {type(value).__name__}", value)
     return value
@@ -169,7 +169,7 @@ def check_enum(name: str, value: object, enum: type[E]) -> E:
 
 
 def check_year(name: str, value: object) -> int:
-    """Check a calendar year: an integer from 1 to :data:`datetime.MAXYEAR`."""
+    """Check a calendar year: an integer from 1 to `datetime.MAXYEAR`."""
     year = check_count(name, value, minimum=1)
     if year > _dt.MAXYEAR:
         raise ValidationError(name, f"must be <= {_dt.MAXYEAR}", value)

@@ -1,16 +1,16 @@
 """Special functions for the interval and effect-size code, in numpy only (no scipy).
 
-Private: the public functions in :mod:`narcometrics.training` validate their input and call
-these. Every function here is vectorised over numpy arrays and returns float64 arrays; out
-of domain inputs give NaN rather than raising (the callers never pass them).
+Private: the public functions in [`narcometrics.training`][narcometrics.training] validate their
+input and call these. Every function here is vectorised over numpy arrays and returns float64
+arrays; out of domain inputs give NaN rather than raising (the callers never pass them).
 
-- :func:`ndtri`: the standard normal quantile, Wichura's algorithm AS 241 (PPND16), a
+- `ndtri`: the standard normal quantile, Wichura's algorithm AS 241 (PPND16), a
   rational approximation with relative error about 1e-16.
-- :func:`betainc`: the regularized incomplete beta function ``I_x(a, b)``, from its
+- `betainc`: the regularized incomplete beta function ``I_x(a, b)``, from its
   continued fraction evaluated with the modified Lentz method.
-- :func:`betaincinv`: its inverse in ``x``, by Halley's method on ``log I_x`` kept inside a
+- `betaincinv`: its inverse in ``x``, by Halley's method on ``log I_x`` kept inside a
   bracket that shrinks at every step (bisection when a step would leave it).
-- :func:`log_gamma`: :func:`math.lgamma` element by element.
+- `log_gamma`: `math.lgamma` element by element.
 
 References
 ----------
@@ -185,7 +185,7 @@ def hedges_j(df: ArrayLike) -> Float:
     """Hedges' exact small-sample correction ``J(v) = Gamma(v/2) / (sqrt(v/2) Gamma((v-1)/2))``.
 
     Defined for ``v > 1`` (NaN otherwise). With ``x = (v - 1) / 2``: for ``x < 10`` the
-    ratio of :func:`math.gamma` values (each accurate to an ulp); above, with
+    ratio of `math.gamma` values (each accurate to an ulp); above, with
     ``h = 1 / (2x)``, ``log J = x log1p(h) - 1/2 - log1p(h) / 2 + S(x + 1/2) - S(x)``
     where ``S`` is the Stirling series, which keeps full precision as ``J -> 1`` where a
     difference of two ``lgamma`` values would lose it.
@@ -370,7 +370,7 @@ def _start(a: Float, b: Float, p: Float, lbeta: Float) -> Float:
 
 
 def betaincinv(a: ArrayLike, b: ArrayLike, p: ArrayLike) -> Float:
-    """Inverse of :func:`betainc` in ``x``: the ``p`` quantile of Beta(a, b).
+    """Inverse of `betainc` in ``x``: the ``p`` quantile of Beta(a, b).
 
     ``p = 0`` gives 0, ``p = 1`` gives 1; NaN outside ``a, b > 0``, ``0 <= p <= 1``. For
     ``p > 1/2`` it solves the mirrored problem ``1 - I_{1-x}(b, a) = p`` so that the lower
