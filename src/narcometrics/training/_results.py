@@ -98,12 +98,12 @@ class EffectSize(_ToDict):
         ``"d_z"`` (mean difference over the sd of the differences), ``"d_av"`` (mean
         difference over the average of the pre and post variances), or ``"g_z"`` /
         ``"g_av"`` (the same with Hedges' exact small-sample correction).
-    estimate : float
+    estimate : float [standard deviations]
         The effect size (NaN when undefined, see ``note``).
-    low, high : float
+    low, high : float [standard deviations]
         Confidence interval, normal approximation (see
         [`paired_effect_size`][narcometrics.training.paired_effect_size]).
-    se : float
+    se : float [standard deviations]
         Its standard error.
     confidence : float
         Confidence level of the interval, e.g. 0.95.
