@@ -3,8 +3,9 @@
 Two engines read the same format and give the same tables: ``"pyarrow"`` (when pyarrow is
 installed; columnar and multi-threaded, for large files) and ``"python"`` (the standard
 library; also used to locate every bad cell when pyarrow refuses a file). Errors say
-``path:row:column: field: problem (value)``, where ``row`` counts CSV records with the
-header as row 1 (as a spreadsheet shows them) and ``column`` counts from 1.
+``path:row:column: field: problem (value)``, where ``row`` is the line of the file on which
+the record starts (the header is line 1; a quoted cell spanning lines counts all its lines)
+and ``column`` counts from 1.
 """
 
 from __future__ import annotations
