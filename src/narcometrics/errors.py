@@ -14,8 +14,8 @@ import attrs
 
 __all__ = ["MAX_PROBLEMS", "Problem", "UnknownNameError", "ValidationError"]
 
-#: How many problems an error collects before it stops looking (the message says so).
 MAX_PROBLEMS = 100
+"""How many problems an error collects before it stops looking (the message says so)."""
 
 _NO_VALUE = object()
 

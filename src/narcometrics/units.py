@@ -18,15 +18,15 @@ __all__ = [
     "t_to_kg",
 ]
 
-#: Kilograms per metric tonne [kg/t].
 KG_PER_T: Final = 1000.0
-#: Hectares per square kilometre [ha/km2].
+"""Kilograms per metric tonne [kg/t]."""
 HA_PER_KM2: Final = 100.0
-#: Percent per unit fraction.
+"""Hectares per square kilometre [ha/km2]."""
 PERCENT: Final = 100.0
-#: UNODC convention for seizures reported in litres: 1 kg per litre, no purity adjustment
-#: (UNODC data portal; see ``reference/estimation-sources.md``, F27) [kg/L].
+"""Percent per unit fraction."""
 KG_PER_LITRE_SEIZURE: Final = 1.0
+"""UNODC convention for seizures reported in litres: 1 kg per litre, no purity adjustment
+(UNODC data portal; see ``reference/estimation-sources.md``, F27) [kg/L]."""
 
 
 def kg_to_t(mass_kg: float) -> float:
