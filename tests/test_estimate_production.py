@@ -201,3 +201,15 @@ def test_fresh_leaf_chain_needs_all_factors_for_the_year() -> None:
 def test_fresh_leaf_chain_refuses_a_sun_dried_set() -> None:
     with pytest.raises(ValidationError, match="fresh_leaf_chain"):
         potential_production_fresh_leaf(1000.0, "pe-gov-2022")
+
+
+def test_the_bundled_licit_use_factor_can_be_passed_as_it_is() -> None:
+    from narcometrics import factors
+    from narcometrics.estimate import potential_production
+
+    licit = factors.get("pe-unodc-2008").get("licit_leaf", year=2016)
+    # 2016: 105,960 t of sun-dried leaf; licit use 10,728 + 163 t (UNODC/DEVIDA 2016).
+    with_factor = potential_production(105_960, "pe-unodc-2008", licit_leaf_t=licit)
+    with_number = potential_production(105_960, "pe-unodc-2008", licit_leaf_t=licit.value)
+    assert with_factor.central == with_number.central
+    assert any(c in with_factor.provenance.citations for c in licit.citations)

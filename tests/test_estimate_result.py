@@ -96,3 +96,21 @@ def test_uncertain_with_bad_values_is_refused_by_the_model() -> None:
         pure_equivalent(1.0, Uncertain(0.5, "0.4", 0.6))
     with pytest.raises(ValidationError, match=r"purity: must hold real numbers"):
         pure_equivalent(1.0, Uncertain([True, False], 0.1, 1.0))
+
+
+def test_provenance_tells_an_edited_factor_set_from_the_bundled_one() -> None:
+    import attrs as _attrs
+    import numpy as _np
+
+    from narcometrics import factors
+    from narcometrics.estimate import avoided_production
+
+    bundled = factors.get("pe-gov-2017")
+    edited = _attrs.evolve(bundled, title=bundled.title + " (edited copy)")
+    a = avoided_production(100.0, bundled).provenance
+    b = avoided_production(100.0, edited).provenance
+    assert a.factor_set == b.factor_set == "pe-gov-2017"
+    assert a.factor_set_digest == bundled.digest() == factors.get("pe-gov-2017").digest()
+    assert b.factor_set_digest != a.factor_set_digest
+    assert a.numpy_version == _np.__version__
+    assert a.to_dict()["factor_set_digest"] == a.factor_set_digest

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import operator
 import re
@@ -259,6 +260,15 @@ class FactorSet:
     first_year: int | None = _v_optional_year()
     last_year: int | None = _v_optional_year()
     note: str | None = attrs.field(default=None, validator=c.v_text(optional=True))
+
+    def digest(self) -> str:
+        """SHA-256 of the set's content (every value, unit, range, status and citation).
+
+        Two sets with the same id but different content (a user's edited copy of a bundled
+        set) have different digests, so an estimate's provenance tells them apart.
+        """
+        payload = json.dumps(attrs.asdict(self), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def __attrs_post_init__(self) -> None:
         if (

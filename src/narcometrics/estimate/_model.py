@@ -358,6 +358,7 @@ def run(
     provenance = Provenance(
         method=method,
         factor_set=None if factor_set is None else factor_set.id,
+        factor_set_digest=None if factor_set is None else factor_set.digest(),
         citations=tuple(dict.fromkeys(c for t in terms for c in t.citations)),
         library_version=__version__,
         assumptions=tuple(t.assumption() for t in terms if t.record),

@@ -130,7 +130,7 @@ def potential_production(
     factors : FactorSet or str
         A set with ``leaf_per_hcl`` [kg leaf/kg HCl]: ``"pe-unodc-2008"`` (k = 375) or a
         flat set's police ratio (258.6).
-    licit_leaf_t : float, array_like or Uncertain [t], optional
+    licit_leaf_t : float, array_like, Uncertain or Factor [t leaf/yr], optional
         Leaf used licitly (traditional and industrial); at most ``leaf_t``.
     licit_share : float, array_like or Uncertain [fraction], optional
         Instead of ``licit_leaf_t``: the licit share of the leaf, in [0, 1].
@@ -171,7 +171,7 @@ def potential_production(
     k = m.need(factor_set, "leaf_per_hcl")
     leaf = m.term("leaf_t", leaf_t, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="t")
     licit = m.term(
-        "licit_leaf_t", licit_leaf_t, kind=m.Kind.NON_NEGATIVE, increasing=False, unit="t"
+        "licit_leaf_t", licit_leaf_t, kind=m.Kind.NON_NEGATIVE, increasing=False, unit="t leaf/yr"
     )
     share = m.term(
         "licit_share", licit_share, kind=m.Kind.FRACTION, increasing=False, unit="fraction"

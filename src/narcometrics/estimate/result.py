@@ -198,6 +198,12 @@ class Provenance:
         Monte Carlo draws, when the Monte Carlo path was used.
     seed : int or None
         The integer seed, when one was given (None for a ``numpy.random.Generator``).
+    factor_set_digest : str or None
+        SHA-256 of the factor set's content ([`FactorSet.digest`][narcometrics.factors.FactorSet.digest]),
+        so an edited copy of a bundled set is told apart from the original.
+    numpy_version : str
+        The NumPy version: Monte Carlo draws are reproducible with the same seed and the
+        same NumPy release.
     """
 
     method: str
@@ -208,6 +214,8 @@ class Provenance:
     note: str | None = None
     draws: int | None = None
     seed: int | None = None
+    factor_set_digest: str | None = None
+    numpy_version: str = np.__version__
 
     def cited(self) -> str:
         """The sources in short form, ``"publisher (year); ..."``, each once."""
@@ -225,6 +233,8 @@ class Provenance:
             "note": self.note,
             "draws": self.draws,
             "seed": self.seed,
+            "factor_set_digest": self.factor_set_digest,
+            "numpy_version": self.numpy_version,
         }
 
 

@@ -325,6 +325,17 @@ def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header) -> Any:
     return pa.table(arrays)
 
 
+def _has_quote(source: PathLike) -> bool:
+    """Whether a file holds a double quote anywhere (searched in place, not copied)."""
+    import mmap
+
+    with open(source, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return view.find(b'"') != -1
+
+
 class _Fallback(Exception):
     """pyarrow cannot give a precise answer: let the python engine locate the problems."""
 
@@ -354,7 +365,7 @@ def arrow_chunks(
     header = check_header(first[1], table, path)
     types = _arrow_types(table, header)
     # A whole read keeps pyarrow's small default blocks, which its threads parse in parallel.
-    read_options = pacsv.ReadOptions(block_size=None if whole else block_bytes, encoding="utf8")
+    read_options = pacsv.ReadOptions(block_size=None if whole else block_bytes)
     parse_options = pacsv.ParseOptions(newlines_in_values=True)
     convert_options = pacsv.ConvertOptions(
         column_types=types,
@@ -368,9 +379,18 @@ def arrow_chunks(
     batches: Iterator[Any]
     try:
         if whole:
-            # One multi-threaded read of the whole file.
+            # One multi-threaded read of the whole file. Without a quote character no value
+            # can hold a line break, and pyarrow may then split the file at any line.
+            with open(source, "rb") as fh:
+                data = fh.read()
+            if b'"' not in data:
+                parse_options = pacsv.ParseOptions(newlines_in_values=False)
             batches = iter(
-                [pacsv.read_csv(os.fspath(source), read_options, parse_options, convert_options)]
+                [
+                    pacsv.read_csv(
+                        pa.BufferReader(data), read_options, parse_options, convert_options
+                    )
+                ]
             )
         else:
             reader = pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
