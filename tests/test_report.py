@@ -168,3 +168,21 @@ def test_the_console_script_runs() -> None:
         [sys.executable, "-m", "narcometrics", "report"], capture_output=True, text=True, check=True
     )
     assert "204.8 t" in out.stdout
+
+
+def test_a_count_column_missing_from_the_files_is_not_reported_as_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = tmp_path / "ops-a.csv"
+    a.write_text("date,country,organisations_disbanded,arrests\n2017-02-01,PER,3,5\n", "utf-8")
+    b = tmp_path / "ops-b.csv"
+    b.write_text("date,country,organisations_disbanded\n2017-03-01,PER,2\n", "utf-8")
+    status, out, _ = _run(["report", "--data", str(a), str(b), "--format", "json"], capsys)
+    assert status == 0
+    operations = json.loads(out)["operations"]
+    assert operations["organisations_disbanded"] == 5
+    assert operations["arrests"] is None  # only one file has arrests: no honest total
+    assert operations["airstrips_destroyed"] is None
+    _, text, _ = _run(["report", "--data", str(a), str(b)], capsys)
+    assert "not in the data" in text
+    assert "so not reported: airstrips_destroyed, laboratories_destroyed, arrests" in text

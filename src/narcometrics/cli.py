@@ -86,7 +86,7 @@ class _Problems(Exception):
 
 def _load(paths: Sequence[str] | None) -> Any:
     from narcometrics.datasets import peru_2017_example, peru_national_series
-    from narcometrics.io import detect_kind, read
+    from narcometrics.io import column_names, detect_kind, read
     from narcometrics.report import ReportData
     from narcometrics.tables import concat
 
@@ -112,10 +112,14 @@ def _load(paths: Sequence[str] | None) -> Any:
     }
     tables: dict[str, list[Any]] = {name: [] for name in names.values()}
     lines: list[str] = []
+    held: set[str] | None = None  # the operation count columns every operations file has
     for path in _files(paths, lines):
         try:
             kind = detect_kind(path)
             tables[names[kind]].append(read(path, kind))
+            if kind is Operation:
+                columns = set(column_names(path))
+                held = columns if held is None else held & columns
         except ValidationError as error:
             lines.extend(str(p) for p in error.problems)
     if lines:
@@ -124,6 +128,7 @@ def _load(paths: Sequence[str] | None) -> Any:
     return ReportData(
         label=label,
         national_series=series,
+        reported_counts=None if held is None else frozenset(held),
         **{name: concat(found) for name, found in tables.items() if found},
     )
 

@@ -56,6 +56,9 @@ class ReportData:
         True for the bundled synthetic example; the report says so.
     national_series : NationalSeries or None
         Published national eradication figures for the change over time.
+    reported_counts : frozenset of str or None
+        The operation count fields the data really hold (a file without an ``arrests``
+        column gives 0 arrests per record, which is not a count of 0); None when all are.
     """
 
     operations: OperationTable | None = None
@@ -65,6 +68,7 @@ class ReportData:
     label: str = "user data"
     synthetic: bool = False
     national_series: NationalSeries | None = None
+    reported_counts: frozenset[str] | None = None
 
     def tables(self) -> dict[str, Any]:
         """The tables that are present, by name."""
@@ -102,8 +106,9 @@ class Report:
     year : int
     data_label : str
     synthetic : bool
-    counts : dict of str to int
-        Operation counts for the year (empty without operation records).
+    counts : dict of str to int or None
+        Operation counts for the year (empty without operation records; None for a count
+        the data do not hold).
     eradicated_ha : float or None [ha]
     avoided_up_to : Estimate or None [t]
         The government flat method: an upper bound.
@@ -123,7 +128,7 @@ class Report:
     year: int
     data_label: str
     synthetic: bool
-    counts: Mapping[str, int]
+    counts: Mapping[str, int | None]
     eradicated_ha: float | None
     avoided_up_to: Estimate | None
     avoided_adjusted: Estimate | None
@@ -303,10 +308,19 @@ def build_report(
             "results; dates, regions, seizures and training courses are illustrative."
         )
 
-    counts: dict[str, int] = {}
+    counts: dict[str, int | None] = {}
     if data.operations is not None:
         ops = _in_year(data.operations, year)
-        counts = {name: int(np.asarray(getattr(ops, name)).sum()) for name in COUNTS}
+        held = data.reported_counts
+        counts = {
+            name: int(np.asarray(getattr(ops, name)).sum())
+            if held is None or name in held
+            else None
+            for name in COUNTS
+        }
+        missing = [name for name, value in counts.items() if value is None]
+        if missing:
+            notes.append(f"Not in the operation records, so not reported: {', '.join(missing)}.")
 
     eradicated = up_to = adjusted = None
     if data.eradications is not None:
@@ -383,7 +397,9 @@ def _text(report: Report) -> str:
         add("")
         add("Operations")
         for name, label in COUNTS.items():
-            add(f"  {label:<44}{report.counts[name]:>12,}")
+            value = report.counts[name]
+            shown = "not in the data" if value is None else f"{value:,}"
+            add(f"  {label:<44}{shown:>12}")
     if report.eradicated_ha is not None and report.avoided_up_to is not None:
         up, adj = report.avoided_up_to, report.avoided_adjusted
         add("")
@@ -444,7 +460,8 @@ def _csv(report: Report) -> str:
     writer.writerow(["section", "indicator", "year", "value", "unit", "low", "high", "source"])
     y = report.year
     for name, value in report.counts.items():
-        writer.writerow(["operations", name, y, value, "count", "", "", report.data_label])
+        if value is not None:
+            writer.writerow(["operations", name, y, value, "count", "", "", report.data_label])
     if report.eradicated_ha is not None:
         writer.writerow(
             [

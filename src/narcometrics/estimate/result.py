@@ -199,8 +199,9 @@ class Provenance:
     seed : int or None
         The integer seed, when one was given (None for a ``numpy.random.Generator``).
     factor_set_digest : str or None
-        SHA-256 of the factor set's content ([`FactorSet.digest`][narcometrics.factors.FactorSet.digest]),
-        so an edited copy of a bundled set is told apart from the original.
+        SHA-256 of the factor set's content
+        ([`FactorSet.digest`][narcometrics.factors.FactorSet.digest]), so an edited copy of
+        a bundled set is told apart from the original.
     numpy_version : str
         The NumPy version: Monte Carlo draws are reproducible with the same seed and the
         same NumPy release.

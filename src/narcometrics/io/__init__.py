@@ -39,6 +39,7 @@ from narcometrics.tables import Table
 __all__ = [
     "LIST_SEPARATOR",
     "aggregate_csv",
+    "column_names",
     "detect_kind",
     "escape_cell",
     "iter_csv",
@@ -368,6 +369,12 @@ def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
 
 
 _READERS = {".csv": read_csv, ".json": read_json, ".parquet": read_parquet}
+
+
+def column_names(source: PathLike) -> list[str]:
+    """The column names of a CSV, JSON or Parquet file, without reading its rows
+    (for JSON: the keys of the first record)."""
+    return _columns_of(source)
 
 
 def _columns_of(source: PathLike) -> list[str]:
