@@ -194,3 +194,14 @@ def test_strategies_narrow_by_keyword(seizure: Seizure) -> None:
     assert seizure.country == "PER"
     assert seizure.substance is Substance.COCA_PASTE
     assert 0 < seizure.mass_kg <= 5.0
+
+
+def test_strategies_import_first_without_a_circular_import() -> None:
+    # Hypothesis runs the entry point while it is first imported, which may be in the
+    # middle of importing the strategies module itself.
+    import subprocess
+    import sys
+
+    code = "from narcometrics.testing import strategies; print(strategies.seizures())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
