@@ -65,6 +65,18 @@ def _has_pyarrow() -> bool:
     return True
 
 
+#: Files at least this large are read with pyarrow by the "auto" engine; smaller ones are
+#: read faster by the standard library than pyarrow (and the pandas it loads) starts up.
+AUTO_PYARROW_BYTES = 2 << 20
+
+
+def _large(source: PathLike | IO[Any]) -> bool:
+    try:
+        return os.path.getsize(source) >= AUTO_PYARROW_BYTES  # type: ignore[arg-type]
+    except OSError:
+        return False  # missing or unreadable: the python engine reports it
+
+
 def _name(source: PathLike | IO[Any]) -> str:
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
@@ -107,7 +119,8 @@ def iter_csv(
     kind : record or table class
         ``Seizure`` or ``SeizureTable``, and so on.
     engine : {"auto", "pyarrow", "python"}
-        ``"auto"`` uses pyarrow for paths when it is installed, else the standard library.
+        ``"auto"`` uses pyarrow for paths of at least :data:`AUTO_PYARROW_BYTES` bytes when
+        it is installed, else the standard library. Both give the same tables and errors.
     chunk_rows : int
         Rows per table with the python engine.
     block_bytes : int
@@ -129,7 +142,9 @@ def iter_csv(
         raise ValidationError("engine", "must be one of: auto, pyarrow, python", engine)
     path = _name(source)
     is_path = isinstance(source, (str, os.PathLike))
-    use_arrow = engine == "pyarrow" or (engine == "auto" and is_path and _has_pyarrow())
+    use_arrow = engine == "pyarrow" or (
+        engine == "auto" and is_path and _large(source) and _has_pyarrow()
+    )
     if use_arrow and not isinstance(source, (str, os.PathLike)):
         raise ValidationError("source", "the pyarrow engine reads paths, not streams", path)
     bar = _progress(source, progress)
