@@ -277,7 +277,7 @@ def build_report(
     factors : FactorSet or str, optional
         The flat factor set for avoided production; by default the bundled set whose years
         cover ``year`` ([`default_factor_set`][narcometrics.report.default_factor_set]).
-    confidence : float
+    confidence : float [fraction]
         Confidence level of the training interval.
 
     Returns

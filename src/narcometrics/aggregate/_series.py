@@ -305,6 +305,11 @@ def cumulative(
     numpy.ndarray of float64
         Aligned with ``data``, in the measure's unit.
 
+    References
+    ----------
+    Cumulative-to-date and yearly cumulative indicators (reset at each year boundary),
+    as in ``reference/indicator-semantics.md`` ("Aggregation rules").
+
     Examples
     --------
     >>> from narcometrics.aggregate import cumulative

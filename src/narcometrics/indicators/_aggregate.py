@@ -370,6 +370,12 @@ def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> 
     ValidationError
         When the values come from several units, and as
         [`aggregate`][narcometrics.indicators.aggregate].
+
+    References
+    ----------
+    Rules over time (SUM for flows, LAST for stocks and cumulative indicators, MAX,
+    MIN, MEAN; yearly cumulative resets) of DHIS2, UNICEF partner reporting, Akvo RSR and
+    TolaData, as summarised in ``reference/indicator-semantics.md``.
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)
@@ -396,6 +402,12 @@ def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) 
     ValidationError
         When the values have different periods, and as
         [`aggregate`][narcometrics.indicators.aggregate].
+
+    References
+    ----------
+    Rules across units (SUM or POOLED RATIO; zero denominators undefined, never 0) of
+    DHIS2, UNICEF partner reporting, Akvo RSR and TolaData, as summarised in
+    ``reference/indicator-semantics.md``.
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)

@@ -132,6 +132,11 @@ def progress_ratio(
     A target on the wrong side of the baseline would make the ratio grow as the indicator
     worsens, which is why it is refused.
 
+    References
+    ----------
+    IATI Standard 2.03 (result, indicator, baseline and target); progress and
+    ``ascending`` as summarised in the project's ``reference/indicator-semantics.md``.
+
     Examples
     --------
     >>> progress_ratio(75.0, 50.0, 100.0, ascending=True)
@@ -201,6 +206,11 @@ def progress(
     - ``off_track`` otherwise (also when $t = b$ and the target is not reached);
     - ``undefined`` when the actual is NaN.
 
+    References
+    ----------
+    IATI Standard 2.03 (result, indicator, baseline and target); progress and
+    ``ascending`` as summarised in the project's ``reference/indicator-semantics.md``.
+
     Examples
     --------
     >>> print(progress(90.0, 50.0, 100.0, ascending=True, band=0.25))
@@ -248,6 +258,11 @@ def expected_progress(at: _dt.date, *, start: _dt.date, end: _dt.date) -> float:
     ------
     ValidationError
         For dates out of order (never clipped).
+
+    References
+    ----------
+    Linear expected progress between a baseline and a target date, as in EU logframe
+    milestone reporting; see ``reference/indicator-semantics.md``.
 
     Examples
     --------

@@ -119,7 +119,7 @@ def iter_csv(
     kind : record or table class
         ``Seizure`` or ``SeizureTable``, and so on.
     engine : {"auto", "pyarrow", "python"}
-        ``"auto"`` uses pyarrow for paths of at least :data:`AUTO_PYARROW_BYTES` bytes when
+        ``"auto"`` uses pyarrow for paths of at least `AUTO_PYARROW_BYTES` bytes when
         it is installed, else the standard library. Both give the same tables and errors.
     chunk_rows : int
         Rows per table with the python engine.

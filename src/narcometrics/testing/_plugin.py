@@ -1,7 +1,7 @@
 """Hypothesis entry point: registers the record strategies for ``st.from_type``.
 
 Hypothesis runs this hook while it is being imported, which may be in the middle of
-importing :mod:`narcometrics.testing.strategies` itself (that module imports hypothesis).
+importing `narcometrics.testing.strategies` itself (that module imports hypothesis).
 So the strategies are looked up only when a type is first resolved, never here.
 """
 

@@ -196,7 +196,7 @@ def proportion_interval(
         are accepted; bool, fractions, NaN and text are refused.
     n : int or array_like of int [people]
         Trials (e.g. people followed up), ``n >= 1``; broadcasts with ``k``.
-    confidence : float
+    confidence : float [fraction]
         Confidence level in (0, 1), e.g. 0.95.
     method : {"wilson", "clopper_pearson", "jeffreys"}
         The interval (see Notes).

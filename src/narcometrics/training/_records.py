@@ -189,6 +189,12 @@ def pooled_learning_gain(
     GainResult or dict
         One result, or a dict from group key (a tuple of labels) to result, keys sorted.
         ``attrition`` is ``1 - n_paired / n_participants`` over the records with scores.
+
+    References
+    ----------
+    Hake, R. R. (1998), "Interactive-engagement versus traditional methods", American
+    Journal of Physics 66(1), 64-74 (average normalized gain from class averages); pooling
+    as in ``reference/indicator-semantics.md`` ("Training outcomes").
     """
     items = collect(records)
     names = group_fields(by)
@@ -311,7 +317,7 @@ def transfer_rate(
     by : str or sequence of str, optional
         ``"institution"``, ``"course"``, ``"year"`` (of ``date``) or a tuple of them; None
         for the pooled total.
-    confidence : float
+    confidence : float [fraction]
         Confidence level of the interval, in (0, 1).
     method : {"wilson", "clopper_pearson", "jeffreys"}
         The interval, as in [`proportion_interval`][narcometrics.training.proportion_interval].
@@ -383,7 +389,7 @@ def training_summary(
     by : str or sequence of str, optional
         ``"institution"``, ``"course"``, ``"year"`` or a tuple of them; None for one summary
         of everything.
-    confidence : float
+    confidence : float [fraction]
         Confidence level of the transfer interval.
     method : {"wilson", "clopper_pearson", "jeffreys"}
         The transfer interval.
@@ -403,6 +409,12 @@ def training_summary(
     followed up with application recorded (independent or self-reported: see
     ``transfer.verification``). The records carry no reaction surveys or results data, so
     levels 1 and 4 are never claimed; a group with counts only is level 0.
+
+    References
+    ----------
+    Kirkpatrick's four levels (1 reaction, 2 learning, 3 behaviour, 4 results); pooling
+    of k and n and the Wilson interval as in ``reference/indicator-semantics.md``
+    ("Training outcomes").
     """
     level = check_confidence(confidence)
     name = check_method(method)

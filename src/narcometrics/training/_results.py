@@ -105,7 +105,7 @@ class EffectSize(_ToDict):
         [`paired_effect_size`][narcometrics.training.paired_effect_size]).
     se : float [standard deviations]
         Its standard error.
-    confidence : float
+    confidence : float [fraction]
         Confidence level of the interval, e.g. 0.95.
     n : int
         Number of pairs.
@@ -173,7 +173,7 @@ class TransferRate(_ToDict):
         ``k / n``; NaN when ``n = 0``.
     low, high : float [fraction]
         Confidence interval of the share (NaN when ``n = 0``).
-    confidence : float
+    confidence : float [fraction]
         Its confidence level.
     method : str
         ``"wilson"``, ``"clopper_pearson"`` or ``"jeffreys"``.

@@ -277,7 +277,7 @@ def paired_effect_size(
     variant : {"d_z", "d_av", "g_z", "g_av"}
         Which effect size (see Notes); tools disagree on the default, so it is named in
         the result.
-    confidence : float
+    confidence : float [fraction]
         Confidence level of the interval, in (0, 1).
 
     Returns
