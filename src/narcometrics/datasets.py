@@ -134,7 +134,7 @@ def peru_national_series() -> NationalSeries:
     ----------
     UNODC/DEVIDA, Peru coca monitoring fact sheets 2005, 2015, 2016; UNODC press releases
     2014, 2015, 2018; DEVIDA coca monitoring 2018-2024; PNP-DIRANDRO 2017 year-end balance.
-    Compiled in the project's reference file ``estimation-sources.md``.
+    Tabulated in the documentation page "How cocaine potential is estimated".
 
     Examples
     --------

@@ -26,7 +26,7 @@ PERCENT: Final = 100.0
 """Percent per unit fraction."""
 KG_PER_LITRE_SEIZURE: Final = 1.0
 """UNODC convention for seizures reported in litres: 1 kg per litre, no purity adjustment
-(UNODC data portal; see ``reference/estimation-sources.md``, F27) [kg/L]."""
+(UNODC data portal; see the documentation page "How cocaine potential is estimated") [kg/L]."""
 
 
 def kg_to_t(mass_kg: float) -> float:

@@ -156,8 +156,8 @@ def year_over_year(
 
     References
     ----------
-    Indicator semantics reference, "Change and records" (project reference file
-    ``indicator-semantics.md``).
+    Indicator semantics reference, "Change and records" (documentation page "Aggregation
+    semantics of indicators").
 
     Examples
     --------
@@ -249,7 +249,7 @@ def records(
     Examples
     --------
     Peru, hectares of coca eradicated (UNODC/DEVIDA fact sheets 2005-2016; police
-    year-end balance 2017; see the project reference ``estimation-sources.md``): 2015
+    year-end balance 2017; see the documentation page "How cocaine potential is estimated"): 2015
     is a record, 2017 is not (below 2015 and 2016).
 
     >>> from narcometrics.aggregate import records
@@ -308,7 +308,7 @@ def cumulative(
     References
     ----------
     Cumulative-to-date and yearly cumulative indicators (reset at each year boundary),
-    as in ``reference/indicator-semantics.md`` ("Aggregation rules").
+    as in the documentation page "Aggregation semantics of indicators" ("Aggregation rules").
 
     Examples
     --------

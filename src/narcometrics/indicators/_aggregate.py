@@ -348,7 +348,7 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     References
     ----------
     Aggregation rules of DHIS2, UNICEF partner reporting, Akvo RSR and TolaData, as
-    summarised in ``reference/indicator-semantics.md``.
+    summarised in the documentation page "Aggregation semantics of indicators".
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)
@@ -375,7 +375,7 @@ def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> 
     ----------
     Rules over time (SUM for flows, LAST for stocks and cumulative indicators, MAX,
     MIN, MEAN; yearly cumulative resets) of DHIS2, UNICEF partner reporting, Akvo RSR and
-    TolaData, as summarised in ``reference/indicator-semantics.md``.
+    TolaData, as summarised in the documentation page "Aggregation semantics of indicators".
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)
@@ -407,7 +407,7 @@ def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) 
     ----------
     Rules across units (SUM or POOLED RATIO; zero denominators undefined, never 0) of
     DHIS2, UNICEF partner reporting, Akvo RSR and TolaData, as summarised in
-    ``reference/indicator-semantics.md``.
+    the documentation page "Aggregation semantics of indicators".
     """
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)

@@ -135,7 +135,7 @@ def progress_ratio(
     References
     ----------
     IATI Standard 2.03 (result, indicator, baseline and target); progress and
-    ``ascending`` as summarised in the project's ``reference/indicator-semantics.md``.
+    ``ascending`` as summarised in the documentation page "Aggregation semantics of indicators".
 
     Examples
     --------
@@ -209,7 +209,7 @@ def progress(
     References
     ----------
     IATI Standard 2.03 (result, indicator, baseline and target); progress and
-    ``ascending`` as summarised in the project's ``reference/indicator-semantics.md``.
+    ``ascending`` as summarised in the documentation page "Aggregation semantics of indicators".
 
     Examples
     --------
@@ -262,7 +262,7 @@ def expected_progress(at: _dt.date, *, start: _dt.date, end: _dt.date) -> float:
     References
     ----------
     Linear expected progress between a baseline and a target date, as in EU logframe
-    milestone reporting; see ``reference/indicator-semantics.md``.
+    milestone reporting; see the documentation page "Aggregation semantics of indicators".
 
     Examples
     --------
@@ -337,7 +337,7 @@ def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike
 
     References
     ----------
-    ``reference/indicator-semantics.md`` ("Change and records").
+    the documentation page "Aggregation semantics of indicators" ("Change and records").
     """
     if not isinstance(indicator, Indicator):
         raise ValidationError(

@@ -65,7 +65,7 @@ def rate_per(count: ArrayLike, population: ArrayLike, per: float = PER_100_000) 
     References
     ----------
     UN Statistics Division, SDG indicator metadata 16.1.1 (victims of intentional homicide
-    per 100,000 population); see ``reference/indicator-semantics.md``.
+    per 100,000 population); see the documentation page "Aggregation semantics of indicators".
 
     Examples
     --------
@@ -164,7 +164,7 @@ def cost_per_result(
     References
     ----------
     Cost-effectiveness as cost / outcome with currency, price year and exchange-rate
-    source stated: ``reference/indicator-semantics.md`` ("Rates and cost").
+    source stated: the documentation page "Aggregation semantics of indicators" ("Rates and cost").
 
     Examples
     --------

@@ -246,7 +246,7 @@ def proportion_interval(
        limits illustrated in the case of the binomial. Biometrika 26, 404-413.
     .. [3] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a
        binomial proportion. Statistical Science 16(2), 101-133.
-    .. [4] Indicator semantics, "Training outcomes" (the project's reference file).
+    .. [4] Documentation page "Training statistics".
 
     Examples
     --------

@@ -194,7 +194,7 @@ def pooled_learning_gain(
     ----------
     Hake, R. R. (1998), "Interactive-engagement versus traditional methods", American
     Journal of Physics 66(1), 64-74 (average normalized gain from class averages); pooling
-    as in ``reference/indicator-semantics.md`` ("Training outcomes").
+    as in the documentation page "Training statistics".
     """
     items = collect(records)
     names = group_fields(by)
@@ -346,8 +346,8 @@ def transfer_rate(
 
     References
     ----------
-    .. [1] Indicator semantics, "Training outcomes" and "Aggregation rules" (the project's
-       reference file); Kirkpatrick level 3 ("behaviour").
+    .. [1] Documentation pages "Training statistics" and "Aggregation semantics of
+       indicators"; Kirkpatrick level 3 ("behaviour").
     """
     level = check_confidence(confidence)
     name = check_method(method)
@@ -413,8 +413,8 @@ def training_summary(
     References
     ----------
     Kirkpatrick's four levels (1 reaction, 2 learning, 3 behaviour, 4 results); pooling
-    of k and n and the Wilson interval as in ``reference/indicator-semantics.md``
-    ("Training outcomes").
+    of k and n and the Wilson interval as in the documentation page "Training
+    statistics".
     """
     level = check_confidence(confidence)
     name = check_method(method)

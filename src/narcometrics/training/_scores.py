@@ -116,9 +116,9 @@ def learning_gain(
 
     References
     ----------
-    .. [1] Indicator semantics, "Training outcomes" (the project's reference file); Hake,
-       R. R. (1998). Interactive-engagement versus traditional methods. American Journal
-       of Physics 66(1), 64-74.
+    .. [1] Documentation page "Training statistics"; Hake, R. R. (1998).
+       Interactive-engagement versus traditional methods. American Journal of Physics
+       66(1), 64-74.
 
     Examples
     --------
@@ -232,7 +232,7 @@ def hedges_correction(df: ArrayLike) -> Any:
 
     References
     ----------
-    .. [1] Indicator semantics, "Training outcomes" (the project's reference file);
+    .. [1] Documentation page "Training statistics";
        Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and
        related estimators. Journal of Educational Statistics 6(2), 107-128.
 
@@ -314,7 +314,7 @@ def paired_effect_size(
 
     References
     ----------
-    .. [1] Indicator semantics, "Training outcomes" (the project's reference file);
+    .. [1] Documentation page "Training statistics";
        Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative
        science. Frontiers in Psychology 4, 863.
 
