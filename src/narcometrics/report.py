@@ -21,7 +21,7 @@ import numpy as np
 
 from narcometrics._version import __version__
 from narcometrics.aggregate import records as best_ever
-from narcometrics.aggregate import total
+from narcometrics.aggregate import total, year_over_year
 from narcometrics.datasets import NationalSeries
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import Estimate, avoided_production, avoided_production_adjusted
@@ -214,9 +214,12 @@ def default_factor_set(year: int) -> str:
     return max(covering)[1]
 
 
+def _calendar_years(table: Any) -> Any:
+    return table.date.astype("datetime64[Y]").astype(int) + 1970
+
+
 def _in_year(table: Any, year: int) -> Any:
-    years = table.date.astype("datetime64[Y]").astype(int) + 1970
-    return table[years == year]
+    return table[_calendar_years(table) == year]
 
 
 def _history(
@@ -241,8 +244,6 @@ def _history(
         return ()
     year_array = np.asarray(years, dtype=np.int64)
     value_array = np.asarray(values, dtype=np.float64)
-    from narcometrics.aggregate import year_over_year
-
     change = year_over_year(year_array, value_array)
     flags = best_ever(year_array, value_array)
     return tuple(

@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, TypeVar
 
+import attrs
+
 from narcometrics import serialize
 from narcometrics.aggregate import Totals, merge, partial
 from narcometrics.errors import ValidationError
@@ -32,7 +34,15 @@ from narcometrics.io._csv import (
     python_chunks,
     write_rows,
 )
-from narcometrics.io._files import PathLike, atomic_writer, escape_cell, open_text, unescape_cell
+from narcometrics.io._files import (
+    PathLike,
+    atomic_path,
+    atomic_writer,
+    display_name,
+    escape_cell,
+    open_text,
+    unescape_cell,
+)
 from narcometrics.io._kinds import LIST_SEPARATOR, TABLES, table_type
 from narcometrics.tables import Table
 
@@ -77,12 +87,6 @@ def _large(source: PathLike | IO[Any]) -> bool:
         return False  # missing or unreadable: the python engine reports it
 
 
-def _name(source: PathLike | IO[Any]) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    return str(getattr(source, "name", "<stream>"))
-
-
 def _progress(source: PathLike | IO[Any], progress: bool | None) -> Any:
     """A tqdm bar over rows when asked for, or when stderr is a terminal and tqdm exists."""
     if progress is False:
@@ -97,7 +101,7 @@ def _progress(source: PathLike | IO[Any], progress: bool | None) -> Any:
                 'a progress bar needs tqdm: pip install "narcometrics[progress]"'
             ) from None
         return None
-    return tqdm(desc=f"reading {_name(source)}", unit=" rows", unit_scale=True, leave=False)
+    return tqdm(desc=f"reading {display_name(source)}", unit=" rows", unit_scale=True, leave=False)
 
 
 def iter_csv(
@@ -140,7 +144,7 @@ def iter_csv(
         raise ValidationError("chunk_rows", "must be >= 1", chunk_rows)
     if engine not in ("auto", "pyarrow", "python"):
         raise ValidationError("engine", "must be one of: auto, pyarrow, python", engine)
-    path = _name(source)
+    path = display_name(source)
     is_path = isinstance(source, (str, os.PathLike))
     use_arrow = engine == "pyarrow" or (
         engine == "auto" and is_path and _large(source) and _has_pyarrow()
@@ -305,7 +309,7 @@ def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
         named by its JSON path (``$[3].mass_kg``).
     """
     table = table_type(kind)
-    path = _name(source)
+    path = display_name(source)
     with open_text(source) as (stream, _):
         try:
             text = stream.read()
@@ -314,8 +318,6 @@ def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
     try:
         records = serialize.loads(table.record_type, text)
     except ValidationError as error:
-        import attrs
-
         raise ValidationError.from_problems(
             [attrs.evolve(p, path=path) for p in error.problems], truncated=error.truncated
         ) from None
@@ -340,7 +342,7 @@ def read_parquet(source: PathLike, kind: type[Any]) -> Table[Any]:
     except ImportError:
         raise ImportError('Parquet needs pyarrow: pip install "narcometrics[parquet]"') from None
     table = table_type(kind)
-    path = _name(source)
+    path = display_name(source)
     try:
         frame = pq.read_table(os.fspath(source))
     except FileNotFoundError:
@@ -350,8 +352,6 @@ def read_parquet(source: PathLike, kind: type[Any]) -> Table[Any]:
     try:
         return table.from_frame(frame)
     except ValidationError as error:
-        import attrs
-
         # Parquet rows are 0-based data rows; show them 1-based like the records of a file.
         raise ValidationError.from_problems(
             [
@@ -369,18 +369,8 @@ def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
     except ImportError:
         raise ImportError('Parquet needs pyarrow: pip install "narcometrics[parquet]"') from None
     frame = _as_table(data).to_frame("pyarrow")
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(os.fspath(target)))
-    handle, tmp = tempfile.mkstemp(prefix=".narcometrics-", suffix=".parquet", dir=directory)
-    os.close(handle)
-    try:
+    with atomic_path(target) as tmp:
         pq.write_table(frame, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 _READERS = {".csv": read_csv, ".json": read_json, ".parquet": read_parquet}
@@ -491,6 +481,3 @@ def write(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
             "path", "unknown file type; use a .csv, .json or .parquet file", os.fspath(target)
         )
     writers[suffix](target, data)
-
-
-_ = TABLES

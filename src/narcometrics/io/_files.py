@@ -19,7 +19,9 @@ from narcometrics.errors import ValidationError
 __all__ = [
     "FORMULA_PREFIXES",
     "PathLike",
+    "atomic_path",
     "atomic_writer",
+    "display_name",
     "escape_cell",
     "open_text",
     "unescape_cell",
@@ -50,7 +52,8 @@ def unescape_cell(text: str) -> str:
     return text[1:] if text.startswith(_QUOTE) else text
 
 
-def _display(path: PathLike | IO[Any]) -> str:
+def display_name(path: PathLike | IO[Any]) -> str:
+    """The name of a path or stream, as error messages show it."""
     if isinstance(path, (str, os.PathLike)):
         return os.fspath(path)
     return str(getattr(path, "name", "<stream>"))
@@ -63,7 +66,7 @@ def open_text(source: PathLike | IO[Any]) -> Iterator[tuple[IO[str], str]]:
     Yields the text stream and the name to show in error messages. A missing file or text
     that is not UTF-8 raises [`ValidationError`][narcometrics.errors.ValidationError].
     """
-    name = _display(source)
+    name = display_name(source)
     if isinstance(source, (str, os.PathLike)):
         try:
             raw: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
@@ -111,19 +114,26 @@ def csv_rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: PathLike, *, newline: str | None = "") -> Iterator[IO[str]]:
-    """Write a text file all at once: to a temporary file beside it, renamed on success.
+def atomic_path(path: PathLike) -> Iterator[str]:
+    """A temporary path beside ``path`` to write to; renamed to ``path`` on success.
 
     On any error the temporary file is removed and an existing file at ``path`` is left as
     it was, so an error never leaves a half-written output.
     """
     target = Path(path)
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writer(path: PathLike, *, newline: str | None = "") -> Iterator[IO[str]]:
+    """Write a UTF-8 text file all at once, as `atomic_path` does for any file."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as stream:
+        yield stream
