@@ -339,11 +339,16 @@ def build_report(
     if data.seizures is not None:
         seized = _in_year(data.seizures, year)
         if len(seized):
-            mass = total(seized, "mass_kg", by="substance").to_dict()
-            number = total(seized, "count", by="substance").to_dict()
-            for key in sorted(mass, key=lambda k: -mass[k]):
-                seizures_kg[str(key[0])] = mass[key]
-                seizure_counts[str(key[0])] = int(number[key])
+            by_substance = total(seized, "mass_kg", by="substance")  # sums and record counts
+            rows = zip(
+                by_substance.keys(),
+                by_substance.values.tolist(),
+                by_substance.counts.tolist(),
+                strict=True,
+            )
+            for key, mass, number in sorted(rows, key=lambda row: -row[1]):
+                seizures_kg[str(key[0])] = mass
+                seizure_counts[str(key[0])] = int(number)
 
     summary = None
     if data.training is not None:
