@@ -57,7 +57,13 @@ from narcometrics.indicators._derive import (
     organisations_disbanded,
     seizures_by_substance,
 )
-from narcometrics.indicators._derive_framework import derive_framework, standard_indicators
+from narcometrics.indicators._derive_framework import (
+    DERIVATIONS,
+    FrameworkDefinition,
+    derive_framework,
+    load_definition,
+    standard_indicators,
+)
 from narcometrics.indicators._derive_training import people_trained, share_verified_applying
 from narcometrics.indicators._disaggregation import (
     DisaggregationReport,
@@ -89,6 +95,7 @@ from narcometrics.indicators._progress import (
 from narcometrics.indicators._values import Actual, Baseline, Target
 
 __all__ = [
+    "DERIVATIONS",
     "PERIODS",
     "TIME_RULES",
     "UNIT_RULES",
@@ -98,6 +105,7 @@ __all__ = [
     "Change",
     "CumulativeKind",
     "DisaggregationReport",
+    "FrameworkDefinition",
     "Indicator",
     "IndicatorValues",
     "Level",
@@ -122,6 +130,7 @@ __all__ = [
     "expected_progress",
     "hectares_eradicated",
     "laboratories_destroyed",
+    "load_definition",
     "organisations_disbanded",
     "people_trained",
     "progress",

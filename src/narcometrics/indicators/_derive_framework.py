@@ -1,10 +1,18 @@
-"""The seed programme's indicators that records feed, and a framework derived from tables."""
+"""Framework definitions (bundled or the user's own JSON file) and frameworks derived from
+tables."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import os
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
 
-from narcometrics.errors import ValidationError
+import attrs
+
+from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.factors import FactorSet
 from narcometrics.indicators._derive import (
     By,
@@ -16,47 +24,183 @@ from narcometrics.indicators._derive import (
     seizures_by_substance,
 )
 from narcometrics.indicators._derive_training import people_trained, share_verified_applying
-from narcometrics.indicators._enums import (
-    CumulativeKind,
-    Level,
-    Measure,
-    TimeRule,
-    UnitRule,
-    VerificationStatus,
-)
+from narcometrics.indicators._enums import CumulativeKind, VerificationStatus
 from narcometrics.indicators._framework import IndicatorValues, ResultsFramework
 from narcometrics.indicators._indicator import Indicator
 from narcometrics.indicators._values import Actual
 from narcometrics.tables import EradicationTable, OperationTable, SeizureTable, TrainingTable
 
-__all__ = ["derive_framework", "standard_indicators"]
+__all__ = [
+    "DERIVATIONS",
+    "FrameworkDefinition",
+    "derive_framework",
+    "load_definition",
+    "standard_indicators",
+]
+
+#: The derivations a framework definition can name, and the table each one reads.
+DERIVATIONS: Final[Mapping[str, str]] = {
+    "organisations_disbanded": "operations",
+    "airstrips_destroyed": "operations",
+    "laboratories_destroyed": "operations",
+    "hectares_eradicated": "eradications",
+    "avoided_production": "eradications",
+    "seizures_by_substance": "seizures",
+    "people_trained": "training",
+    "share_verified_applying": "training",
+}
+
+_BUNDLED = "peru-programme.json"
+_INDICATOR_FIELDS = frozenset(a.name for a in attrs.fields(Indicator))
 
 
-def _flow(code: str, title: str, unit: str, dimensions: tuple[str, ...], **rules: Any) -> Indicator:
-    return Indicator(
-        code=code,
+@attrs.frozen(kw_only=True)
+class FrameworkDefinition:
+    """Which indicators a programme reports and which derivation feeds each one.
+
+    Attributes
+    ----------
+    title : str
+        The programme's title.
+    source : str
+        Where the indicators and their rules come from.
+    indicators : tuple of Indicator
+        In the order of the file.
+    derive : tuple of str
+        For each indicator, the name of its derivation (a key of `DERIVATIONS`).
+    """
+
+    title: str
+    source: str
+    indicators: tuple[Indicator, ...]
+    derive: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        codes = ", ".join(i.code for i in self.indicators)
+        return f"FrameworkDefinition({self.title!r}, indicators=[{codes}])"
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"repeated key {key!r}")
+        out[key] = value
+    return out
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse(text: str, where: str) -> Any:
+    try:
+        return json.loads(
+            text.removeprefix("\ufeff"),
+            object_pairs_hook=_refuse_duplicates,
+            parse_constant=_refuse_constant,
+        )
+    except (ValueError, RecursionError) as exc:
+        raise ValidationError(where, f"not a framework definition: {exc}") from None
+
+
+def _indicator(entry: object, path: str) -> tuple[Indicator, str]:
+    if not isinstance(entry, dict):
+        raise ValidationError(path, "must be an object", type(entry).__name__)
+    fields = dict(entry)
+    derive = fields.pop("derive", None)
+    if not isinstance(derive, str):
+        raise ValidationError(f"{path}.derive", "is required: the name of a derivation", derive)
+    if derive not in DERIVATIONS:
+        raise UnknownNameError(f"{path}.derive", derive, tuple(DERIVATIONS))
+    unknown = sorted(set(fields) - _INDICATOR_FIELDS)
+    if unknown:
+        raise ValidationError.from_problems(
+            Problem(field=f"{path}.{name}", problem="unknown field") for name in unknown
+        )
+    try:
+        return Indicator(**fields), derive
+    except ValidationError as exc:
+        raise ValidationError.from_problems(
+            attrs.evolve(p, field=f"{path}.{p.field.split('.', 1)[-1]}") for p in exc.problems
+        ) from None
+
+
+def _definition(payload: object, where: str) -> FrameworkDefinition:
+    if not isinstance(payload, dict) or not isinstance(payload.get("indicators"), list):
+        raise ValidationError(where, "must be an object with a list of 'indicators'")
+    unknown = sorted(set(payload) - {"title", "source", "indicators"})
+    if unknown:
+        raise ValidationError(f"{where}: $.{unknown[0]}", "unknown field")
+    built = [
+        _indicator(entry, f"{where}: $.indicators[{i}]")
+        for i, entry in enumerate(payload["indicators"])
+    ]
+    codes = [indicator.code for indicator, _ in built]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise ValidationError(f"{where}: $.indicators", "repeats the code", repeated[0])
+    title, source = payload.get("title", ""), payload.get("source", "")
+    for name, value in (("title", title), ("source", source)):
+        if not isinstance(value, str):
+            raise ValidationError(f"{where}: $.{name}", "must be text", value)
+    return FrameworkDefinition(
         title=title,
-        level=rules.pop("level", Level.OUTPUT),
-        measure=Measure.UNIT,
-        unit=unit,
-        ascending=True,
-        time_rule=rules.pop("time_rule", TimeRule.SUM),
-        unit_rule=rules.pop("unit_rule", UnitRule.SUM),
-        dimensions=dimensions,
-        **rules,
+        source=source,
+        indicators=tuple(indicator for indicator, _ in built),
+        derive=tuple(derive for _, derive in built),
     )
 
 
-_OPERATION_FIELDS = ("agency", "region")
-_ERADICATION_FIELDS = ("method", "region", "zone")
+def load_definition(path: str | os.PathLike[str] | None = None) -> FrameworkDefinition:
+    """Read a framework definition: the bundled one, or a JSON file of your own.
+
+    The bundled definition (``data/frameworks/peru-programme.json`` in the package) holds the
+    indicators of the EU-backed project against organised crime and drug trafficking in Peru
+    that record tables feed. Copy it and change codes, titles and rules for your programme:
+    each entry holds the fields of an [`Indicator`][narcometrics.indicators.Indicator] plus
+    ``derive``, the name of the derivation that feeds it (a key of `DERIVATIONS`).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A JSON file; by default the bundled definition.
+
+    Returns
+    -------
+    FrameworkDefinition
+
+    Raises
+    ------
+    ValidationError
+        A file that cannot be read, is not JSON (repeated keys included), has an unknown
+        field, an invalid indicator (named by its JSON path) or a repeated code.
+    UnknownNameError
+        A ``derive`` name that is not a known derivation.
+    """
+    if path is None:
+        text = (
+            resources.files("narcometrics")
+            .joinpath("data", "frameworks", _BUNDLED)
+            .read_text(encoding="utf-8")
+        )
+        return _definition(_parse(text, _BUNDLED), _BUNDLED)
+    where = os.fsdecode(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(where, f"cannot be read: {exc}") from None
+    return _definition(_parse(text, where), where)
 
 
-def standard_indicators() -> dict[str, Indicator]:
-    """The indicators of the seed programme that record tables feed, by code.
+def standard_indicators(
+    definition: FrameworkDefinition | str | os.PathLike[str] | None = None,
+) -> dict[str, Indicator]:
+    """The indicators of a framework definition, by code (the bundled one by default).
 
-    The codes and rules of the how-to "Build a results framework for a programme" (the
-    EU-backed project against organised crime and drug trafficking in Peru), plus seizures
-    and people trained:
+    The bundled definition ([`load_definition`][narcometrics.indicators.load_definition])
+    holds the indicators of the EU-backed project against organised crime and drug
+    trafficking in Peru, plus seizures and people trained:
 
     - ``OUT-1`` to ``OUT-3``: organisations disbanded, airstrips and laboratories destroyed
       (counts; sum over time and across units; breakdowns by agency and region);
@@ -69,56 +213,26 @@ def standard_indicators() -> dict[str, Indicator]:
     - ``OC-2``: trainees verified applying what they learned, a percentage pooled over
       periods and institutions (Kirkpatrick level 3).
 
+    Parameters
+    ----------
+    definition : FrameworkDefinition or path, optional
+        A definition, or a JSON file of one; by default the bundled definition.
+
     Returns
     -------
     dict of str to Indicator
-        In the order above; a new dict each call (the indicators are immutable).
+        In the order of the definition; a new dict each call (the indicators are immutable).
     """
-    indicators = [
-        _flow(
-            "OUT-1",
-            "Criminal organisations disbanded",
-            "organisations",
-            _OPERATION_FIELDS,
-        ),
-        _flow("OUT-2", "Illegal airstrips destroyed", "airstrips", _OPERATION_FIELDS),
-        _flow("OUT-3", "Drug laboratories destroyed", "laboratories", _OPERATION_FIELDS),
-        _flow("OUT-4", "Coca eradicated", "ha", _ERADICATION_FIELDS),
-        _flow(
-            "OUT-5",
-            "Drugs seized, bulk mass by substance",
-            "kg",
-            ("substance",),
-            unit_rule=UnitRule.NONE,
-        ),
-        _flow(
-            "OUT-6",
-            "People trained to date",
-            "people",
-            ("institution",),
-            time_rule=TimeRule.LAST,
-            cumulative=CumulativeKind.LIFETIME,
-        ),
-        _flow(
-            "OC-1",
-            "Cocaine production avoided by eradication (estimate)",
-            "t",
-            _ERADICATION_FIELDS,
-            level=Level.OUTCOME,
-        ),
-        Indicator(
-            code="OC-2",
-            title="Trainees verified applying what they learned",
-            level=Level.OUTCOME,
-            measure=Measure.PERCENTAGE,
-            ascending=True,
-            time_rule=TimeRule.SUM,
-            unit_rule=UnitRule.POOLED_RATIO,
-            kirkpatrick_level=3,
-            dimensions=("institution",),
-        ),
-    ]
-    return {indicator.code: indicator for indicator in indicators}
+    found = _resolve(definition)
+    return {indicator.code: indicator for indicator in found.indicators}
+
+
+def _resolve(
+    definition: FrameworkDefinition | str | os.PathLike[str] | None,
+) -> FrameworkDefinition:
+    if isinstance(definition, FrameworkDefinition):
+        return definition
+    return load_definition(definition)
 
 
 def derive_framework(
@@ -133,11 +247,12 @@ def derive_framework(
     source: str | None = None,
     verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
     title: str = "Results derived from records",
+    definition: FrameworkDefinition | str | os.PathLike[str] | None = None,
 ) -> ResultsFramework:
-    """A results framework of the
-    [`standard_indicators`][narcometrics.indicators.standard_indicators] with actuals from records.
+    """A results framework of a definition's indicators with actuals from records.
 
-    Only the indicators that the given tables feed are included: operations give
+    Only the indicators that the given tables feed are included; with the bundled definition
+    ([`standard_indicators`][narcometrics.indicators.standard_indicators]) operations give
     ``OUT-1`` to ``OUT-3``, eradications ``OUT-4`` and ``OC-1``, seizures ``OUT-5`` (one
     actual per substance), training ``OUT-6`` (people, running totals) and ``OC-2``. The
     actuals are headline values (no location, no breakdown) except seizures, which are
@@ -156,6 +271,10 @@ def derive_framework(
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     title : str
         The framework's title.
+    definition : FrameworkDefinition or path, optional
+        Which indicators to derive and how
+        ([`load_definition`][narcometrics.indicators.load_definition]); by default the
+        bundled definition.
 
     Returns
     -------
@@ -188,26 +307,55 @@ def derive_framework(
             "(e.g. 'pe-gov-2017')",
             None,
         )
+    found = _resolve(definition)
+    given = {
+        "operations": operations,
+        "eradications": eradications,
+        "seizures": seizures,
+        "training": training,
+    }
     options: dict[str, Any] = {"by": by, "source": source, "verification": verification}
-    derived: dict[str, list[Actual]] = {}
-    if operations is not None:
-        derived["OUT-1"] = organisations_disbanded(operations, **options)
-        derived["OUT-2"] = airstrips_destroyed(operations, **options)
-        derived["OUT-3"] = laboratories_destroyed(operations, **options)
-    if eradications is not None:
-        assert factors is not None
-        derived["OUT-4"] = hectares_eradicated(eradications, **options)
-        derived["OC-1"] = avoided_production(eradications, factors, adjusted=adjusted, **options)
-    if seizures is not None:
-        derived["OUT-5"] = seizures_by_substance(seizures, **options)
-    if training is not None:
-        derived["OUT-6"] = people_trained(training, cumulative=True, **options)
-        derived["OC-2"] = share_verified_applying(training, **options)
-    return ResultsFramework(
-        title=title,
-        indicators=[
-            IndicatorValues(indicator=indicator, actuals=derived[code])
-            for code, indicator in standard_indicators().items()
-            if code in derived
-        ],
-    )
+    derived: list[IndicatorValues] = []
+    for indicator, name in zip(found.indicators, found.derive, strict=True):
+        table = given[DERIVATIONS[name]]
+        if table is not None:
+            actuals = _DERIVE[name](table, indicator, factors, adjusted, options)
+            derived.append(IndicatorValues(indicator=indicator, actuals=actuals))
+    return ResultsFramework(title=title, indicators=derived)
+
+
+_Derive = Callable[[Any, Indicator, Any, bool, dict[str, Any]], list[Actual]]
+
+
+def _plain(function: Callable[..., list[Actual]]) -> _Derive:
+    def derive(
+        table: Any, indicator: Indicator, factors: Any, adjusted: bool, options: dict[str, Any]
+    ) -> list[Actual]:
+        return function(table, **options)
+
+    return derive
+
+
+def _avoided(
+    table: Any, indicator: Indicator, factors: Any, adjusted: bool, options: dict[str, Any]
+) -> list[Actual]:
+    return avoided_production(table, factors, adjusted=adjusted, **options)
+
+
+def _people(
+    table: Any, indicator: Indicator, factors: Any, adjusted: bool, options: dict[str, Any]
+) -> list[Actual]:
+    cumulative = indicator.cumulative is not CumulativeKind.NONE
+    return people_trained(table, cumulative=cumulative, **options)
+
+
+_DERIVE: Final[Mapping[str, _Derive]] = {
+    "organisations_disbanded": _plain(organisations_disbanded),
+    "airstrips_destroyed": _plain(airstrips_destroyed),
+    "laboratories_destroyed": _plain(laboratories_destroyed),
+    "hectares_eradicated": _plain(hectares_eradicated),
+    "avoided_production": _avoided,
+    "seizures_by_substance": _plain(seizures_by_substance),
+    "people_trained": _people,
+    "share_verified_applying": _plain(share_verified_applying),
+}
