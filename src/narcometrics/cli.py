@@ -85,12 +85,12 @@ class _Problems(Exception):
 
 
 def _load(paths: Sequence[str] | None) -> Any:
-    from narcometrics.datasets import peru_2017_example, peru_national_series
+    from narcometrics.datasets import national_series, peru_2017_example
     from narcometrics.io import column_names, detect_kind, read
     from narcometrics.report import ReportData
     from narcometrics.tables import concat
 
-    series = peru_national_series()
+    series = national_series("PER")
     if not paths:
         example = peru_2017_example()
         return ReportData(
