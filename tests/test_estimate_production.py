@@ -65,7 +65,9 @@ NOT_REPRODUCED = {"2013"}
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _published_rows() if r["year"] not in NOT_REPRODUCED], ids=lambda r: r["year"]
+    "row",
+    [r for r in _published_rows() if r["year"] not in NOT_REPRODUCED],
+    ids=lambda r: r["year"],
 )
 def test_leaf_production_reproduces_the_published_national_leaf(row: dict[str, str]) -> None:
     # Published areas are rounded to hundreds of hectares and the survey's leaf is summed by

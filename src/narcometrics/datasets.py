@@ -90,8 +90,7 @@ _SPECS: dict[str, _SeriesSpec] = {
             "each row gives the revision.",
             "2023: the rise partly reflects updated yield data (about 50 % more per hectare "
             "than in 2022), a break in the series.",
-            "2024 (261,000 ha, 3,001 t) was reported by the press before publication: "
-            "uncertain.",
+            "2024 (261,000 ha, 3,001 t) was reported by the press before publication: uncertain.",
             "Manual eradication and aerial spraying are published separately, for a few "
             "years only; there is no total eradication column. Government eradication "
             "claims that UNODC did not validate are in the notes, not in the columns.",
@@ -428,7 +427,8 @@ def peru_2017_example() -> ExampleData:
     by a seeded script kept in the repository (``scripts/make_peru_2017_example.py``); only
     their totals are real: 111 criminal organisations disbanded, 78 illegal airstrips and
     324 cocaine laboratories destroyed, and 22,165 ha of coca eradicated in 2017 ("preventing
-    the production of up to 204.8 tonnes of cocaine"), as published by the programme (FIIAPP, "Peru: successful cooperation", 1 February 2018).
+    the production of up to 204.8 tonnes of cocaine"), as published by the programme
+    (FIIAPP, "Peru: successful cooperation", 1 February 2018).
     Dates, regions, the split across records, seizures, arrests and training courses are
     illustrative, and ``metadata["synthetic"]`` is True.
 
