@@ -192,9 +192,11 @@ def _series_notes(
     published = series.value(series.eradication_column, year)
     if eradicated is None or math.isnan(published) or published == eradicated:
         return []
+    note = series.note_of(year)
     return [
         f"The national series gives {published:,.0f} ha eradicated in {year} "
-        f"({series.source_of(year)}); the data give {eradicated:,.0f} ha."
+        f"({series.source_of(year)}{'; ' + note if note else ''}); the data give "
+        f"{eradicated:,.0f} ha."
     ]
 
 
