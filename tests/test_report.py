@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narcometrics.aggregate import records, total, year_over_year
 from narcometrics.cli import main
@@ -590,3 +592,51 @@ def test_the_report_module_only_chooses_and_renders() -> None:
         code = (root / name).read_text(encoding="utf-8")
         for arithmetic in (".sum(", "np.sum", "bincount", "np.unique", "groupby", "cumsum"):
             assert arithmetic not in code, (name, arithmetic)
+
+
+# ------------------------------------------------------------------------- properties
+
+_COUNTRY_CODES = st.sampled_from(["PER", "COL", "BOL", "ECU", "BRA"])
+_SEIZURE_ROWS = st.lists(
+    st.tuples(
+        _COUNTRY_CODES,
+        st.sampled_from(["cocaine_hcl", "cocaine_base", "cannabis"]),
+        st.floats(min_value=0.001, max_value=1e6, allow_nan=False),
+        st.integers(min_value=1, max_value=365),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=60)
+@given(rows=_SEIZURE_ROWS)
+def test_each_country_section_holds_exactly_that_countrys_totals(
+    rows: list[tuple[str, str, float, int]],
+) -> None:
+    import datetime as dt
+
+    from narcometrics import Seizure, SeizureTable
+
+    table = SeizureTable.from_records(
+        [
+            Seizure(
+                date=dt.date(2021, 1, 1) + dt.timedelta(days=day - 1),
+                country=country,
+                substance=substance,
+                mass_kg=mass,
+            )
+            for country, substance, mass, day in rows
+        ]
+    )
+    report = build_report(ReportData(seizures=table, national_series=_all_series()))
+    expected = total(table, "mass_kg", by=("country", "substance")).to_dict()
+    assert report.countries == tuple(sorted({r[0] for r in rows}))
+    shown = {
+        (s.country, substance): mass
+        for s in report.sections
+        for substance, mass in s.seizures_kg.items()
+    }
+    assert shown == expected  # per country, never pooled across countries
+    for section in report.sections:
+        assert section.history == ()  # seizures only: no eradication history

@@ -114,10 +114,13 @@ class ReportData:
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
     def years(self, country: str | None = None) -> list[int]:
-        """Every year that has at least one record (of ``country``, and training records)."""
+        """Every year that has at least one record (of ``country``: operation, seizure and
+        eradication records only, since training records carry no country)."""
         found: set[int] = set()
         for name, table in self.tables().items():
-            rows = table if country is None or name == "training" else select(table, country)
+            if country is not None and name == "training":
+                continue  # training records carry no country
+            rows = table if country is None else select(table, country)
             if len(rows):
                 found.update(int(str(k[0])) for k in total(rows, "count", by="year").to_dict())
         return sorted(found)
