@@ -166,7 +166,7 @@ def test_the_caveats_stay_visible() -> None:
     assert peru.eradication_column == bolivia.eradication_column == "eradicated_ha"
 
 
-@pytest.mark.parametrize("code", ["per", "Per", " PER "])
+@pytest.mark.parametrize("code", ["per", "Per", "pEr"])
 def test_country_codes_follow_the_records_case_rule(code: str) -> None:
     assert national_series(code).country == "PER"
 
@@ -175,8 +175,9 @@ def test_an_unknown_country_lists_the_valid_ones() -> None:
     with pytest.raises(UnknownNameError, match="must be one of: PER, COL, BOL") as info:
         national_series("ECU")
     assert info.value.valid == ("PER", "COL", "BOL")
-    with pytest.raises(UnknownNameError):
-        national_series("")
+    for bad in ("", "PÉR", "PE", "PERU", "per\n", " PER"):
+        with pytest.raises(UnknownNameError):
+            national_series(bad)
     with pytest.raises(TypeError, match="country must be a str"):
         national_series(604)  # type: ignore[arg-type]
 

@@ -353,6 +353,13 @@ def test_a_seizures_only_file_has_no_eradication_history(
     )
 
 
+def test_training_without_a_country_is_said_to_be_for_all_countries(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = _run(["report", "--country", "per"], capsys)
+    assert "Training records carry no country: training is reported for all of them." in out
+
+
 def test_country_option_restricts_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -490,6 +497,7 @@ def test_csv_escapes_every_text_cell(
         (["report", "--year", "2016"], "year: has no records (years in the data: 2017)"),
         (["report", "--factors", "pe-gov-1999"], "factors: must be one of:"),
         (["report", "--country", "COL"], "country: must be one of: PER ('COL')"),
+        (["report", "--country", "PÉR"], "country: must be one of: PER ('PÉR')"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_per_problem(

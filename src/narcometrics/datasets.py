@@ -294,7 +294,7 @@ def _parse_series(text: str, spec: _SeriesSpec) -> dict[str, list[Any]]:
 def _country_code(country: object) -> str:
     if not isinstance(country, str):
         raise TypeError(f"country must be a str (ISO 3166-1 alpha-3), not {type(country).__name__}")
-    code = country.strip().upper()
+    code = country.upper()  # as the records: upper case, nothing else changed
     if code not in _SPECS:
         raise UnknownNameError("country", country, COUNTRIES)
     return code

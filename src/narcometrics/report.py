@@ -320,7 +320,7 @@ def _check_country(data: ReportData, country: str | None) -> str | None:
         return None
     if not isinstance(country, str):
         raise TypeError(f"country must be a str, not {type(country).__name__}")
-    code = country.strip().upper()
+    code = country.upper()  # as the records: upper case, nothing else changed
     present = data.countries()
     if code not in present:
         raise UnknownNameError("country", country, present)
@@ -397,7 +397,7 @@ def build_report(
         )
     summary, independent, self_reported = _training(data, chosen_year, confidence)
     training_label = _Labels(data, chosen_year, None)("training", None)
-    if summary is not None and len(countries) > 1:
+    if summary is not None and (len(countries) > 1 or code is not None):
         notes.append("Training records carry no country: training is reported for all of them.")
     return Report(
         year=chosen_year,
