@@ -20,7 +20,7 @@ import yaml
 from pytest_examples import find_examples
 
 from narcometrics import factors
-from narcometrics.datasets import peru_national_series
+from narcometrics.datasets import COUNTRIES, national_series
 from narcometrics.io import detect_kind, read
 from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
 from narcometrics.tables import EradicationTable, OperationTable, SeizureTable, TrainingTable
@@ -112,7 +112,7 @@ def test_glossary_names_every_field_factor_and_series_column() -> None:
     named = set(re.findall(r"`(\w+)`", text))
     fields = {spec.name for _, table in SECTIONS.values() for spec in table.schema}
     factor_names = {f.name for i in factors.available() for f in factors.get(i).values}
-    columns = set(peru_national_series().columns())
+    columns = {name for code in COUNTRIES for name in national_series(code).columns()}
     missing = (fields | factor_names | columns) - named
     assert not missing, f"add to the glossary: {sorted(missing)}"
 

@@ -77,10 +77,15 @@ def test_reproduce_2017_gives_the_published_headline_figures(reproduced: str) ->
     assert number(r"up to: ([\d.]+) t", out) == [UP_TO_T]
     central, low, high = number(r"adjusted: ([\d.]+) t \(range ([\d.]+) to ([\d.]+) t\)", out)
     assert low <= central <= high < UP_TO_T  # the adjusted figure is below the upper bound
-    # "best ever": eradication in 2015 and 2016 was higher than in 2017 (UNODC/DEVIDA fact
-    # sheets 2015 and 2016, reference/estimation-sources.md).
-    assert "eradication records: [2015]" in out
-    assert "earlier years with more eradication than 2017: [2015, 2016]" in out
+    # "best ever": eradication in 2013-2016 was higher than in 2017 (UNODC press releases
+    # 2014 and 2015, UNODC/DEVIDA fact sheets 2015 and 2016, reference/peru-series.csv), and
+    # eight years of the series have no published eradication figure.
+    assert "eradication records: [2005, 2012, 2013, 2014, 2015]" in out
+    assert "earlier years with more eradication than 2017: [2013, 2014, 2015, 2016]" in out
+    assert (
+        "years without a published eradication figure: "
+        "[2001, 2006, 2007, 2008, 2010, 2018, 2021, 2023]"
+    ) in out
 
 
 def test_reproduce_2017_training_interval_agrees_with_statsmodels(reproduced: str) -> None:
@@ -88,7 +93,7 @@ def test_reproduce_2017_training_interval_agrees_with_statsmodels(reproduced: st
 
     out = reproduced
     k, n, share, low, high, trained = number(
-        r"applying: (\d+) of (\d+) followed up \((\d+)%, 95 % CI (\d+)% to (\d+)%\); "
+        r"independent applying: (\d+) of (\d+) followed up \((\d+)%, 95 % CI (\d+)% to (\d+)%\); "
         r"(\d+) trained",
         out,
     )

@@ -130,7 +130,10 @@ def test_pe_unodc_2008_national_yields_equal_the_published_series() -> None:
         for row in _national_series()
         if row["national_yield_kg_per_ha"]
     }
-    assert series.keys() == published.keys()
+    # Every bundled yield is a published one. The series also holds 2006 (2,200 kg/ha,
+    # UNODC/DEVIDA 2006 survey), which the factor set does not ship.
+    assert series.keys() <= published.keys()
+    assert published.keys() - series.keys() <= {2006}
     for year, factor in series.items():
         assert factor.value == published[year], year
 

@@ -23,6 +23,8 @@ _SUFFIXES = (".csv", ".json", ".parquet")
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``narcometrics`` command."""
+    from narcometrics.factors import flat_sets
+
     parser = argparse.ArgumentParser(
         prog="narcometrics",
         description=(
@@ -36,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="headline results for a year (bundled synthetic Peru 2017 example by default)",
         description=(
-            "Headline results for one year: operations, eradication and avoided production "
-            "(the flat 'up to' figure and an adjusted estimate with its range), seizures by "
-            "substance, training with its interval, and change against earlier years."
+            "Headline results for one year, one section per country: operations, eradication "
+            "and avoided production (the flat 'up to' figure and an adjusted estimate with its "
+            "range), seizures by substance, change against the country's published national "
+            "series, and training with its interval. Each figure is marked published, "
+            "synthetic or data."
         ),
     )
     report.add_argument(
@@ -52,9 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--year", type=int, help="the year to report (default: the latest)")
     report.add_argument(
+        "--country",
+        metavar="ISO3",
+        help=(
+            "report this country only (ISO 3166-1 alpha-3, e.g. PER); default: one "
+            "section per country in the data, never summed across countries"
+        ),
+    )
+    report.add_argument(
         "--factors",
         metavar="ID",
-        help="factor set id for avoided production (default: the bundled set for the year)",
+        help=(
+            f"flat factor set for avoided production, one of: {', '.join(flat_sets())}; "
+            "used only for its own country (default: the bundled set for each country "
+            "and year)"
+        ),
     )
     report.add_argument(
         "--format", choices=("text", "json", "csv"), default="text", help="output format"
@@ -85,21 +101,17 @@ class _Problems(Exception):
 
 
 def _load(paths: Sequence[str] | None) -> Any:
-    from narcometrics.datasets import peru_2017_example, peru_national_series
+    from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
     from narcometrics.io import column_names, detect_kind, read
     from narcometrics.report import ReportData
     from narcometrics.tables import concat
 
-    series = peru_national_series()
+    # every bundled national series: the report compares each with its own country only
+    series = {code: national_series(code) for code in COUNTRIES}
     if not paths:
-        example = peru_2017_example()
-        return ReportData(
-            operations=example.operations,
-            seizures=example.seizures,
-            eradications=example.eradications,
-            training=example.training,
-            label="bundled example, Peru 2017 (synthetic records; totals as published)",
-            synthetic=True,
+        return ReportData.from_example(
+            peru_2017_example(),
+            label="bundled example, Peru 2017 (synthetic records; published totals marked)",
             national_series=series,
         )
     from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
@@ -138,7 +150,7 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         data = _load(args.data)
-        report = build_report(data, year=args.year, factors=args.factors)
+        report = build_report(data, year=args.year, country=args.country, factors=args.factors)
     except ValidationError as error:
         for problem in error.problems:
             print(f"narcometrics: error: {problem}", file=sys.stderr)

@@ -49,6 +49,9 @@ __all__ = [
     "MethodFamily",
     "Status",
     "available",
+    "default_factor_set",
+    "factor_set_country",
+    "flat_sets",
     "get",
     "load",
 ]
@@ -522,3 +525,101 @@ def get(id: str) -> FactorSet:
     if not isinstance(id, str) or id not in names:
         raise UnknownNameError("id", id if isinstance(id, str) else repr(id), names)
     return _bundled(id)
+
+
+# ----------------------------------------------------------- choosing a set by country and year
+
+#: Country of a bundled set, from the ISO 3166-1 alpha-2 prefix of its id (``pe-gov-2017``).
+_ID_COUNTRIES = {"pe": "PER", "co": "COL", "bo": "BOL"}
+
+
+def factor_set_country(factor_set: FactorSet | str) -> str | None:
+    """The ISO 3166-1 alpha-3 country a factor set is for, or None when it does not say.
+
+    A set's ``country`` attribute when it has one; otherwise, for the bundled sets, the
+    ISO 3166-1 alpha-2 prefix of the id (``pe-`` Peru, ``co-`` Colombia, ``bo-`` Bolivia).
+    """
+    chosen = get(factor_set) if isinstance(factor_set, str) else factor_set
+    country = getattr(chosen, "country", None)
+    if isinstance(country, str):
+        return country.upper()
+    return _ID_COUNTRIES.get(chosen.id.split("-", 1)[0])
+
+
+def _covers(factor_set: FactorSet, year: int) -> bool:
+    first = factor_set.first_year if factor_set.first_year is not None else year
+    last = factor_set.last_year if factor_set.last_year is not None else year
+    return first <= year <= last
+
+
+def flat_sets(country: str | None = None) -> list[str]:
+    """The bundled flat-per-hectare sets (what an "up to" figure needs), for one country.
+
+    Parameters
+    ----------
+    country : str, optional
+        ISO 3166-1 alpha-3 code (any case); None for every country.
+
+    Returns
+    -------
+    list of str
+        Sorted ids.
+    """
+    wanted = None if country is None else country.upper()
+    return [
+        i
+        for i in available()
+        if str(get(i).method) == "flat_per_hectare"
+        and (wanted is None or factor_set_country(i) == wanted)
+    ]
+
+
+def default_factor_set(year: int, country: str = "PER") -> str:
+    """The bundled flat-per-hectare set for ``country`` whose years cover ``year``.
+
+    When several cover the year, the one that starts latest.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year of the eradication.
+    country : str
+        ISO 3166-1 alpha-3 code of the country eradicated in (any case); Peru by default.
+
+    Returns
+    -------
+    str
+        The factor set id.
+
+    Raises
+    ------
+    ValidationError
+        When no bundled flat set for the country covers the year; the message lists the
+        flat sets of the country with their years, or says that it has none.
+
+    Examples
+    --------
+    >>> from narcometrics.factors import default_factor_set
+    >>> default_factor_set(2017, "PER")
+    'pe-gov-2017'
+    """
+    code = country.upper() if isinstance(country, str) else country
+    candidates = flat_sets(code)
+    covering = [(get(i).first_year or 0, i) for i in candidates if _covers(get(i), year)]
+    if covering:
+        return max(covering)[1]
+    if not candidates:
+        reason = f"no bundled flat (per-hectare) factor set is for {code}"
+    else:
+        listed = ", ".join(f"{i} ({_years(get(i))})" for i in candidates)
+        reason = f"no bundled flat factor set for {code} covers {year} (for {code}: {listed})"
+    raise ValidationError("factors", f"{reason}; choose one with --factors", year)
+
+
+def _years(factor_set: FactorSet) -> str:
+    first, last = factor_set.first_year, factor_set.last_year
+    if first is None and last is None:
+        return "any year"
+    if first == last:
+        return str(first)
+    return f"{'...' if first is None else first}-{'...' if last is None else last}"
