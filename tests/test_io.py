@@ -161,7 +161,7 @@ def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="file not found"):
         read_csv(tmp_path / "nothing.csv", Seizure)
     with pytest.raises(ValidationError, match="unknown file type"):
-        read(tmp_path / "data.xlsx", Seizure)
+        read(tmp_path / "data.ods", Seizure)
 
 
 def test_not_utf8_is_a_validation_error(tmp_path: Path) -> None:
