@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -214,11 +214,16 @@ def build_table(
     *,
     date_format: str | None = None,
     extra_problems: Sequence[Problem] = (),
+    skip_rows: Iterable[int] = (),
 ) -> Table[Any]:
-    """Convert cells and build the table; every bad cell, located, in one error."""
+    """Convert cells and build the table; every bad cell, located, in one error.
+
+    ``extra_problems`` found before (with their file rows) are reported first; their rows,
+    and the file rows in ``skip_rows`` (already reported), are not validated again.
+    """
     columns, problems = convert_columns(cells, table, where, date_format=date_format)
     problems = [*extra_problems, *problems]
-    bad_rows = {p.row for p in problems if p.row is not None}
+    bad_rows = {p.row for p in problems if p.row is not None} | set(skip_rows)
     keep = [i for i, row in enumerate(where.rows) if row not in bad_rows]
     if problems and len(keep) == len(where.rows):
         keep = []  # a column-level problem: the table cannot be built
