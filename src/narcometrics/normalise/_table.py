@@ -26,7 +26,16 @@ from narcometrics.normalise._units import UNITS, TabletMass, Unit, unit
 from narcometrics.records import Seizure, Substance
 from narcometrics.tables import FieldSpec, Table
 
-__all__ = ["MASS_COLUMNS", "Change", "Normalised", "read", "read_columns", "table"]
+__all__ = [
+    "MASS_COLUMNS",
+    "Change",
+    "Normalised",
+    "detect_kind",
+    "mapped_columns",
+    "read",
+    "read_columns",
+    "table",
+]
 
 NameKind = Literal["substances", "countries"]
 NAME_KINDS: tuple[str, ...] = ("substances", "countries")
@@ -630,6 +639,65 @@ def read(
         header_row=header_row,
         header_columns=header_columns,
     )
+
+
+def _headers(source: PathLike, sheet: str | int | None = None) -> list[str]:
+    suffix = os.path.splitext(os.fspath(source))[1].lower()
+    if suffix == ".xlsx":
+        from narcometrics.io._xlsx import read_sheet
+
+        return list(read_sheet(source, sheet).header)
+    if suffix == ".csv":
+        return list(_csv_columns(source)[1])
+    raise ValidationError("path", "unknown file type; use a .csv or .xlsx file", os.fspath(source))
+
+
+def mapped_columns(
+    source: PathLike, columns: Mapping[str, str | None], *, sheet: str | int | None = None
+) -> list[str]:
+    """The field names a file's columns become under a mapping (dropped columns left out)."""
+    out = []
+    for header in _headers(source, sheet):
+        target = columns.get(header, header)
+        if target is not None:
+            out.append(target)
+    return out
+
+
+def detect_kind(
+    source: PathLike, columns: Mapping[str, str | None], *, sheet: str | int | None = None
+) -> type[Any]:
+    """The record class a messy file holds, told from its columns under a mapping.
+
+    As [`narcometrics.io.detect_kind`][narcometrics.io.detect_kind], with the mapped names;
+    a seizure's mass may come from any of `MASS_COLUMNS` or a ``quantity`` with a ``unit``.
+
+    Raises
+    ------
+    ValidationError
+        When the mapped columns fit no record type, or several.
+    """
+    from narcometrics.io._kinds import TABLES
+
+    names = set(mapped_columns(source, columns, sheet=sheet))
+    fits = []
+    for record, table_class in TABLES.items():
+        fields = {spec.name for spec in table_class.schema}
+        given = set(names)
+        if record is Seizure and given & {*MASS_COLUMNS, _QUANTITY}:
+            given = (given - {*MASS_COLUMNS, _QUANTITY, _UNIT}) | {"mass_kg"}
+        required = {spec.name for spec in table_class.schema if not spec.default}
+        if given <= fields and required <= given:
+            fits.append(record)
+    if len(fits) != 1:
+        kinds = ", ".join(r.__name__ for r in (fits or TABLES))
+        problem = (
+            f"mapped columns fit several record types ({kinds})"
+            if fits
+            else f"mapped columns fit no record type ({kinds})"
+        )
+        raise ValidationError("file", problem, sorted(names), path=display_name(source))
+    return fits[0]
 
 
 def read_columns(source: PathLike) -> dict[str, str | None]:
