@@ -43,12 +43,15 @@ from narcometrics.io._files import (
     open_text,
     unescape_cell,
 )
+from narcometrics.io._iati import IatiActivityResults, read_iati
+from narcometrics.io._iati_write import write_iati
 from narcometrics.io._kinds import LIST_SEPARATOR, TABLES, table_type
 from narcometrics.io._xlsx import read_xlsx, write_xlsx
 from narcometrics.tables import Table
 
 __all__ = [
     "LIST_SEPARATOR",
+    "IatiActivityResults",
     "aggregate_csv",
     "column_names",
     "detect_kind",
@@ -56,12 +59,14 @@ __all__ = [
     "iter_csv",
     "read",
     "read_csv",
+    "read_iati",
     "read_json",
     "read_parquet",
     "read_xlsx",
     "unescape_cell",
     "write",
     "write_csv",
+    "write_iati",
     "write_json",
     "write_parquet",
     "write_xlsx",
