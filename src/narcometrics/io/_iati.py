@@ -178,7 +178,7 @@ class _Reader:
             if fields["narrative"] is None:
                 self.problem(path, "a qualitative value needs a comment narrative", None, element)
                 return None
-            return fields
+            return {**fields, **extra}
         fields["source"] = comment
         if "numerator" in extra and "denominator" in extra:
             try:

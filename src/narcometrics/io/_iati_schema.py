@@ -98,9 +98,21 @@ def element_path(raw: str | None) -> str:
 
 def schema_problems(tree: Any, name: str) -> list[Problem]:
     """The IATI 2.03 schema's objections to a parsed file, each named by element path."""
+    etree = lxml()
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        return [
+            Problem(
+                field="file",
+                problem="has a DOCTYPE: IATI files have none, and entities are never expanded",
+                path=name,
+            )
+        ]
     schema = activity_schema()
-    if schema.validate(tree):
-        return []
+    try:
+        if schema.validate(tree):
+            return []
+    except etree.XMLSchemaValidateError as exc:
+        return [Problem(field="file", problem=f"cannot be validated: {exc}", path=name)]
     problems = []
     for error in schema.error_log:
         path = element_path(error.path)
