@@ -417,7 +417,7 @@ def _entries(draw: Any, code: str) -> IndicatorValues:
         per=100_000.0 if measure == "rate" else None,
         ascending=draw(st.booleans())
         if measure in ("unit", "percentage", "rate", "ordinal")
-        else None,
+        else draw(st.none() | st.booleans()),
         dimensions=dims,
         references=draw(st.lists(st.tuples(st.sampled_from(["1", "7"]), _REF), max_size=2)),
         **rules,

@@ -237,16 +237,15 @@ class _Reader:
             self.text(desc_element, f"{path}/{desc_path}", lang)
         code = None
         references = []
-        for ref_path, ref in self.children(element, "reference"):
+        for _, ref in self.children(element, "reference"):
             vocabulary, ref_code = ref.get("vocabulary", "").strip(), ref.get("code", "").strip()
             if vocabulary == "99" and code is None:
                 code = ref_code
             else:
                 references.append((vocabulary, ref_code))
-            del ref_path
         code = code or position
         declared = dict(self.extension(element, "rules"))
-        if measure in ("unit",) and declared.get("measure") == "rate":
+        if measure == "unit" and declared.get("measure") == "rate":
             measure = "rate"
         declared.pop("measure", None)
         given = dict(self.rules.get(code, {}))
@@ -333,7 +332,7 @@ class _Reader:
                 title=title or code,
                 level=Level(level),
                 measure=Measure(measure),
-                ascending=ascending if measure != "qualitative" and measure != "nominal" else None,
+                ascending=ascending,
                 references=tuple(references),
                 dimensions=tuple(sorted(dimension_names)),
                 **_rule_values(rules),

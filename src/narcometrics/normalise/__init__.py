@@ -19,6 +19,7 @@ the how-to page "Messy names and units" and, for the synonym table's sources, th
 "Seized substances and their groups".
 """
 
+from narcometrics.normalise._files import detect_kind, mapped_columns, read, read_columns
 from narcometrics.normalise._names import (
     SubstanceSynonym,
     country,
@@ -26,16 +27,7 @@ from narcometrics.normalise._names import (
     substance,
     substance_synonyms,
 )
-from narcometrics.normalise._table import (
-    MASS_COLUMNS,
-    Change,
-    Normalised,
-    detect_kind,
-    mapped_columns,
-    read,
-    read_columns,
-    table,
-)
+from narcometrics.normalise._table import MASS_COLUMNS, Change, Normalised, table
 from narcometrics.normalise._units import UNITS, TabletMass, Unit, mass_kg, unit
 
 __all__ = [
