@@ -413,3 +413,17 @@ def test_grams_convert_exactly_as_a_division_by_1000(grams: list[float]) -> None
     assert result.reported["quantity_reported"].tolist() == grams
     assert np.all(result.reported["unit_reported"] == "g")
     assert result.counts()["unit"] == len(grams)
+
+
+def test_numpy_columns_are_read_like_python_values() -> None:
+    result = nz.table(
+        {
+            "date": np.array(["2017-01-01", "2017-01-02"]),
+            "country": np.array(["PER", "PER"]),
+            "substance": np.array(["crack", "heroin"]),
+            "t": np.array([1, 2], dtype=np.int64),
+        },
+        Seizure,
+        columns={"t": "mass_t"},
+    )
+    assert result.table.mass_kg.tolist() == [1000.0, 2000.0]

@@ -137,7 +137,10 @@ def _names(names: str | Iterable[str]) -> set[str]:
 
 def _as_columns(data: Any) -> dict[str, list[Any]]:
     if isinstance(data, Mapping):
-        return {str(k): list(v) for k, v in data.items()}
+        # numpy arrays give Python scalars through tolist(), as dataframes do.
+        return {
+            str(k): list(v.tolist()) if hasattr(v, "tolist") else list(v) for k, v in data.items()
+        }
     import narwhals as nw
 
     try:
