@@ -9,6 +9,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -357,6 +358,18 @@ def test_writing_refuses_what_iati_cannot_hold(tmp_path: Path) -> None:
         write_iati(tmp_path / "x.xml", _programme(), **{**ORG, "identifier": " "})
     with pytest.raises(TypeError):
         write_iati(tmp_path / "x.xml", [], **ORG)  # type: ignore[arg-type]
+    control = attrs.evolve(
+        _programme(),
+        indicators=[
+            attrs.evolve(
+                _programme().indicators[0],
+                indicator=attrs.evolve(_programme().indicators[0].indicator, title="bad\x01"),
+            )
+        ],
+    )
+    with pytest.raises(ValidationError, match=r"indicators\[0\] \(OUT-1\): cannot be written"):
+        write_iati(tmp_path / "x.xml", control, **ORG)
+    assert not (tmp_path / "x.xml").exists()
 
 
 # -------------------------------------------------------------------- round trip

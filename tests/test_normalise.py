@@ -427,3 +427,19 @@ def test_numpy_columns_are_read_like_python_values() -> None:
         columns={"t": "mass_t"},
     )
     assert result.table.mass_kg.tolist() == [1000.0, 2000.0]
+
+
+def test_an_empty_quantity_is_never_zero() -> None:
+    with pytest.raises(ValidationError) as info:
+        nz.table(
+            {
+                "date": [dt.date(2017, 1, 1), dt.date(2017, 1, 2)],
+                "country": ["PER", "PER"],
+                "substance": ["crack", "crack"],
+                "Peso (g)": [500, None],
+            },
+            Seizure,
+            columns={"Peso (g)": "mass_g"},
+        )
+    [problem] = info.value.problems
+    assert (problem.field, problem.row, problem.column) == ("mass_kg", 3, 4)

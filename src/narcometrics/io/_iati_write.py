@@ -185,22 +185,29 @@ def iati_tree(
     root.set("version", "2.03")
     stamp = generated or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     root.set("generated-datetime", stamp.isoformat())
-    activity = writer.sub(root, "iati-activity")
-    if lang is not None:
-        activity.set(XML_LANG, lang)
-    ident = writer.sub(activity, "iati-identifier")
-    ident.text = identifier
-    org = writer.sub(activity, "reporting-org", ref=reporting_org, type=reporting_org_type)
-    org_name = writer.sub(org, "narrative")
-    org_name.text = reporting_org_name
-    writer.narrative(activity, "title", title or framework.title)
-    writer.narrative(activity, "description", description or title or framework.title)
-    participant = writer.sub(activity, "participating-org", ref=reporting_org, role="4")
-    writer.sub(participant, "narrative").text = reporting_org_name
-    writer.sub(activity, "activity-status", code=activity_status)
-    writer.sub(activity, "activity-date", type="2", iso_date=start.isoformat())
-    for index, entry in enumerate(framework):
-        writer.indicator(activity, entry, index)
+    where = "activity"
+    try:
+        activity = writer.sub(root, "iati-activity")
+        if lang is not None:
+            activity.set(XML_LANG, lang)
+        ident = writer.sub(activity, "iati-identifier")
+        ident.text = identifier
+        org = writer.sub(activity, "reporting-org", ref=reporting_org, type=reporting_org_type)
+        org_name = writer.sub(org, "narrative")
+        org_name.text = reporting_org_name
+        writer.narrative(activity, "title", title or framework.title)
+        writer.narrative(activity, "description", description or title or framework.title)
+        participant = writer.sub(activity, "participating-org", ref=reporting_org, role="4")
+        writer.sub(participant, "narrative").text = reporting_org_name
+        writer.sub(activity, "activity-status", code=activity_status)
+        writer.sub(activity, "activity-date", type="2", iso_date=start.isoformat())
+        for index, entry in enumerate(framework):
+            where = f"indicators[{index}] ({entry.code})"
+            writer.indicator(activity, entry, index)
+    except ValueError as exc:  # lxml refuses text XML cannot hold (control characters)
+        if isinstance(exc, ValidationError):
+            raise
+        raise ValidationError(where, f"cannot be written as XML: {exc}") from None
     tree = etree.ElementTree(root)
     raise_problems(schema_problems(tree, "<written IATI>"))
     return tree
