@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from narcometrics import Substance
 from narcometrics.cli import main
 from narcometrics.datasets import peru_2017_example, peru_national_series
 from narcometrics.io import write_csv
@@ -118,6 +117,8 @@ def test_bad_rows_are_each_reported(tmp_path: Path, capsys: pytest.CaptureFixtur
         "date,country,substance,mass_kg\n2017-01-01,PER,crack,-1\n2017-01-02,PER,sugar,2\n",
         encoding="utf-8",
     )
+    from narcometrics import Substance
+
     status, _, err = _run(["report", "--data", str(path)], capsys)
     assert status == 2
     lines = err.strip().splitlines()
