@@ -225,7 +225,7 @@ def test_a_bad_row_in_partition_2_names_partition_2_and_its_row() -> None:
     frame = seizure_frame(20, 19)
     frame.loc[13, "mass_kg"] = -4.5
     frame["substance"] = frame["substance"].astype(object)
-    frame.loc[14, "substance"] = "heroin"
+    frame.loc[14, "substance"] = "sugar"
     ddf = partitioned(frame, [5, 10, 15])  # partition 2 holds rows 10..14
     with pytest.raises(ValidationError) as caught:
         nd.total(ddf, SeizureTable, "mass_kg", by="year", scheduler="sync")

@@ -118,7 +118,7 @@ def test_every_bad_cell_is_reported_with_path_row_and_column(tmp_path: Path, eng
         HEADER
         + "2017-01-01,PER,crack,1.5,,Lima\n"
         + "2017-13-01,PER,crack,abc,0.5,Lima\n"
-        + "2017-01-03,PE,heroin,-2,1.5,Lima\n",
+        + "2017-01-03,PE,sugar,-2,1.5,Lima\n",
     )
     with pytest.raises(ValidationError) as info:
         read_csv(path, Seizure, engine=engine)  # type: ignore[arg-type]
@@ -161,7 +161,7 @@ def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="file not found"):
         read_csv(tmp_path / "nothing.csv", Seizure)
     with pytest.raises(ValidationError, match="unknown file type"):
-        read(tmp_path / "data.xlsx", Seizure)
+        read(tmp_path / "data.ods", Seizure)
 
 
 def test_not_utf8_is_a_validation_error(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ BAD: list[tuple[type[Any], dict[str, Any], str]] = [
     (Seizure, {"purity": 0.0}, "purity"),
     (Seizure, {"purity": 1.2}, "purity"),
     (Seizure, {"purity": float("nan")}, "purity"),
-    (Seizure, {"substance": "heroin"}, "substance"),
+    (Seizure, {"substance": "sugar"}, "substance"),
     (Seizure, {"substance": "COCAINE_HCL"}, "substance"),
     (Seizure, {"country": "PE"}, "country"),
     (Seizure, {"country": "P3R"}, "country"),
@@ -131,7 +131,7 @@ def test_value_is_shown_in_the_message() -> None:
 
 def test_unknown_substance_lists_the_valid_values() -> None:
     with pytest.raises(ValidationError, match="cocaine_hcl, crack, cannabis"):
-        Seizure(**{**GOOD[Seizure], "substance": "heroin"})
+        Seizure(**{**GOOD[Seizure], "substance": "sugar"})
 
 
 def test_country_is_normalised_to_upper_case() -> None:

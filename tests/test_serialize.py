@@ -46,7 +46,7 @@ SEIZURE = {"date": "2017-03-01", "country": "PER", "substance": "crack", "mass_k
         ({**SEIZURE, "date": "2017-3-1"}, "$.date"),
         ({**SEIZURE, "colour": "white"}, "$.colour"),
         ({k: v for k, v in SEIZURE.items() if k != "substance"}, "$.substance"),
-        ({**SEIZURE, "substance": "heroin"}, "$.substance"),
+        ({**SEIZURE, "substance": "sugar"}, "$.substance"),
     ],
 )
 def test_bad_json_names_the_path(data: dict[str, Any], path: str) -> None:

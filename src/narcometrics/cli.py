@@ -18,7 +18,7 @@ from narcometrics.errors import ValidationError
 
 __all__ = ["build_parser", "main"]
 
-_SUFFIXES = (".csv", ".json", ".parquet")
+_SUFFIXES = (".csv", ".json", ".parquet", ".xlsx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,8 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH",
         help=(
-            "record files (.csv, .json, .parquet) or folders of them; the record type of "
+            "record files (.csv, .json, .parquet, .xlsx) or folders of them; the record type of "
             "each file is told from its columns. Default: the bundled synthetic example."
+        ),
+    )
+    report.add_argument(
+        "--columns",
+        metavar="FILE",
+        help=(
+            "a JSON object mapping the headers of the --data files to field names, e.g. "
+            '{"Fecha": "date", "Peso (g)": "mass_g"}; substance and country names (PBC, '
+            "Perú) are then mapped too (.csv and .xlsx files)"
         ),
     )
     report.add_argument("--year", type=int, help="the year to report (default: the latest)")
@@ -100,7 +109,7 @@ class _Problems(Exception):
         self.lines = lines
 
 
-def _load(paths: Sequence[str] | None) -> Any:
+def _load(paths: Sequence[str] | None, columns: str | None = None) -> Any:
     from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
     from narcometrics.io import column_names, detect_kind, read
     from narcometrics.report import ReportData
@@ -125,13 +134,31 @@ def _load(paths: Sequence[str] | None) -> Any:
     tables: dict[str, list[Any]] = {name: [] for name in names.values()}
     lines: list[str] = []
     held: set[str] | None = None  # the operation count columns every operations file has
+    mapping = None
+    if columns is not None:
+        from narcometrics import normalise
+
+        try:
+            mapping = normalise.read_columns(columns)
+        except ValidationError as error:
+            raise _Problems([str(p) for p in error.problems]) from None
     for path in _files(paths, lines):
         try:
-            kind = detect_kind(path)
-            tables[names[kind]].append(read(path, kind))
+            if mapping is not None:
+                kind = normalise.detect_kind(path, mapping)
+                found = normalise.read(
+                    path, kind, columns=mapping, names=("substances", "countries")
+                )
+                tables[names[kind]].append(found.table)
+                for change in found.changes:  # the user can check every mapping applied
+                    print(f"narcometrics: note: {path}: {change}", file=sys.stderr)
+                present = set(normalise.mapped_columns(path, mapping))
+            else:
+                kind = detect_kind(path)
+                tables[names[kind]].append(read(path, kind))
+                present = set(column_names(path)) if kind is Operation else set()
             if kind is Operation:
-                columns = set(column_names(path))
-                held = columns if held is None else held & columns
+                held = present if held is None else held & present
         except ValidationError as error:
             lines.extend(str(p) for p in error.problems)
     if lines:
@@ -149,7 +176,7 @@ def _report(args: argparse.Namespace) -> int:
     from narcometrics.report import build_report, render
 
     try:
-        data = _load(args.data)
+        data = _load(args.data, args.columns)
         report = build_report(data, year=args.year, country=args.country, factors=args.factors)
     except ValidationError as error:
         for problem in error.problems:

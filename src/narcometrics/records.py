@@ -12,7 +12,9 @@ For many records at once use the columnar tables in [`narcometrics.tables`][narc
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -21,11 +23,13 @@ from narcometrics import _checks as c
 from narcometrics.errors import ValidationError
 
 __all__ = [
+    "SUBSTANCE_GROUPS",
     "Eradication",
     "EradicationMethod",
     "Operation",
     "Seizure",
     "Substance",
+    "SubstanceGroup",
     "TrainingOutcome",
     "Verification",
 ]
@@ -36,6 +40,13 @@ class Substance(StrEnum):
 
     UNODC reports bulk weight without purity adjustment; "cocaine" there lumps salts (HCl),
     base and paste, crack and unspecified forms. Keep the form here when it is known.
+
+    Each member belongs to one [`SubstanceGroup`][narcometrics.records.SubstanceGroup]
+    (``Substance.HEROIN.group``), so totals can be taken by drug group. The drugs follow the
+    drug groups of the UNODC annual report questionnaire (ARQ) and the World Drug Report
+    glossary; the chemical precursors are those of Tables I and II of the 1988 United Nations
+    Convention and of Peru's control list (Decreto Legislativo 1126) that cocaine processing
+    uses. The documentation page "Seized substances and their groups" cites each source.
     """
 
     COCA_LEAF = "coca_leaf"
@@ -45,6 +56,86 @@ class Substance(StrEnum):
     CRACK = "crack"
     CANNABIS = "cannabis"
     OTHER = "other"
+    # Opioids (ARQ: opiates and synthetic opioids).
+    HEROIN = "heroin"
+    OPIUM = "opium"
+    MORPHINE = "morphine"
+    FENTANYL = "fentanyl"
+    OTHER_SYNTHETIC_OPIOIDS = "other_synthetic_opioids"
+    # Amphetamine-type stimulants.
+    METHAMPHETAMINE = "methamphetamine"
+    AMPHETAMINE = "amphetamine"
+    MDMA = "mdma"
+    # Cannabis-type (``cannabis`` above when the form is not known).
+    CANNABIS_HERB = "cannabis_herb"
+    CANNABIS_RESIN = "cannabis_resin"
+    # New psychoactive substances.
+    NPS = "nps"
+    # Chemical precursors and solvents used in cocaine processing.
+    KEROSENE = "kerosene"
+    SULPHURIC_ACID = "sulphuric_acid"
+    HYDROCHLORIC_ACID = "hydrochloric_acid"
+    POTASSIUM_PERMANGANATE = "potassium_permanganate"
+    CALCIUM_OXIDE = "calcium_oxide"
+    ACETONE = "acetone"
+    TOLUENE = "toluene"
+    METHYL_ETHYL_KETONE = "methyl_ethyl_ketone"
+    ETHYL_ACETATE = "ethyl_acetate"
+    OTHER_PRECURSOR = "other_precursor"
+
+    @property
+    def group(self) -> SubstanceGroup:
+        """The drug group this substance is counted in."""
+        return SUBSTANCE_GROUPS[self]
+
+
+class SubstanceGroup(StrEnum):
+    """Drug group of a seized substance, for totals by group.
+
+    ``cocaine_type`` (paste, base, hydrochloride, crack), ``coca_leaf`` (the plant material,
+    kept apart so that tonnes of leaf are never added to kilograms of cocaine), ``opioids``,
+    ``amphetamine_type_stimulants``, ``cannabis_type``, ``nps`` (new psychoactive
+    substances), ``precursors`` (chemicals, not drugs) and ``other``.
+    """
+
+    COCAINE_TYPE = "cocaine_type"
+    COCA_LEAF = "coca_leaf"
+    OPIOIDS = "opioids"
+    AMPHETAMINE_TYPE_STIMULANTS = "amphetamine_type_stimulants"
+    CANNABIS_TYPE = "cannabis_type"
+    NPS = "nps"
+    PRECURSORS = "precursors"
+    OTHER = "other"
+
+
+def _groups() -> dict[Substance, SubstanceGroup]:
+    s, g = Substance, SubstanceGroup
+    members = {
+        g.COCAINE_TYPE: (s.COCA_PASTE, s.COCAINE_BASE, s.COCAINE_HCL, s.CRACK),
+        g.COCA_LEAF: (s.COCA_LEAF,),
+        g.OPIOIDS: (s.HEROIN, s.OPIUM, s.MORPHINE, s.FENTANYL, s.OTHER_SYNTHETIC_OPIOIDS),
+        g.AMPHETAMINE_TYPE_STIMULANTS: (s.METHAMPHETAMINE, s.AMPHETAMINE, s.MDMA),
+        g.CANNABIS_TYPE: (s.CANNABIS, s.CANNABIS_HERB, s.CANNABIS_RESIN),
+        g.NPS: (s.NPS,),
+        g.PRECURSORS: (
+            s.KEROSENE,
+            s.SULPHURIC_ACID,
+            s.HYDROCHLORIC_ACID,
+            s.POTASSIUM_PERMANGANATE,
+            s.CALCIUM_OXIDE,
+            s.ACETONE,
+            s.TOLUENE,
+            s.METHYL_ETHYL_KETONE,
+            s.ETHYL_ACETATE,
+            s.OTHER_PRECURSOR,
+        ),
+        g.OTHER: (s.OTHER,),
+    }
+    return {substance: group for group, items in members.items() for substance in items}
+
+
+#: The drug group of every [`Substance`][narcometrics.records.Substance].
+SUBSTANCE_GROUPS: Mapping[Substance, SubstanceGroup] = MappingProxyType(_groups())
 
 
 class EradicationMethod(StrEnum):

@@ -43,11 +43,15 @@ from narcometrics.io._files import (
     open_text,
     unescape_cell,
 )
+from narcometrics.io._iati import IatiActivityResults, read_iati
+from narcometrics.io._iati_write import write_iati
 from narcometrics.io._kinds import LIST_SEPARATOR, TABLES, table_type
+from narcometrics.io._xlsx import read_xlsx, write_xlsx
 from narcometrics.tables import Table
 
 __all__ = [
     "LIST_SEPARATOR",
+    "IatiActivityResults",
     "aggregate_csv",
     "column_names",
     "detect_kind",
@@ -55,13 +59,17 @@ __all__ = [
     "iter_csv",
     "read",
     "read_csv",
+    "read_iati",
     "read_json",
     "read_parquet",
+    "read_xlsx",
     "unescape_cell",
     "write",
     "write_csv",
+    "write_iati",
     "write_json",
     "write_parquet",
+    "write_xlsx",
 ]
 
 T = TypeVar("T", bound=Table[Any])
@@ -373,7 +381,12 @@ def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
         pq.write_table(frame, tmp)
 
 
-_READERS = {".csv": read_csv, ".json": read_json, ".parquet": read_parquet}
+_READERS = {
+    ".csv": read_csv,
+    ".json": read_json,
+    ".parquet": read_parquet,
+    ".xlsx": read_xlsx,
+}
 
 
 def column_names(source: PathLike) -> list[str]:
@@ -422,6 +435,10 @@ def _columns_of(source: PathLike) -> list[str]:
             raise ValidationError(
                 "file", f"not a readable Parquet file: {exc}", path=path
             ) from None
+    if suffix == ".xlsx":
+        from narcometrics.io._xlsx import read_sheet
+
+        return list(read_sheet(source).header)
     raise ValidationError("path", "unknown file type; use a .csv, .json or .parquet file", path)
 
 
@@ -458,7 +475,7 @@ def detect_kind(source: PathLike) -> type[Any]:
 
 
 def read(source: PathLike, kind: type[Any]) -> Table[Any]:
-    """Read a file by its suffix: ``.csv``, ``.json`` or ``.parquet``."""
+    """Read a file by its suffix: ``.csv``, ``.json``, ``.parquet`` or ``.xlsx``."""
     suffix = os.path.splitext(os.fspath(source))[1].lower()
     if suffix not in _READERS:
         raise ValidationError(
@@ -469,12 +486,13 @@ def read(source: PathLike, kind: type[Any]) -> Table[Any]:
 
 
 def write(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
-    """Write a file by its suffix: ``.csv``, ``.json`` or ``.parquet``."""
+    """Write a file by its suffix: ``.csv``, ``.json``, ``.parquet`` or ``.xlsx``."""
     suffix = os.path.splitext(os.fspath(target))[1].lower()
     writers: dict[str, Callable[..., None]] = {
         ".csv": write_csv,
         ".json": write_json,
         ".parquet": write_parquet,
+        ".xlsx": write_xlsx,
     }
     if suffix not in writers:
         raise ValidationError(
