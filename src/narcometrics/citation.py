@@ -172,8 +172,8 @@ class Reference:
 # BibTeX/LaTeX special characters, escaped so that a parser reads the text back unchanged.
 _TEX = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",  # not \{: BibTeX counts every brace, escaped or not
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
