@@ -356,3 +356,15 @@ def test_any_recorded_estimate_replays_bit_for_bit(
     [result] = replay(_json(estimate.to_record()))
     assert result.same
     assert result.estimate == estimate
+
+
+def test_an_estimate_on_dask_collections_records_no_stand_in_inputs() -> None:
+    da = pytest.importorskip("dask.array")
+    from narcometrics import dask as nd
+
+    lazy = nd.estimate_map(avoided_production, da.from_array(np.arange(6.0), chunks=3), FLAT)
+    assert lazy.provenance.inputs is None  # not the one-element stand-ins it was worked out on
+    estimate = lazy.compute(scheduler="synchronous")
+    [result] = replay(_json(estimate.to_record()))
+    assert result.problem is not None
+    assert "neither the inputs nor their digest" in result.problem
