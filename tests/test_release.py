@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
+import io
 import re
 import subprocess
 import sys
+import tarfile
 import tomllib
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -118,3 +123,62 @@ def test_an_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'Seizures'"):
         narcometrics.Seizures  # noqa: B018
     assert not hasattr(narcometrics, "plot_everything")
+
+
+def _check_dist() -> Any:
+    spec = importlib.util.spec_from_file_location("check_dist", ROOT / ".ci" / "check_dist.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dists(tmp_path: Path, leave_out: str | None, version: str) -> tuple[Path, Path]:
+    check_dist = _check_dist()
+    files = [f for f in check_dist.package_files(ROOT) if f != leave_out]
+    wheel = tmp_path / "narcometrics-x-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name in files:
+            zf.writestr(name, b"")
+        zf.writestr(
+            f"narcometrics-{narcometrics.__version__}.dist-info/METADATA",
+            f"Metadata-Version: 2.4\nName: narcometrics\nVersion: {version}\n",
+        )
+    sdist = tmp_path / "narcometrics-x.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tf:
+        for name in [*check_dist.SDIST_FILES, *(f"src/{f}" for f in files)]:
+            info = tarfile.TarInfo(f"narcometrics-x/{name}")
+            tf.addfile(info, io.BytesIO(b""))
+    return wheel, sdist
+
+
+def test_the_release_check_passes_complete_distributions(tmp_path: Path) -> None:
+    wheel, sdist = _dists(tmp_path, None, narcometrics.__version__)
+    assert _check_dist().check(wheel, sdist, ROOT) == []
+
+
+def test_the_release_check_fails_when_a_bundled_data_file_is_missing(tmp_path: Path) -> None:
+    missing = "narcometrics/data/factors/pe-gov-2017.json"
+    wheel, sdist = _dists(tmp_path, missing, narcometrics.__version__)
+    check_dist = _check_dist()
+    assert check_dist.check(wheel, sdist, ROOT) == [
+        f"{wheel.name}: missing {missing}",
+        f"{sdist.name}: missing src/{missing}",
+    ]
+    argv = ["--wheel", str(wheel), "--sdist", str(sdist), "--root", str(ROOT)]
+    assert check_dist.main(argv) == 1
+
+
+def test_the_release_check_fails_on_a_wheel_of_another_version(tmp_path: Path) -> None:
+    wheel, sdist = _dists(tmp_path, None, "9.9.9")
+    [problem] = _check_dist().check(wheel, sdist, ROOT)
+    assert problem.endswith(
+        f"metadata version 9.9.9, pyproject.toml says {narcometrics.__version__}"
+    )
+
+
+def test_ci_runs_the_release_check() -> None:
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nrun .ci/release-check\n" in run
+    assert (ROOT / ".ci" / "release-check").stat().st_mode & 0o111
