@@ -115,7 +115,7 @@ class Replay:
             lines = [f"{head}: differs"]
             lines.extend(f"  {change}" for change in self.changes)
         if self.differences:
-            lines.append(f"  {'because' if self.changes else 'note'}:")
+            lines.append("  what differs from the recorded run:")
             lines.extend(f"  - {d}" for d in self.differences)
         return "\n".join(lines)
 
@@ -330,7 +330,9 @@ def _replay_one(
 def _versions(provenance: Mapping[str, Any]) -> list[str]:
     out = []
     recorded = provenance.get("library_version")
-    if recorded != __version__:
+    if recorded is None:
+        out.append(f"the record names no narcometrics version (installed {__version__})")
+    elif recorded != __version__:
         out.append(f"another narcometrics version: recorded {recorded}, installed {__version__}")
     numpy_recorded = provenance.get("numpy_version")
     if numpy_recorded is not None and numpy_recorded != np.__version__:
@@ -380,7 +382,8 @@ def _factor_sets(
 
 
 def _values(data: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: data.get(k) for k in _COMPONENTS}
+    """The numbers a record holds: central, low, high, mean and each percentile (``p95``)."""
+    out = {k: data[k] for k in _COMPONENTS if k in data}
     percentiles = data.get("percentiles") or {}
     out.update({f"p{k}": v for k, v in percentiles.items()})
     return out
@@ -396,17 +399,21 @@ def _array(value: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 
 def _compare(data: Mapping[str, Any], estimate: Estimate) -> list[Change]:
+    """Every number of the record (all that it holds) that the replay does not give bit for
+    bit; a number the record holds and the replay lacks (or the reverse, for percentiles and
+    the mean) counts as moved."""
     recorded = _values(data)
     replayed = _values(estimate.to_dict())
+    names = [*recorded, *(k for k in replayed if k not in recorded and k not in _COMPONENTS[:3])]
     changes = []
-    for name in dict.fromkeys([*recorded, *replayed]):
+    for name in names:
         a, b = recorded.get(name), replayed.get(name)
         if a is None and b is None:
             continue
+        nan = math.nan
         try:
             old, new = np.broadcast_arrays(_array(a), _array(b))
         except ValueError:
-            nan = math.nan
             changes.append(
                 Change(name=name, recorded=nan, replayed=nan, difference=nan, relative=nan)
             )
@@ -425,7 +432,7 @@ def _compare(data: Mapping[str, Any], estimate: Estimate) -> list[Change]:
                 recorded=x,
                 replayed=y,
                 difference=y - x,
-                relative=(y - x) / abs(x) if x != 0 else math.nan,
+                relative=(y - x) / abs(x) if x != 0 else nan,
             )
         )
     return changes
