@@ -368,3 +368,31 @@ def test_an_estimate_on_dask_collections_records_no_stand_in_inputs() -> None:
     [result] = replay(_json(estimate.to_record()))
     assert result.problem is not None
     assert "neither the inputs nor their digest" in result.problem
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: r["provenance"].update(inputs=[1, 2]),
+        lambda r: r["provenance"].update(factor_sets=[{"digest": "x"}]),
+        lambda r: r["provenance"]["inputs"].update(area_ha={"array": "x", "dtype": "nope"}),
+        lambda r: r["provenance"]["inputs"].update(area_ha={"date": "2017-02-30"}),
+        lambda r: r["provenance"]["inputs"].update(percentiles={"mystery": 1}),
+        lambda r: r["provenance"]["inputs"].update(unknown_argument=1),
+        lambda r: r.update(central="a lot"),
+    ],
+)
+def test_a_damaged_record_is_a_named_problem_never_a_crash_nor_reproduced(damage: Any) -> None:
+    record = _json(avoided_production(1.0, FLAT).to_record())
+    damage(record)
+    [result] = replay(record)
+    assert not result.same
+    assert result.problem or result.changes
+
+
+def test_a_record_of_another_format_is_not_read_as_this_one() -> None:
+    record = _json(avoided_production(1.0, FLAT).to_record())
+    record["record"] = "narcometrics-provenance/2"
+    [result] = replay(record)
+    assert result.problem is not None
+    assert "format 'narcometrics-provenance/2'" in result.problem

@@ -27,6 +27,7 @@ from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import Estimate
 from narcometrics.estimate._record import decode, digest, factor_set_from_dict
+from narcometrics.estimate.result import RECORD_FORMAT
 from narcometrics.factors import FactorSet, available, get
 
 __all__ = ["Change", "Replay", "read", "replay", "write"]
@@ -256,7 +257,25 @@ def replay(
     for key, value in overrides.items():
         if not isinstance(value, FactorSet):
             raise TypeError(f"factors[{key!r}] must be a FactorSet, not {type(value).__name__}")
-    return [_replay_one(where, data, overrides, inputs) for where, data in found]
+    return [_guarded(where, data, overrides, inputs) for where, data in found]
+
+
+def _guarded(
+    where: str,
+    data: Mapping[str, Any],
+    overrides: Mapping[str, FactorSet],
+    given: Mapping[str, Any] | None,
+) -> Replay:
+    method = str(data["provenance"].get("method"))
+    tag = data.get("record", RECORD_FORMAT)
+    if tag != RECORD_FORMAT:
+        return _failed(where, method, f"a record of format {tag!r}: this release reads "
+                       f"{RECORD_FORMAT!r}", [])  # fmt: skip
+    try:
+        return _replay_one(where, data, overrides, given)
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError) as error:
+        problem = f"the record is malformed ({type(error).__name__}: {error})"
+        return _failed(where, method, problem, [])
 
 
 def _failed(where: str, method: str, problem: str, differences: list[str]) -> Replay:
