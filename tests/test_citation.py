@@ -258,3 +258,20 @@ def test_cite_works_from_a_fresh_interpreter() -> None:
         check=True,
     )
     assert _validate_csl(out.stdout)[0]["version"] == narcometrics.__version__
+
+
+def test_a_reports_estimates_give_one_reference_list_for_its_json() -> None:
+    # What the report's JSON and HTML carry: the release and each source once, as CSL items.
+    from narcometrics.datasets import peru_2017_example
+    from narcometrics.report import ReportData, build_report
+
+    example = peru_2017_example()
+    report = build_report(ReportData(eradications=example.eradications, label="example"))
+    refs = references(report.avoided_up_to, report.avoided_adjusted)
+    items = _validate_csl(json.dumps([r.to_csl() for r in refs]))
+    assert items[0]["id"] == f"narcometrics-{narcometrics.__version__}"
+    assert len({i["id"] for i in items}) == len(items)
+    assert {c.publisher for c in _sources(report.avoided_adjusted)} <= {
+        i["author"][0]["literal"]  # type: ignore[index]
+        for i in items[1:]
+    }
