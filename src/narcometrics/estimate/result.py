@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 import numpy as np
@@ -21,6 +21,9 @@ from narcometrics import _checks as c
 from narcometrics.citation import Format, Reference, format_references, references
 from narcometrics.errors import ValidationError
 from narcometrics.factors import Citation, FactorSet, available, get
+
+if TYPE_CHECKING:
+    from narcometrics.estimate._record import Inputs
 
 __all__ = ["RECORD_FORMAT", "Assumption", "Distribution", "Estimate", "Provenance", "Uncertain"]
 
@@ -210,7 +213,7 @@ class Provenance:
     numpy_version : str
         The NumPy version: Monte Carlo draws are reproducible with the same seed and the
         same NumPy release.
-    inputs : object or None
+    inputs : Inputs or None
         A read-only copy of every argument of the call (defaults included), kept by the public
         models so that the estimate can be replayed
         ([`narcometrics.replay`][narcometrics.provenance.replay]); None when not recorded
@@ -231,7 +234,7 @@ class Provenance:
     seed: int | None = None
     factor_set_digest: str | None = None
     numpy_version: str = np.__version__
-    inputs: Any = attrs.field(default=None, eq=False, repr=False)
+    inputs: Inputs | None = attrs.field(default=None, eq=False, repr=False)
     factor_sets: tuple[FactorSet, ...] = attrs.field(default=(), repr=False)
 
     def references(self) -> tuple[Reference, ...]:
