@@ -271,7 +271,10 @@ def test_a_reports_estimates_give_one_reference_list_for_its_json() -> None:
     items = _validate_csl(json.dumps([r.to_csl() for r in refs]))
     assert items[0]["id"] == f"narcometrics-{narcometrics.__version__}"
     assert len({i["id"] for i in items}) == len(items)
-    assert {c.publisher for c in _sources(report.avoided_adjusted)} <= {
-        i["author"][0]["literal"]  # type: ignore[index]
-        for i in items[1:]
-    }
+    assert (
+        {c.publisher for c in _sources(report.avoided_adjusted)}
+        <= {
+            i["author"][0]["literal"]  # type: ignore[index]
+            for i in items[1:]
+        }
+    )

@@ -396,3 +396,61 @@ def test_a_record_of_another_format_is_not_read_as_this_one() -> None:
     [result] = replay(record)
     assert result.problem is not None
     assert "format 'narcometrics-provenance/2'" in result.problem
+
+
+_dtypes = st.sampled_from(["<f8", "<i8", "datetime64[D]"])
+
+
+@st.composite
+def _arrays(draw: st.DrawFn) -> np.ndarray[Any, Any]:
+    from hypothesis.extra import numpy as hnp
+
+    dtype = np.dtype(draw(_dtypes))
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
+    if dtype.kind == "M":
+        elements = st.integers(-100_000, 100_000).map(lambda d: np.datetime64(d, "D"))
+        return draw(hnp.arrays(dtype, shape, elements=elements | st.just(np.datetime64("NaT"))))
+    nan = np.frombuffer(bytes.fromhex("fff8000000000001"), ">f8")[0]  # sign and payload
+    floats = st.floats() | st.just(float(nan)) | st.just(-float("nan"))
+    elements = floats if dtype.kind == "f" else None
+    return draw(hnp.arrays(dtype, shape, elements=elements))  # NaN, inf, -0.0, subnormals
+
+
+@given(array=_arrays())
+def test_an_argument_array_survives_json_bit_for_bit_with_its_dtype_and_shape(
+    array: np.ndarray[Any, Any],
+) -> None:
+    from narcometrics.estimate._record import decode, encode
+
+    back = decode(_json({"a": encode(array)})["a"], {}, "a")
+    assert back.dtype == array.dtype
+    assert back.shape == array.shape
+    assert back.tobytes() == array.tobytes()  # every bit, NaN payloads of numpy's NaN included
+
+
+@given(
+    value=st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.just(-float("nan"))
+        | st.text()
+        | st.dates().map(lambda d: d),
+        lambda inner: st.lists(inner, max_size=4),
+        max_leaves=10,
+    )
+)
+def test_a_plain_argument_survives_json_unchanged(value: Any) -> None:
+    from narcometrics.estimate._record import decode, encode
+
+    back = decode(_json({"a": encode(value)})["a"], {}, "a")
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, list):
+            return isinstance(b, list) and len(a) == len(b) and all(map(same, a, b))
+        if isinstance(a, float):
+            return isinstance(b, float) and np.float64(a).tobytes() == np.float64(b).tobytes()
+        return type(a) is type(b) and a == b
+
+    assert same(value, back)

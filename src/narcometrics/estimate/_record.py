@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import json
 import math
+import struct
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
@@ -89,7 +90,23 @@ def digest(encoded: Mapping[str, Any]) -> str:
 
 
 def _number(value: float) -> Any:
-    return value if math.isfinite(value) else {"float": repr(value)}
+    # JSON has no NaN or infinity: tag them, a NaN with its bits (sign and payload).
+    if math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return {"float": "nan", "bits": struct.pack(">d", value).hex()}
+    return {"float": repr(value)}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, dict) and set(value) in ({"float"}, {"float", "bits"})
+
+
+def _from_number(value: Mapping[str, str]) -> float:
+    if "bits" in value:
+        number: float = struct.unpack(">d", bytes.fromhex(value["bits"]))[0]
+        return number
+    return float(value["float"])
 
 
 def encode(value: Any) -> Any:
@@ -155,8 +172,8 @@ def _numbers(items: Any) -> Any:
 def _denumber(items: Any) -> Any:
     if isinstance(items, list):
         return [_denumber(v) for v in items]
-    if isinstance(items, dict) and set(items) == {"float"}:
-        return float(items["float"])
+    if _is_number(items):
+        return _from_number(items)
     return items
 
 
@@ -173,8 +190,8 @@ def decode(value: Any, factor_sets: Mapping[str, FactorSet | str], where: str) -
             dtype = np.dtype(value["dtype"])
             array = np.array(_denumber(value["array"]), dtype=dtype)
             return array.reshape(tuple(value["shape"]))
-        if set(value) == {"float"}:
-            return float(value["float"])
+        if _is_number(value):
+            return _from_number(value)
         if set(value) == {"date"}:
             return dt.date.fromisoformat(value["date"])
         if set(value) == {"list"}:
