@@ -235,6 +235,11 @@ def factor_set_from_dict(data: Mapping[str, Any]) -> FactorSet:
     return FactorSet(**fields)
 
 
+# The bundled sets are read once per process (``factors.get`` caches them too); this saves
+# listing the data folder again on every call of a model.
+_bundled_set = functools.cache(get)
+
+
 def _is_factor_parameter(parameter: inspect.Parameter) -> bool:
     return "FactorSet" in str(parameter.annotation)
 
@@ -254,7 +259,7 @@ def recorded(function: Callable[P, R]) -> Callable[P, R]:
         sets = []
         for name in factor_parameters:
             value = bound.arguments[name]
-            sets.append(value if isinstance(value, FactorSet) else get(str(value)))
+            sets.append(value if isinstance(value, FactorSet) else _bundled_set(str(value)))
         provenance = attrs.evolve(
             estimate.provenance,
             inputs=Inputs({name: _freeze(v) for name, v in bound.arguments.items()}),
