@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"narcometrics {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_cite_and_replay(commands)
     report = commands.add_parser(
         "report",
         help="headline results for a year (bundled synthetic Peru 2017 example by default)",
@@ -196,8 +197,64 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "report":
         return _report(args)
+    if args.command in ("cite", "replay"):
+        return _cite(args) if args.command == "cite" else _replay(args)
     parser.print_help(sys.stdout)
     return 0
+
+
+def _add_cite_and_replay(commands: Any) -> None:
+    cite = commands.add_parser(
+        "cite",
+        help="the citation of this release (BibTeX, CSL-JSON or text)",
+        description="Print the citation of the installed narcometrics release, from its "
+        "CITATION.cff, for a reference manager (BibTeX, CSL-JSON) or a text.",
+    )
+    cite.add_argument(
+        "--format",
+        choices=("text", "bibtex", "csl-json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    replay = commands.add_parser(
+        "replay",
+        help="recompute the estimates of a provenance record or a report's JSON",
+        description="Recompute every estimate in a provenance record (or in the JSON of "
+        "'narcometrics report --format json') with the installed release and compare: the "
+        "same numbers bit for bit, or what differs (factor sets, versions) and by how much. "
+        "Exit status 0 when every number is reproduced, 1 when one differs or cannot be "
+        "recomputed, 2 on a file that cannot be read.",
+    )
+    replay.add_argument("record", metavar="FILE", help="provenance record or report JSON")
+    replay.add_argument(
+        "--factors",
+        nargs="+",
+        metavar="PATH",
+        help="factor set files to use instead of the recorded sets of the same id",
+    )
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from narcometrics.citation import cite
+
+    sys.stdout.write(cite(args.format))
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from narcometrics.factors import load
+    from narcometrics.provenance import replay
+
+    try:
+        sets = {fs.id: fs for fs in (load(path) for path in args.factors or ())}
+        results = replay(args.record, factors=sets)
+    except ValidationError as error:
+        for problem in error.problems:
+            print(f"narcometrics: error: {problem}", file=sys.stderr)
+        return 2
+    for result in results:
+        print(result)
+    return 0 if all(r.same for r in results) else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -359,7 +359,8 @@ def estimate_map(
         high=values[2],
         unit=reference.unit,
         quantity=reference.quantity,
-        provenance=reference.provenance,
+        # The stand-ins' arguments are not the inputs: the record says none were kept.
+        provenance=attrs.evolve(reference.provenance, inputs=None),
         mean=values[3] if reference.mean is not None else None,
         percentiles=None
         if reference.percentiles is None

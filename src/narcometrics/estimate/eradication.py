@@ -24,6 +24,7 @@ import numpy as np
 from narcometrics import _checks as c
 from narcometrics.errors import ValidationError
 from narcometrics.estimate import _model as m
+from narcometrics.estimate._record import recorded
 from narcometrics.estimate.result import Distribution, Estimate, FloatArray, Uncertain
 from narcometrics.factors import Citation, FactorSet, MethodFamily
 from narcometrics.units import KG_PER_T
@@ -84,6 +85,7 @@ def _per_hectare(p: Mapping[str, FloatArray]) -> FloatArray:
     return out
 
 
+@recorded
 def avoided_production(
     area_ha: Any,
     factors: FactorSet | str,
@@ -282,6 +284,7 @@ def _default_yield(
     ]
 
 
+@recorded
 def avoided_production_adjusted(
     area_ha: Any,
     factors: FactorSet | str,

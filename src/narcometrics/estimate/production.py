@@ -23,6 +23,7 @@ import numpy as np
 
 from narcometrics.errors import ValidationError
 from narcometrics.estimate import _model as m
+from narcometrics.estimate._record import recorded
 from narcometrics.estimate.result import Estimate, FloatArray
 from narcometrics.factors import FactorSet, MethodFamily
 from narcometrics.units import KG_PER_T
@@ -32,6 +33,7 @@ __all__ = ["leaf_production", "potential_production", "potential_production_fres
 _HCL = "cocaine hydrochloride (100 % pure)"
 
 
+@recorded
 def leaf_production(
     area_ha: Any,
     yield_kg_per_ha: Any,
@@ -110,6 +112,7 @@ def leaf_production(
     )
 
 
+@recorded
 def potential_production(
     leaf_t: Any,
     factors: FactorSet | str,
@@ -213,6 +216,7 @@ def potential_production(
     )
 
 
+@recorded
 def potential_production_fresh_leaf(
     area_ha: Any,
     factors: FactorSet | str,

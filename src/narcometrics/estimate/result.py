@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from narcometrics import _checks as c
+from narcometrics.citation import Format, Reference, format_references, references
 from narcometrics.errors import ValidationError
-from narcometrics.factors import Citation
+from narcometrics.factors import Citation, FactorSet, available, get
 
-__all__ = ["Assumption", "Distribution", "Estimate", "Provenance", "Uncertain"]
+if TYPE_CHECKING:
+    from narcometrics.estimate._record import Inputs
+
+__all__ = ["RECORD_FORMAT", "Assumption", "Distribution", "Estimate", "Provenance", "Uncertain"]
+
+#: The format tag of a provenance record
+#: ([`Estimate.to_record`][narcometrics.estimate.Estimate.to_record]).
+RECORD_FORMAT = "narcometrics-provenance/1"
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 #: A float (scalar inputs) or a float64 array (array inputs).
@@ -205,6 +213,15 @@ class Provenance:
     numpy_version : str
         The NumPy version: Monte Carlo draws are reproducible with the same seed and the
         same NumPy release.
+    inputs : Inputs or None
+        A read-only copy of every argument of the call (defaults included), kept by the public
+        models so that the estimate can be replayed
+        ([`narcometrics.replay`][narcometrics.provenance.replay]); None when not recorded
+        (an estimate on Dask collections). Not compared by ``==``: the blocks of one call
+        share one provenance.
+    factor_sets : tuple of FactorSet
+        Every factor set the call used (the flat set and, for the adjusted model, the
+        adjustments), each once.
     """
 
     method: str
@@ -217,6 +234,30 @@ class Provenance:
     seed: int | None = None
     factor_set_digest: str | None = None
     numpy_version: str = np.__version__
+    inputs: Inputs | None = attrs.field(default=None, eq=False, repr=False)
+    factor_sets: tuple[FactorSet, ...] = attrs.field(default=(), repr=False)
+
+    def references(self) -> tuple[Reference, ...]:
+        """The library release that computed the estimate, then every source behind the
+        factors used, each once ([`references`][narcometrics.citation.references])."""
+        return references(self)
+
+    def cite(self, format: Format = "text") -> str:
+        """Cite the estimate: the narcometrics release and every factor source, each once.
+
+        Parameters
+        ----------
+        format : {"text", "bibtex", "csl-json"}
+            Plain text (one reference a line), BibTeX entries, or a CSL-JSON array.
+
+        Examples
+        --------
+        >>> from narcometrics.estimate import avoided_production
+        >>> text = avoided_production(22_165, "pe-gov-2017").provenance.cite()
+        >>> print(text.splitlines()[1][:62])
+        FIIAPP (2018). Peru: successful cooperation. FIIAPP blog (opin
+        """
+        return format_references(self.references(), format)
 
     def cited(self) -> str:
         """The sources in short form, ``"publisher (year); ..."``, each once."""
@@ -236,7 +277,33 @@ class Provenance:
             "seed": self.seed,
             "factor_set_digest": self.factor_set_digest,
             "numpy_version": self.numpy_version,
+            "factor_sets": [factor_set_entry(fs) for fs in self.factor_sets],
+            "inputs": None if self.inputs is None else self.inputs.encode(),
+            "inputs_digest": None if self.inputs is None else self.inputs.digest(),
         }
+
+
+def plain(value: Any) -> Any:
+    """Plain JSON types of ``attrs.asdict`` output (tuples as lists, enums as strings)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def factor_set_entry(factor_set: FactorSet) -> dict[str, Any]:
+    """How a provenance record names a factor set: id, digest, whether it is the bundled set of
+    that id, and its whole content when it is not (so a record replays without the file)."""
+    entry: dict[str, Any] = {"id": factor_set.id, "digest": factor_set.digest()}
+    entry["bundled"] = (
+        factor_set.id in available() and get(factor_set.id).digest() == (entry["digest"])
+    )
+    if not entry["bundled"]:
+        entry["content"] = plain(attrs.asdict(factor_set))
+    return entry
 
 
 @attrs.frozen(kw_only=True)
@@ -305,3 +372,24 @@ class Estimate:
             else {f"{k:g}": _plain(v) for k, v in self.percentiles.items()},
             "provenance": self.provenance.to_dict(),
         }
+
+    def to_record(self, *, inputs: bool = True) -> dict[str, Any]:
+        """The provenance record: everything needed to recompute the estimate and check it.
+
+        [`to_dict`][narcometrics.estimate.Estimate.to_dict] with a ``"record"`` format tag: the
+        result (central, low, high, mean, percentiles), the method, every argument of the call
+        (or, with ``inputs=False``, only their SHA-256 digest), the factor sets (id, digest,
+        content unless bundled), seed, draws, library and NumPy versions. Write it as JSON with
+        [`narcometrics.provenance.write`][narcometrics.provenance.write]; replay it with
+        [`narcometrics.replay`][narcometrics.provenance.replay].
+
+        Parameters
+        ----------
+        inputs : bool
+            Keep the arguments themselves (default). Without them (large or confidential
+            inputs) a replay needs the arguments again and checks them against the digest.
+        """
+        record = {"record": RECORD_FORMAT, **self.to_dict()}
+        if not inputs:
+            record["provenance"]["inputs"] = None
+        return record

@@ -20,11 +20,13 @@ import numpy as np
 
 from narcometrics import _checks as c
 from narcometrics.estimate import _model as m
+from narcometrics.estimate._record import recorded
 from narcometrics.estimate.result import Estimate, FloatArray
 
 __all__ = ["pure_equivalent"]
 
 
+@recorded
 def pure_equivalent(
     mass_kg: Any,
     purity: Any,
