@@ -51,22 +51,22 @@ def test_a_generator_seed_is_reproducible_and_other_seeds_differ() -> None:
 
 
 def test_monte_carlo_mean_approaches_the_analytic_expectation() -> None:
-    # Independent parameters: E[C] = A E[Y] E[1-h] E[1-rho] E[1-s] / r / 1000, with the
-    # default replanting share uniform on [0.316, 0.4563] and the others triangular.
-    estimate = avoided_production_adjusted(
-        1000.0,
-        "pe-gov-2022",
-        yield_kg_per_ha=Uncertain(2300.0, 2300.0, 2415.0),
-        draws=400_000,
-        seed=2017,
-    )
-    e_h = _triangular_mean(1 / 3, 0.5, 2 / 3)
-    e_rho = (0.316 + 0.4563) / 2
-    e_s = _triangular_mean(0.08, 0.10278, 0.10278)
+    # Independent parameters: E[C] = A E[Y] E[1-h] E[1-s] / r / 1000 (calendar year), with
+    # the harvested share at mid-year floor(n/2 + phase)/n, whose mean is 0.5 for every
+    # harvest count n, and the licit share triangular(0, 0, 0.10278).
+    kwargs = {"yield_kg_per_ha": Uncertain(2300.0, 2300.0, 2415.0), "draws": 400_000}
+    estimate = avoided_production_adjusted(1000.0, "pe-gov-2022", seed=2017, **kwargs)
+    e_s = _triangular_mean(0.0, 0.0, 0.10278)
     e_y = _triangular_mean(2300.0, 2300.0, 2415.0)
-    expected = 1000.0 * e_y * (1 - e_h) * (1 - e_rho) * (1 - e_s) / 258.6 / 1000
+    expected = 1000.0 * e_y * 0.5 * (1 - e_s) / 258.6 / 1000
     assert estimate.mean == pytest.approx(expected, rel=2e-3)
     assert estimate.low <= estimate.percentiles[5.0] <= estimate.percentiles[95.0] <= estimate.high
+    # twelve months: E[1 - rho] with rho uniform on [0.316, 0.4563]
+    twelve = avoided_production_adjusted(
+        1000.0, "pe-gov-2022", horizon="twelve_months", seed=2017, **kwargs
+    )
+    e_rho = (0.316 + 0.4563) / 2
+    assert twelve.mean == pytest.approx(expected * 2 * (1 - e_rho), rel=2e-3)
 
 
 def test_monte_carlo_of_one_over_k_matches_the_integral() -> None:
