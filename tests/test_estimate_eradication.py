@@ -362,7 +362,8 @@ def test_the_harvest_phase_is_one_common_draw_so_records_do_not_average_out() ->
         seed=7,
         percentiles=(5.0, 95.0),
     )
-    assert common.percentiles is not None and independent.percentiles is not None
+    assert common.percentiles is not None
+    assert independent.percentiles is not None
     spread = common.percentiles[95.0] - common.percentiles[5.0]
     narrow = independent.percentiles[95.0] - independent.percentiles[5.0]
     assert spread > 3 * narrow
@@ -375,10 +376,12 @@ def test_to_dict_gives_the_per_record_harvested_share_as_what_it_is() -> None:
     [share] = [
         a for a in estimate.to_dict()["provenance"]["assumptions"] if a["name"] == "harvested_share"
     ]
-    assert share["per_record"] is True and share["records"] == 2
+    assert share["per_record"] is True
+    assert share["records"] == 2
     fractions = np.array([40 / 365, 262 / 365])
     assert share["value"] == pytest.approx(float(np.average(fractions, weights=[100, 300])))
-    assert share["value"] is not None and 0 < share["low"] < share["value"] < share["high"] < 1
+    assert share["value"] is not None
+    assert 0 < share["low"] < share["value"] < share["high"] < 1
 
 
 BAD: list[tuple[dict[str, Any], str]] = [

@@ -167,7 +167,8 @@ def test_co_simci_2020_chain_factors_match_the_sources() -> None:
     step = factor_set.get("base_per_paste", year=2020)
     assert step.status is Status.DERIVED
     assert step.value == pytest.approx(1_228 / 997.3 / (2.14 * 0.80), rel=1e-6)
-    assert "1,228" in (step.note or "") and "997,300" in (step.note or "")
+    assert "1,228" in (step.note or "")
+    assert "997,300" in (step.note or "")
     assert not factor_set.has("base_per_fresh_leaf")
 
 
@@ -179,8 +180,10 @@ def test_co_simci_2018_and_2019_convert_leaf_to_hcl_by_a_derived_factor(
     one_step = factor_set.get("hcl_per_fresh_leaf", year=year)
     assert one_step.status is Status.DERIVED
     assert one_step.value == pytest.approx(hcl / leaf, rel=1e-6)
-    assert one_step.low is not None and one_step.high is not None
-    assert one_step.low <= (hcl - 0.5) / leaf + 1e-6 and one_step.high >= (hcl + 0.5) / leaf - 1e-6
+    assert one_step.low is not None
+    assert one_step.high is not None
+    assert one_step.low <= (hcl - 0.5) / leaf + 1e-6
+    assert one_step.high >= (hcl + 0.5) / leaf - 1e-6
 
 
 def test_every_bundled_factor_has_a_source_and_a_status_and_derived_ones_show_arithmetic() -> None:
@@ -220,7 +223,8 @@ def test_adjustment_defaults_are_computed_from_the_cited_figures() -> None:
     vraem_area = 2 / 3 * 100_840 / 3.5
     assert other.value == pytest.approx(100_840 / 3 / (42_900 - vraem_area) * 1000, abs=0.5)
     assert other.status is Status.DERIVED
-    assert "42,900" in (other.note or "") and "100,840" in (other.note or "")
+    assert "42,900" in (other.note or "")
+    assert "100,840" in (other.note or "")
     assert adjust.series("vraem_yield") == {
         2014: adjust.get("vraem_yield", year=2014),
         2015: adjust.get("vraem_yield", year=2015),
