@@ -203,7 +203,13 @@ class TransferRate(_ToDict):
     records : int
         Records in the group.
     note : str
-        Caveats: records without follow-up, self-reported verification, repeated people.
+        Caveats: records without follow-up, self-reported verification, repeated people,
+        the design effect.
+    design_effect : float or None
+        With ``clusters``: Kish's design effect of the pooled share (NaN with fewer than two
+        clusters); None when no clusters were given.
+    clusters : int or None
+        With ``clusters``: the number of clusters with people followed up.
     """
 
     group: GroupKey
@@ -222,6 +228,8 @@ class TransferRate(_ToDict):
     n_independent: int
     records: int
     note: str = ""
+    design_effect: float | None = None
+    clusters: int | None = None
 
     def __str__(self) -> str:
         label = " / ".join(str(v) for v in self.group) or "all"
