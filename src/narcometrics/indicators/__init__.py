@@ -43,7 +43,9 @@ they prevent.
 """
 
 from narcometrics.indicators._aggregate import (
+    MIXED_PERIODS,
     Aggregate,
+    MixedPeriodsWarning,
     aggregate,
     aggregate_across_units,
     aggregate_over_time,
@@ -89,6 +91,7 @@ from narcometrics.indicators._progress import (
 from narcometrics.indicators._values import Actual, Baseline, Target
 
 __all__ = [
+    "MIXED_PERIODS",
     "PERIODS",
     "TIME_RULES",
     "UNIT_RULES",
@@ -103,6 +106,7 @@ __all__ = [
     "Level",
     "Measure",
     "Mismatch",
+    "MixedPeriodsWarning",
     "Period",
     "Progress",
     "ProgressStatus",
