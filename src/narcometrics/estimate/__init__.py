@@ -7,12 +7,11 @@ Carlo path (``draws=`` with a required ``seed=``) adds the mean and percentiles 
 """
 
 from narcometrics.estimate.eradication import (
-    DATE_KINDS,
     HORIZONS,
     avoided_production,
     avoided_production_adjusted,
-    harvested_share_at,
 )
+from narcometrics.estimate.harvest import DATE_KINDS, harvested_share_at
 from narcometrics.estimate.production import (
     FRESH_LEAF_STEPS,
     hcl_from_fresh_leaf,
