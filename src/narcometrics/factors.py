@@ -15,7 +15,7 @@ Examples
 --------
 >>> from narcometrics import factors
 >>> factors.available()[:3]
-['co-simci-2020', 'pe-eradication-adjustments', 'pe-gov-2017']
+['co-simci-2018', 'co-simci-2019', 'co-simci-2020']
 >>> flat = factors.get("pe-gov-2022").flat_factor()
 >>> print(f"{flat.value:.4f} {flat.unit} ({flat.status.value})")
 9.3387 kg HCl/ha (derived)
