@@ -143,6 +143,38 @@ def test_results_do_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyPatch
     assert run() == whole
 
 
+def test_the_common_harvest_phase_does_not_depend_on_the_chunk_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dates = np.array(["2017-02-03", "2017-05-17", "2017-08-09", "2017-11-22"], "datetime64[D]")
+
+    def run() -> object:
+        return avoided_production_adjusted(
+            np.array([10.0, 20.0, 30.0, 40.0]),
+            "pe-gov-2022",
+            eradication_date=dates,
+            draws=999,
+            seed=5,
+        )
+
+    whole = run()
+    monkeypatch.setattr(_model, "CHUNK_ELEMENTS", 8)
+    assert run() == whole
+
+
+def test_common_phase_draws_only_whole_harvest_shares_and_average_to_the_year_fraction() -> None:
+    from narcometrics.estimate.harvest import _common_phase
+
+    t = np.array([0.1, 0.45, 0.9])
+    sample = _common_phase(t, t, [3, 4, 5])(np.random.default_rng(3), 200_000, 1)
+    assert sample.shape == (200_000, 3)
+    whole = {k / n for n in (3, 4, 5) for k in range(n + 1)}
+    assert set(np.round(np.unique(sample), 12)) <= {round(v, 12) for v in whole}
+    np.testing.assert_allclose(sample.mean(axis=0), t, atol=3e-3)
+    # one calendar per draw: a later date never has fewer harvests taken in the same draw
+    assert np.all(np.diff(sample, axis=1) >= 0)
+
+
 def test_zone_axis_sums_each_draw_before_the_percentiles() -> None:
     yield_ = Uncertain([2300.0, 3600.0], [2000.0, 3500.0], [2400.0, 3700.0])
     zones = leaf_production([1.0, 1.0], yield_, draws=5000, seed=4)

@@ -281,3 +281,23 @@ def test_the_bundled_licit_use_factor_can_be_passed_as_it_is() -> None:
     with_number = potential_production(105_960, "pe-unodc-2008", licit_leaf_t=licit.value)
     assert with_factor.central == with_number.central
     assert any(c in with_factor.provenance.citations for c in licit.citations)
+
+
+@pytest.mark.parametrize(
+    ("leaf", "message"),
+    [
+        (-1.0, r"fresh_leaf_t: must be >= 0"),
+        (float("nan"), r"fresh_leaf_t: must be finite"),
+        ([1.0, float("inf")], r"fresh_leaf_t\[1\]: must be finite"),
+        ("997300", r"fresh_leaf_t: must be a real number"),
+    ],
+)
+def test_fresh_leaf_chain_refuses_bad_leaf(leaf: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        hcl_from_fresh_leaf(leaf, "co-simci-2020")
+
+
+def test_fresh_leaf_chain_is_linear_in_leaf_and_sums_over_zones() -> None:
+    zones = hcl_from_fresh_leaf([500_000.0, 497_300.0], "co-simci-2020", zone_axis=0)
+    assert zones.central == pytest.approx(hcl_from_fresh_leaf(997_300, "co-simci-2020").central)
+    assert hcl_from_fresh_leaf(0.0, "co-simci-2018").central == 0.0
