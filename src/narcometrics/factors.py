@@ -82,7 +82,7 @@ class MethodFamily(StrEnum):
     FLAT_PER_HECTARE = "flat_per_hectare"
     #: UNODC/DEVIDA Peru survey chain: sun-dried leaf, minus licit use, divided by k.
     SUN_DRIED_CHAIN = "sun_dried_chain"
-    #: UNODC/SIMCI Colombia chain: fresh leaf, cocaine base, pure cocaine hydrochloride.
+    #: UNODC/SIMCI Colombia chain: fresh leaf, coca paste, cocaine base, pure cocaine HCl.
     FRESH_LEAF_CHAIN = "fresh_leaf_chain"
     #: US ONDCP/CNC potential pure production: reproducible only as published pairs.
     PUBLISHED_PAIRS = "published_pairs"
