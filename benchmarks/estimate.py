@@ -63,16 +63,17 @@ def plain_numpy(area, low, central, high, draws):  # type: ignore[no-untyped-def
     """The same computation written directly with numpy: all draws at once, in place."""
     adjust = factors.get("pe-eradication-adjustments")
     ratio = factors.get("pe-gov-2022").get("leaf_per_hcl").value
-    rep = adjust.get("replanting_share")
     lic = adjust.get("licit_share")
     # One stream per model parameter, in the model's order: area, yield, ratio,
-    # harvested share, replanting share, licit share.
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(6)]
+    # harvested share, licit share (calendar-year horizon: no replanting).
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(5)]
     yield_draws = rngs[1].triangular(low, central, high, size=(draws, area.size))
-    harvested = rngs[3].triangular(1 / 3, 0.5, 2 / 3, size=(draws, 1))
-    replanted = rngs[4].uniform(rep.low, rep.high, size=(draws, 1))
-    licit = rngs[5].triangular(lic.low, lic.value, lic.high, size=(draws, 1))
-    per_draw = (1.0 - licit) * ((1.0 - harvested) * (1.0 - replanted)) / (ratio * 1000.0)
+    # harvest calendar: one harvest count (3, 4 or 5) and one phase per draw, at mid-year
+    u = rngs[3].random((draws, 2))
+    counts = np.array([3.0, 4.0, 5.0])[np.minimum((u[:, 0] * 3).astype(int), 2)]
+    harvested = (np.floor(counts * 0.5 + u[:, 1]) / counts)[:, None]
+    licit = rngs[4].triangular(0.0, 0.0, lic.high, size=(draws, 1))  # 0 up to pro rata
+    per_draw = (1.0 - licit) * (1.0 - harvested) / (ratio * 1000.0)
     # In place: no 800 MB temporaries at full size.
     out = yield_draws
     out *= per_draw

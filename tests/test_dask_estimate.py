@@ -32,7 +32,11 @@ MODELS: list[tuple[Callable[..., Estimate], tuple[Any, ...], dict[str, Any]]] = 
     (avoided_production, ("pe-gov-2017",), {}),
     (avoided_production, ("pe-gov-2022",), {}),
     (avoided_production_adjusted, ("pe-gov-2022",), {}),
-    (avoided_production_adjusted, ("pe-gov-2022",), {"replanting_share": 0.25}),
+    (
+        avoided_production_adjusted,
+        ("pe-gov-2022",),
+        {"horizon": "twelve_months", "replanting_share": 0.25},
+    ),
     (leaf_production, (Uncertain(2300.0, 2000.0, 3600.0),), {}),
     (pure_equivalent, (Uncertain(0.6, 0.4, 0.8),), {}),
 ]

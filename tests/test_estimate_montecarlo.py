@@ -51,22 +51,22 @@ def test_a_generator_seed_is_reproducible_and_other_seeds_differ() -> None:
 
 
 def test_monte_carlo_mean_approaches_the_analytic_expectation() -> None:
-    # Independent parameters: E[C] = A E[Y] E[1-h] E[1-rho] E[1-s] / r / 1000, with the
-    # default replanting share uniform on [0.316, 0.4563] and the others triangular.
-    estimate = avoided_production_adjusted(
-        1000.0,
-        "pe-gov-2022",
-        yield_kg_per_ha=Uncertain(2300.0, 2300.0, 2415.0),
-        draws=400_000,
-        seed=2017,
-    )
-    e_h = _triangular_mean(1 / 3, 0.5, 2 / 3)
-    e_rho = (0.316 + 0.4563) / 2
-    e_s = _triangular_mean(0.08, 0.10278, 0.10278)
+    # Independent parameters: E[C] = A E[Y] E[1-h] E[1-s] / r / 1000 (calendar year), with
+    # the harvested share at mid-year floor(n/2 + phase)/n, whose mean is 0.5 for every
+    # harvest count n, and the licit share triangular(0, 0, 0.10278).
+    kwargs = {"yield_kg_per_ha": Uncertain(2300.0, 2300.0, 2415.0), "draws": 400_000}
+    estimate = avoided_production_adjusted(1000.0, "pe-gov-2022", seed=2017, **kwargs)
+    e_s = _triangular_mean(0.0, 0.0, 0.10278)
     e_y = _triangular_mean(2300.0, 2300.0, 2415.0)
-    expected = 1000.0 * e_y * (1 - e_h) * (1 - e_rho) * (1 - e_s) / 258.6 / 1000
+    expected = 1000.0 * e_y * 0.5 * (1 - e_s) / 258.6 / 1000
     assert estimate.mean == pytest.approx(expected, rel=2e-3)
     assert estimate.low <= estimate.percentiles[5.0] <= estimate.percentiles[95.0] <= estimate.high
+    # twelve months: E[1 - rho] with rho uniform on [0.316, 0.4563]
+    twelve = avoided_production_adjusted(
+        1000.0, "pe-gov-2022", horizon="twelve_months", seed=2017, **kwargs
+    )
+    e_rho = (0.316 + 0.4563) / 2
+    assert twelve.mean == pytest.approx(expected * 2 * (1 - e_rho), rel=2e-3)
 
 
 def test_monte_carlo_of_one_over_k_matches_the_integral() -> None:
@@ -141,6 +141,38 @@ def test_results_do_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyPatch
     whole = run()
     monkeypatch.setattr(_model, "CHUNK_ELEMENTS", 50)
     assert run() == whole
+
+
+def test_the_common_harvest_phase_does_not_depend_on_the_chunk_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dates = np.array(["2017-02-03", "2017-05-17", "2017-08-09", "2017-11-22"], "datetime64[D]")
+
+    def run() -> object:
+        return avoided_production_adjusted(
+            np.array([10.0, 20.0, 30.0, 40.0]),
+            "pe-gov-2022",
+            eradication_date=dates,
+            draws=999,
+            seed=5,
+        )
+
+    whole = run()
+    monkeypatch.setattr(_model, "CHUNK_ELEMENTS", 8)
+    assert run() == whole
+
+
+def test_common_phase_draws_only_whole_harvest_shares_and_average_to_the_year_fraction() -> None:
+    from narcometrics.estimate.harvest import _common_phase
+
+    t = np.array([0.1, 0.45, 0.9])
+    sample = _common_phase(t, t, [3, 4, 5])(np.random.default_rng(3), 200_000, 1)
+    assert sample.shape == (200_000, 3)
+    whole = {k / n for n in (3, 4, 5) for k in range(n + 1)}
+    assert set(np.round(np.unique(sample), 12)) <= {round(v, 12) for v in whole}
+    np.testing.assert_allclose(sample.mean(axis=0), t, atol=3e-3)
+    # one calendar per draw: a later date never has fewer harvests taken in the same draw
+    assert np.all(np.diff(sample, axis=1) >= 0)
 
 
 def test_zone_axis_sums_each_draw_before_the_percentiles() -> None:

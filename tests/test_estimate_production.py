@@ -22,6 +22,7 @@ from narcometrics.errors import ValidationError
 from narcometrics.estimate import (
     Uncertain,
     avoided_production,
+    hcl_from_fresh_leaf,
     leaf_production,
     potential_production,
     potential_production_fresh_leaf,
@@ -202,17 +203,84 @@ def test_factor_with_a_wrong_unit_is_refused() -> None:
         potential_production(1.0, wrong)
 
 
-def test_fresh_leaf_chain_multiplies_its_three_factors() -> None:
-    # 2020: 6.4 t/ha/yr (F20), 2.14 kg base per t (F21), 0.80 t HCl per t base (F22).
+# Published (fresh leaf [t], pure cocaine HCl [t], HCl per harvested ha [kg]) by year:
+# UNODC/SIMCI 2018 (Agronegocios 2020), 2019 (executive summary), 2020 (Blu Radio, InSight
+# Crime), as compiled in reference/andean-series.md.
+COLOMBIA = {2018: (977_400, 1_120, 6.5), 2019: (993_107, 1_137, 6.7), 2020: (997_300, 1_228, 7.9)}
+
+
+@pytest.mark.parametrize("year", sorted(COLOMBIA))
+def test_colombian_chain_reproduces_published_hcl_from_published_leaf(year: int) -> None:
+    leaf, hcl, _ = COLOMBIA[year]
+    estimate = hcl_from_fresh_leaf(leaf, f"co-simci-{year}")
+    assert abs(estimate.central - hcl) < 0.5  # within the published rounding (whole tonnes)
+    assert estimate.low <= hcl <= estimate.high
+    assert estimate.provenance.factor_set == f"co-simci-{year}"
+
+
+@pytest.mark.parametrize("year", sorted(COLOMBIA))
+def test_colombian_chain_gives_the_published_hcl_per_harvested_hectare(year: int) -> None:
+    per_ha_kg = potential_production_fresh_leaf(1.0, f"co-simci-{year}").central * 1000
+    assert per_ha_kg == pytest.approx(COLOMBIA[year][2], rel=0.02)
+    if year == 2020:
+        assert per_ha_kg == pytest.approx(7.9, rel=0.005)
+
+
+def test_colombian_2020_chain_is_paste_then_base_then_hcl() -> None:
+    # 2.14 kg coca PASTE per t of fresh leaf (Radio Nacional 2021), 0.80 t HCl per t base
+    # (F22) and the derived paste-to-base step: the product is 1,228 t / 997,300 t.
     estimate = potential_production_fresh_leaf([1000.0, 0.0], "co-simci-2020")
-    assert_allclose(estimate.central, [1000 * 6.4 * 2.14 * 0.80 / 1000, 0.0], rtol=1e-15)
-    assert estimate.quantity == "cocaine hydrochloride (100 % pure)"
+    base_per_paste = 1_228 / 997.3 / (2.14 * 0.80)
+    assert_allclose(estimate.central, [6.4 * 2.14 * base_per_paste * 0.80, 0.0], rtol=1e-6)
+    names = [a.name for a in estimate.provenance.assumptions]
+    assert names == ["fresh_leaf_yield", "paste_per_fresh_leaf", "base_per_paste", "hcl_per_base"]
     assert "2020" in (estimate.provenance.note or "")
 
 
+def test_the_old_chain_overstated_2020_by_39_percent() -> None:
+    # 6.4 x 2.14 x 0.80 = 10.96 kg/ha, treating paste as base (issue 14): never again.
+    per_ha = potential_production_fresh_leaf(1.0, "co-simci-2020").central * 1000
+    assert per_ha < 6.4 * 2.14 * 0.80 / 1.3
+
+
+def test_a_set_naming_paste_as_base_is_refused() -> None:
+    old = FactorSet(
+        id="old-chain",
+        title="old",
+        method="fresh_leaf_chain",
+        values=(
+            Factor(
+                name="fresh_leaf_yield",
+                value=6.4,
+                unit="t fresh leaf/ha/yr",
+                status="published",
+                citations=(SOURCE,),
+            ),
+            Factor(
+                name="base_per_fresh_leaf",
+                value=2.14,
+                unit="kg base/t fresh leaf",
+                status="published",
+                citations=(SOURCE,),
+            ),
+            Factor(
+                name="hcl_per_base",
+                value=0.8,
+                unit="t HCl/t base",
+                status="derived",
+                citations=(SOURCE,),
+            ),
+        ),
+    )
+    with pytest.raises(ValidationError, match="coca paste, not base"):
+        potential_production_fresh_leaf(1.0, old)
+
+
 def test_fresh_leaf_chain_needs_all_factors_for_the_year() -> None:
-    with pytest.raises(ValidationError, match="base_per_fresh_leaf for: 2016, 2020"):
+    with pytest.raises(ValidationError, match="fresh_leaf_yield for: 2011, 2020"):
         potential_production_fresh_leaf(1000.0, "co-simci-2020", year=2019)
+    with pytest.raises(ValidationError, match="paste_per_fresh_leaf for: 2016, 2020"):
+        hcl_from_fresh_leaf(1000.0, "co-simci-2020", year=2019)
 
 
 def test_fresh_leaf_chain_refuses_a_sun_dried_set() -> None:
@@ -230,3 +298,23 @@ def test_the_bundled_licit_use_factor_can_be_passed_as_it_is() -> None:
     with_number = potential_production(105_960, "pe-unodc-2008", licit_leaf_t=licit.value)
     assert with_factor.central == with_number.central
     assert any(c in with_factor.provenance.citations for c in licit.citations)
+
+
+@pytest.mark.parametrize(
+    ("leaf", "message"),
+    [
+        (-1.0, r"fresh_leaf_t: must be >= 0"),
+        (float("nan"), r"fresh_leaf_t: must be finite"),
+        ([1.0, float("inf")], r"fresh_leaf_t\[1\]: must be finite"),
+        ("997300", r"fresh_leaf_t: must be a real number"),
+    ],
+)
+def test_fresh_leaf_chain_refuses_bad_leaf(leaf: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        hcl_from_fresh_leaf(leaf, "co-simci-2020")
+
+
+def test_fresh_leaf_chain_is_linear_in_leaf_and_sums_over_zones() -> None:
+    zones = hcl_from_fresh_leaf([500_000.0, 497_300.0], "co-simci-2020", zone_axis=0)
+    assert zones.central == pytest.approx(hcl_from_fresh_leaf(997_300, "co-simci-2020").central)
+    assert hcl_from_fresh_leaf(0.0, "co-simci-2018").central == 0.0

@@ -66,7 +66,7 @@ def test_to_dict_gives_plain_json_types() -> None:
     assert set(data["percentiles"]) == {"5", "50", "95"}
     assert data["provenance"]["factor_set"] == "pe-gov-2024"
     assert data["provenance"]["citations"][0]["publisher"]
-    assert {a["name"] for a in data["provenance"]["assumptions"]} >= {"replanting_share"}
+    assert {a["name"] for a in data["provenance"]["assumptions"]} >= {"harvested_share"}
 
 
 def test_to_dict_of_a_scalar_estimate_holds_floats() -> None:

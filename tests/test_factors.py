@@ -20,7 +20,15 @@ from narcometrics import factors
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.factors import Citation, Factor, FactorSet, MethodFamily, Status
 
-REQUIRED = ["pe-gov-2017", "pe-gov-2022", "pe-gov-2024", "pe-unodc-2008", "co-simci-2020"]
+REQUIRED = [
+    "pe-gov-2017",
+    "pe-gov-2022",
+    "pe-gov-2024",
+    "pe-unodc-2008",
+    "co-simci-2018",
+    "co-simci-2019",
+    "co-simci-2020",
+]
 FACTORS_DIR = Path(str(resources.files("narcometrics").joinpath("data", "factors")))
 
 SOURCE = Citation(publisher="Agency", title="Survey", year=2020, where="report")
@@ -153,9 +161,52 @@ def test_co_simci_2020_chain_factors_match_the_sources() -> None:
     factor_set = factors.get("co-simci-2020")
     assert factor_set.method is MethodFamily.FRESH_LEAF_CHAIN
     assert factor_set.get("fresh_leaf_yield", year=2020).value == 6.4  # F20
-    assert factor_set.get("base_per_fresh_leaf", year=2020).value == 2.14  # F21
+    paste = factor_set.get("paste_per_fresh_leaf", year=2020)
+    assert paste.value == 2.14  # F21: coca PASTE (pasta basica), not base
+    assert paste.unit == "kg paste/t fresh leaf"
     assert factor_set.get("hcl_per_base", year=2020).value == 0.80  # F22
     assert factor_set.get("hcl_per_base", year=2020).status is Status.DERIVED
+    # the missing step, derived from the published 2020 pair (andean-series.md)
+    step = factor_set.get("base_per_paste", year=2020)
+    assert step.status is Status.DERIVED
+    assert step.value == pytest.approx(1_228 / 997.3 / (2.14 * 0.80), rel=1e-6)
+    assert "1,228" in (step.note or "")
+    assert "997,300" in (step.note or "")
+    assert not factor_set.has("base_per_fresh_leaf")
+
+
+@pytest.mark.parametrize(("year", "leaf", "hcl"), [(2018, 977.4, 1_120), (2019, 993.107, 1_137)])
+def test_co_simci_2018_and_2019_convert_leaf_to_hcl_by_a_derived_factor(
+    year: int, leaf: float, hcl: int
+) -> None:
+    factor_set = factors.get(f"co-simci-{year}")
+    one_step = factor_set.get("hcl_per_fresh_leaf", year=year)
+    assert one_step.status is Status.DERIVED
+    assert one_step.value == pytest.approx(hcl / leaf, rel=1e-6)
+    assert one_step.low is not None
+    assert one_step.high is not None
+    assert one_step.low <= (hcl - 0.5) / leaf + 1e-6
+    assert one_step.high >= (hcl + 0.5) / leaf - 1e-6
+
+
+def test_every_bundled_factor_has_a_source_and_a_status_and_derived_ones_show_arithmetic() -> None:
+    raw_files = sorted(FACTORS_DIR.glob("*.json"))
+    assert [f.stem for f in raw_files] == factors.available()
+    for path in raw_files:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for index, value in enumerate(raw["values"]):
+            where = f"{path.name} values[{index}] {value.get('name')}"
+            assert value.get("status") in {s.value for s in Status}, where
+            assert value.get("citations"), where
+            for key in value["citations"]:
+                assert raw["citations"][key]["publisher"].strip(), where
+            if value["status"] != "published":
+                assert value.get("note"), f"{where}: a {value['status']} value needs its note"
+
+
+def test_no_bolivian_factor_set_is_shipped() -> None:
+    # UNODC has published no Bolivian cocaine estimate since 2009 (andean-series.md).
+    assert not [name for name in factors.available() if name.startswith("bo-")]
 
 
 def test_adjustment_defaults_are_computed_from_the_cited_figures() -> None:
@@ -169,7 +220,14 @@ def test_adjustment_defaults_are_computed_from_the_cited_figures() -> None:
     assert replanting.value == pytest.approx((0.316 + 0.4563) / 2)
     harvests = adjust.get("harvests_per_year")
     assert (harvests.low, harvests.high) == (3, 5)  # F11
-    assert adjust.get("other_zones_yield").value == 2300  # F10
+    # Derived (issue 14): VRAEM > 3.5 t/ha with about two thirds of 100,840 t of leaf in
+    # 2014, on a national 42,900 ha: (100,840 / 3) t / (42,900 - (2/3 x 100,840) / 3.5) ha.
+    other = adjust.get("other_zones_yield")
+    vraem_area = 2 / 3 * 100_840 / 3.5
+    assert other.value == pytest.approx(100_840 / 3 / (42_900 - vraem_area) * 1000, abs=0.5)
+    assert other.status is Status.DERIVED
+    assert "42,900" in (other.note or "")
+    assert "100,840" in (other.note or "")
     assert adjust.series("vraem_yield") == {
         2014: adjust.get("vraem_yield", year=2014),
         2015: adjust.get("vraem_yield", year=2015),
@@ -295,3 +353,11 @@ def test_json_nan_is_refused(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("2415", "NaN"), encoding="utf-8")
     with pytest.raises(ValidationError, match="NaN is not valid JSON"):
         factors.load(path)
+
+
+def test_peru_2013_yield_says_it_does_not_reproduce_the_published_leaf() -> None:
+    # 49,800 ha x 2,316 kg/ha = 115,337 t, not the published 121,242 t (peru-series.csv).
+    factor = factors.get("pe-unodc-2008").get("national_yield", year=2013)
+    assert round(49_800 * factor.value / 1000) == 115_337 != 121_242
+    assert "does not reproduce" in (factor.note or "").lower()
+    assert "121,242" in (factor.note or "")

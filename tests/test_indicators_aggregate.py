@@ -18,9 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from narcometrics import ValidationError
+from narcometrics.errors import UnknownNameError
 from narcometrics.indicators import (
     Actual,
     Indicator,
+    MixedPeriodsWarning,
     Period,
     Target,
     aggregate,
@@ -256,7 +258,8 @@ def test_stock_per_unit_is_last_of_each_unit_then_summed() -> None:
         Actual(period=2017, value=7.0, location="A"),
         Actual(period=2016, value=2.0, location="B"),  # B did not report in 2017
     ]
-    total = aggregate(stock, actuals)
+    with pytest.warns(MixedPeriodsWarning, match="end on different dates"):
+        total = aggregate(stock, actuals, mixed_periods="warn")
     assert total.value == 7 + 2
     assert total.n_units == 2
     assert total.n_values == 3
@@ -410,7 +413,15 @@ def test_targets_aggregate_exactly_like_actuals_with_the_same_figures(
     ind = indicator(time_rule=rule)
     actuals = [Actual(period=Period.quarter(y, q), value=v, location=loc) for loc, y, q, v in cells]
     targets = [Target(period=a.period, value=a.value, location=a.location) for a in actuals]
-    assert aggregate(ind, targets) == aggregate(ind, actuals)
+    assert _outcome(ind, targets) == _outcome(ind, actuals)
+
+
+def _outcome(ind: Indicator, values: list[Any]) -> object:
+    """The aggregate, or the message of its refusal (stocks of different dates)."""
+    try:
+        return aggregate(ind, values)
+    except ValidationError as error:
+        return str(error)
 
 
 @given(
@@ -431,3 +442,32 @@ def test_yearly_cumulative_total_equals_the_sum_of_the_increments(
     flows = [Actual(period=Period.month(y, m), value=v) for (y, m), v in increments.items()]
     assert aggregate(YEARLY, actuals).value == sum(increments.values())
     assert aggregate(FLOW, flows).value == sum(increments.values())
+
+
+def test_stocks_of_units_ending_on_different_dates_are_never_summed_silently() -> None:
+    stock = indicator(time_rule="last")
+    q3 = Period(start=dt.date(2017, 7, 1), end=dt.date(2017, 9, 30))
+    q4 = Period(start=dt.date(2017, 10, 1), end=dt.date(2017, 12, 31))
+    actuals = [
+        Actual(period=q3, value=5.0, location="A"),
+        Actual(period=q4, value=7.0, location="A"),
+        Actual(period=q3, value=2.0, location="B"),  # B's last value is Q3
+    ]
+    with pytest.raises(ValidationError, match=r"location='A': 2017-12-31; location='B': 2017-09"):
+        aggregate(stock, actuals)
+    same = [*actuals, Actual(period=q4, value=3.0, location="B")]
+    assert aggregate(stock, same).value == 7 + 3
+    with pytest.raises(UnknownNameError, match="mixed_periods"):
+        aggregate(stock, same, mixed_periods="ignore")
+
+
+def test_yearly_cumulative_units_must_end_each_year_on_the_same_date() -> None:
+    running = indicator(time_rule="sum", cumulative="yearly")
+    h1 = Period(start=dt.date(2017, 1, 1), end=dt.date(2017, 6, 30))
+    year = Period(start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))
+    actuals = [
+        Actual(period=year, value=10.0, location="A"),
+        Actual(period=h1, value=4.0, location="B"),
+    ]
+    with pytest.raises(ValidationError, match="end on different dates"):
+        aggregate(running, actuals)

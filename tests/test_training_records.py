@@ -352,3 +352,53 @@ def test_a_training_table_gives_the_same_results_as_its_records() -> None:
     assert transfer_rate(table, by="institution") == transfer_rate(records, by="institution")
     assert training_summary(table).to_dict() == training_summary(records).to_dict()  # NaN
     assert pooled_learning_gain(table) == pooled_learning_gain(records)
+
+
+def _course(name: str, k: int, n: int) -> TrainingOutcome:
+    return TrainingOutcome(
+        date=dt.date(2017, 6, 1),
+        institution="PNP",
+        course=name,
+        participants=n,
+        followed_up=n,
+        applying=k,
+        verification="independent",
+    )
+
+
+def test_clustered_courses_widen_the_pooled_interval_by_the_design_effect() -> None:
+    # Four courses of 25 whose shares differ far more than binomial sampling allows.
+    records = [_course(f"c{i}", k, 25) for i, k in enumerate((24, 23, 5, 4))]
+    plain = transfer_rate(records)
+    clustered = transfer_rate(records, clusters="record")
+    k = np.array([24, 23, 5, 4.0])
+    p = k.sum() / 100
+    robust = 4 / 3 * np.sum((k - p * 25) ** 2) / 100**2
+    deff = robust / (p * (1 - p) / 100)
+    assert clustered.design_effect == pytest.approx(deff)
+    assert clustered.clusters == 4
+    n_eff, z = 100 / deff, 1.959963984540054  # Wilson on the effective sample size
+    centre = (p + z**2 / (2 * n_eff)) / (1 + z**2 / n_eff)
+    half = z * math.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / (1 + z**2 / n_eff)
+    low, high = centre - half, centre + half
+    assert (clustered.low, clustered.high) == pytest.approx((low, high))
+    assert clustered.high - clustered.low > 2 * (plain.high - plain.low)
+    assert (clustered.k, clustered.n, clustered.share) == (plain.k, plain.n, plain.share)
+
+
+def test_homogeneous_courses_never_narrow_the_plain_interval() -> None:
+    records = [_course(f"c{i}", 10, 20) for i in range(5)]  # identical shares: deff 0
+    clustered = transfer_rate(records, clusters="course")
+    plain = transfer_rate(records)
+    assert clustered.design_effect == pytest.approx(0.0)
+    assert (clustered.low, clustered.high) == pytest.approx((plain.low, plain.high))
+
+
+def test_one_cluster_leaves_the_design_effect_undefined_with_a_note() -> None:
+    records = [_course("same", 10, 20), _course("same", 3, 20)]
+    result = transfer_rate(records, clusters="course")
+    assert math.isnan(result.design_effect)  # type: ignore[arg-type]
+    assert result.clusters == 1
+    assert "design effect undefined" in result.note
+    with pytest.raises(UnknownNameError, match="clusters"):
+        transfer_rate(records, clusters="institution")

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
-from scipy import special, stats
+from scipy import integrate, optimize, special, stats
 
 from narcometrics import ValidationError
 from narcometrics.errors import UnknownNameError
@@ -144,7 +144,11 @@ def _direct(pre: np.ndarray, post: np.ndarray, variant: str) -> float:
     else:
         d = float((post.mean() - pre.mean()) / np.sqrt((pre.var(ddof=1) + post.var(ddof=1)) / 2))
     if variant.startswith("g"):
-        v = n - 1
+        if variant == "g_z":
+            v = n - 1
+        else:  # Cousineau (2020): the degrees of freedom of d_av depend on r
+            r = 0.0 if min(pre.var(), post.var()) == 0 else np.corrcoef(pre, post)[0, 1]
+            v = 2 * (n - 1) / (1 + r * r)
         d *= special.gamma(v / 2) / (np.sqrt(v / 2) * special.gamma((v - 1) / 2))
     return d
 
@@ -166,11 +170,12 @@ def test_effect_sizes_agree_with_a_direct_numpy_computation(
 
 
 @given(score_pairs(min_size=3), st.sampled_from(EFFECT_SIZE_VARIANTS), st.floats(0.5, 0.999))
-def test_effect_size_interval_is_the_reference_normal_approximation(
+def test_the_named_normal_interval_is_the_hedges_olkin_approximation(
     pairs: tuple[list[float], list[float]], variant: str, confidence: float
 ) -> None:
     pre, post = (np.array(v) for v in pairs)
-    e = paired_effect_size(pre, post, variant=variant, confidence=confidence)
+    e = paired_effect_size(pre, post, variant=variant, confidence=confidence, interval="normal")
+    assert e.interval == "normal"
     if math.isnan(e.estimate):
         return
     n = pre.size
@@ -182,6 +187,98 @@ def test_effect_size_interval_is_the_reference_normal_approximation(
     assert e.low == pytest.approx(j * (d - z * se), rel=1e-9, abs=1e-12)
     assert e.high == pytest.approx(j * (d + z * se), rel=1e-9, abs=1e-12)
     assert e.low <= e.estimate <= e.high
+
+
+def _nct_cdf(t: float, df: float, nc: float) -> float:
+    """P(T <= t) for T = (Z + nc) / sqrt(V / df), by integrating over V ~ chi2(df):
+    a computation independent of scipy's noncentral t (boost) and of cdflib."""
+
+    def integrand(v: float) -> float:
+        return float(special.ndtr(t * math.sqrt(v / df) - nc) * stats.chi2.pdf(v, df))
+
+    return float(integrate.quad(integrand, 0, np.inf, epsabs=1e-12, epsrel=1e-10, limit=100)[0])
+
+
+def _nct_interval(t: float, df: float, confidence: float) -> tuple[float, float]:
+    """Noncentrality limits by root search on the integral cdf (bracketed around cdflib's
+    ``nctdtrinc``, whose own answer is off by up to about 1e-6)."""
+    tail = (1 - confidence) / 2
+    limits = []
+    for p in (1 - tail, tail):
+        guess = float(special.nctdtrinc(df, p, t))
+        limits.append(
+            optimize.brentq(
+                lambda nc, p=p: _nct_cdf(t, df, nc) - p, guess - 1, guess + 1, xtol=1e-12
+            )
+        )
+    return limits[0], limits[1]
+
+
+@settings(max_examples=25)  # each example integrates the cdf a few dozen times
+@given(score_pairs(min_size=3), st.sampled_from(["d_z", "g_z"]), st.floats(0.5, 0.99))
+def test_d_z_interval_equals_the_noncentral_t_interval_to_1e_6(
+    pairs: tuple[list[float], list[float]], variant: str, confidence: float
+) -> None:
+    pre, post = (np.array(v) for v in pairs)
+    e = paired_effect_size(pre, post, variant=variant, confidence=confidence)
+    if math.isnan(e.estimate):
+        return
+    n = pre.size
+    diff = post - pre
+    t = diff.mean() * math.sqrt(n) / diff.std(ddof=1)
+    if abs(t) > 30:  # cdflib's own search loses accuracy far in the tail
+        return
+    lam_low, lam_high = _nct_interval(t, n - 1, confidence)
+    assert e.low == pytest.approx(lam_low / math.sqrt(n), abs=1e-6)
+    assert e.high == pytest.approx(lam_high / math.sqrt(n), abs=1e-6)
+    # the defining property: the observed t sits at the alpha/2 and 1 - alpha/2 quantiles
+    tail = (1 - confidence) / 2
+    assert stats.nct.cdf(t, n - 1, e.low * math.sqrt(n)) == pytest.approx(1 - tail, abs=1e-9)
+    assert stats.nct.cdf(t, n - 1, e.high * math.sqrt(n)) == pytest.approx(tail, abs=1e-9)
+
+
+@settings(max_examples=25)
+@given(score_pairs(min_size=3), st.sampled_from(["d_av", "g_av"]))
+def test_d_av_interval_is_algina_keselman(
+    pairs: tuple[list[float], list[float]], variant: str
+) -> None:
+    pre, post = (np.array(v) for v in pairs)
+    e = paired_effect_size(pre, post, variant=variant)
+    if math.isnan(e.low):
+        return
+    n = pre.size
+    diff = post - pre
+    t = diff.mean() * math.sqrt(n) / diff.std(ddof=1)
+    if abs(t) > 30:
+        return
+    # Algina and Keselman (2003): delta = lambda * sqrt((s_x^2 + s_y^2 - 2 s_xy) / n) / s_av
+    s_xy = np.cov(pre, post, ddof=1)[0, 1]
+    s_av2 = (pre.var(ddof=1) + post.var(ddof=1)) / 2
+    factor = math.sqrt((2 * s_av2 - 2 * s_xy) / (n * s_av2))
+    lam_low, lam_high = _nct_interval(t, n - 1, 0.95)
+    assert e.low == pytest.approx(lam_low * factor, abs=1e-6)
+    assert e.high == pytest.approx(lam_high * factor, abs=1e-6)
+
+
+def test_g_shares_the_interval_of_d_and_g_av_uses_the_r_dependent_df() -> None:
+    pre = [40.0, 50, 60, 55, 47, 62]
+    post = [50.0, 70, 70, 52, 60, 61]
+    for d_name, g_name in (("d_z", "g_z"), ("d_av", "g_av")):
+        d = paired_effect_size(pre, post, variant=d_name)
+        g = paired_effect_size(pre, post, variant=g_name)
+        assert (g.low, g.high) == (d.low, d.high)  # an interval for delta, not J times it
+        assert g.estimate == pytest.approx(g.correction * d.estimate)
+    g_av = paired_effect_size(pre, post, variant="g_av")
+    r = float(np.corrcoef(pre, post)[0, 1])
+    assert g_av.r == pytest.approx(r)
+    assert g_av.df == pytest.approx(2 * 5 / (1 + r * r))
+    assert g_av.correction == pytest.approx(hedges_correction(2 * 5 / (1 + r * r)))
+    assert g_av.correction > hedges_correction(5)  # J(n - 1) over-corrects d_av
+
+
+def test_unknown_interval_method_lists_the_valid_ones() -> None:
+    with pytest.raises(UnknownNameError, match="interval: must be one of: noncentral_t, normal"):
+        paired_effect_size([1, 2, 3], [1, 2, 4], interval="wald")
 
 
 def test_d_z_by_hand_and_g_z_is_j_times_d_z() -> None:

@@ -15,7 +15,7 @@ Examples
 --------
 >>> from narcometrics import factors
 >>> factors.available()[:3]
-['co-simci-2020', 'pe-eradication-adjustments', 'pe-gov-2017']
+['co-simci-2018', 'co-simci-2019', 'co-simci-2020']
 >>> flat = factors.get("pe-gov-2022").flat_factor()
 >>> print(f"{flat.value:.4f} {flat.unit} ({flat.status.value})")
 9.3387 kg HCl/ha (derived)
@@ -85,7 +85,7 @@ class MethodFamily(StrEnum):
     FLAT_PER_HECTARE = "flat_per_hectare"
     #: UNODC/DEVIDA Peru survey chain: sun-dried leaf, minus licit use, divided by k.
     SUN_DRIED_CHAIN = "sun_dried_chain"
-    #: UNODC/SIMCI Colombia chain: fresh leaf, cocaine base, pure cocaine hydrochloride.
+    #: UNODC/SIMCI Colombia chain: fresh leaf, coca paste, cocaine base, pure cocaine HCl.
     FRESH_LEAF_CHAIN = "fresh_leaf_chain"
     #: US ONDCP/CNC potential pure production: reproducible only as published pairs.
     PUBLISHED_PAIRS = "published_pairs"

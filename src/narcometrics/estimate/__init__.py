@@ -7,11 +7,14 @@ Carlo path (``draws=`` with a required ``seed=``) adds the mean and percentiles 
 """
 
 from narcometrics.estimate.eradication import (
+    HORIZONS,
     avoided_production,
     avoided_production_adjusted,
-    harvested_share_at,
 )
+from narcometrics.estimate.harvest import DATE_KINDS, harvested_share_at
 from narcometrics.estimate.production import (
+    FRESH_LEAF_STEPS,
+    hcl_from_fresh_leaf,
     leaf_production,
     potential_production,
     potential_production_fresh_leaf,
@@ -26,6 +29,9 @@ from narcometrics.estimate.result import (
 from narcometrics.estimate.seizures import pure_equivalent
 
 __all__ = [
+    "DATE_KINDS",
+    "FRESH_LEAF_STEPS",
+    "HORIZONS",
     "Assumption",
     "Distribution",
     "Estimate",
@@ -34,6 +40,7 @@ __all__ = [
     "avoided_production",
     "avoided_production_adjusted",
     "harvested_share_at",
+    "hcl_from_fresh_leaf",
     "leaf_production",
     "potential_production",
     "potential_production_fresh_leaf",

@@ -104,6 +104,9 @@ class Term:
     source: str
     record: bool = True
     citations: tuple[Citation, ...] = ()
+    #: Draws the term in the Monte Carlo path instead of the per-element distribution:
+    #: ``sampler(rng, n, ndim)`` returns ``n`` draws shaped as ``draw`` returns them.
+    sampler: Callable[[np.random.Generator, int, int], FloatArray] | None = None
 
     @property
     def uncertain(self) -> bool:
@@ -114,15 +117,49 @@ class Term:
             return self.central
         return self.low if (end == "low") == self.increasing else self.high
 
-    def assumption(self) -> Assumption:
-        scalar = self.central.ndim == 0
+    def assumption(self, weights: FloatArray | None = None) -> Assumption:
+        """The term as an [`Assumption`][narcometrics.estimate.Assumption]; an array term is
+        summarised by its means weighted by ``weights`` (the model's amounts, e.g. area)."""
+        if self.central.ndim == 0:
+            return Assumption(
+                name=self.name,
+                value=float(self.central),
+                low=float(self.low),
+                high=float(self.high),
+                unit=self.unit,
+                source=self.source,
+            )
+        if not self.central.size:
+            return Assumption(
+                name=self.name,
+                value=None,
+                low=None,
+                high=None,
+                unit=self.unit,
+                source=f"{self.source} (no records)",
+                per_record=True,
+                records=0,
+            )
+        w = np.ones(self.central.shape) if weights is None else weights
+        try:
+            w = np.broadcast_to(w, self.central.shape)
+        except ValueError:
+            w = np.ones(self.central.shape)
+        if not np.sum(w) > 0:
+            w = np.ones(self.central.shape)
+        low, high = float(np.min(self.low)), float(np.max(self.high))
         return Assumption(
             name=self.name,
-            value=float(self.central) if scalar else None,
-            low=float(np.min(self.low)) if self.low.size else None,
-            high=float(np.max(self.high)) if self.high.size else None,
+            value=float(np.average(self.central, weights=w)),
+            low=float(np.average(self.low, weights=w)),
+            high=float(np.average(self.high, weights=w)),
             unit=self.unit,
-            source=self.source if scalar else f"{self.source} (array, shape {self.central.shape})",
+            source=f"{self.source}: one value per record (shape {self.central.shape}), "
+            f"from {float(np.min(self.central)):.4g} to {float(np.max(self.central)):.4g}, "
+            f"ranges within {low:.4g} to {high:.4g}; value, low and high are their "
+            "amount-weighted means",
+            per_record=True,
+            records=int(self.central.size),
         )
 
 
@@ -271,6 +308,8 @@ def draw(term: Term, rng: np.random.Generator, n: int, ndim: int) -> FloatArray:
     """``n`` draws of ``term``, shaped ``(n, *shape)`` with the term's own shape padded on
     the left to ``ndim`` axes (a scalar parameter gets one draw per draw, shared by every
     region), or its central value when it has no range."""
+    if term.sampler is not None:
+        return term.sampler(rng, n, ndim)
     if not term.uncertain:
         return term.central
     shape = (1,) * (ndim - term.central.ndim) + term.central.shape
@@ -361,7 +400,7 @@ def run(
         factor_set_digest=None if factor_set is None else factor_set.digest(),
         citations=tuple(dict.fromkeys(c for t in terms for c in t.citations)),
         library_version=__version__,
-        assumptions=tuple(t.assumption() for t in terms if t.record),
+        assumptions=tuple(t.assumption(_weights(terms, shape)) for t in terms if t.record),
         note=note,
         draws=n_draws,
         seed=int_seed,
@@ -376,6 +415,17 @@ def run(
         mean=None if mean is None else _out(mean),
         percentiles=None if pct is None else {q: _out(v) for q, v in zip(qs, pct, strict=True)},
     )
+
+
+def _weights(terms: Sequence[Term], shape: tuple[int, ...]) -> FloatArray | None:
+    """The model's amounts (the non-assumption terms, e.g. area) broadcast to ``shape``."""
+    amounts = [t.central for t in terms if not t.record]
+    if not amounts or not shape:
+        return None
+    try:
+        return np.broadcast_to(np.prod(np.broadcast_arrays(*amounts), axis=0), shape)
+    except ValueError:
+        return None
 
 
 def _monte_carlo(

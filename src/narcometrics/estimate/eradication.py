@@ -11,25 +11,35 @@ References
 .. [4] UNODC/DEVIDA, Peru coca monitoring fact sheet 2016; UNODC press releases 2014-2015
    (yields by zone, harvests per year, licit use).
 .. [5] Inforegión; Caretas (April 2025): replanting of eradicated coca (31.6 %, 45.63 %).
+.. [6] UNODC press release, 15 July 2015: 42,900 ha, 100,840 t of leaf, the VRAEM above
+   3,500 kg/ha with about two thirds of it (the other-zone yield is derived from these).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
-from narcometrics import _checks as c
-from narcometrics.errors import ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import _model as m
 from narcometrics.estimate._record import recorded
+from narcometrics.estimate.harvest import (
+    DATE_KINDS,
+    MID_YEAR,
+    _common_phase,
+    _harvest_counts,
+    _harvested,
+    _looks_like_period_bounds,
+    _period,
+)
 from narcometrics.estimate.result import Distribution, Estimate, FloatArray, Uncertain
 from narcometrics.factors import Citation, FactorSet, MethodFamily
 from narcometrics.units import KG_PER_T
 
-__all__ = ["avoided_production", "avoided_production_adjusted", "harvested_share_at"]
+__all__ = ["HORIZONS", "avoided_production", "avoided_production_adjusted"]
 
 _FLAT = MethodFamily.FLAT_PER_HECTARE.value
 _ADJUSTMENTS = MethodFamily.ADJUSTMENTS.value
@@ -168,104 +178,8 @@ def avoided_production(
     )
 
 
-def _year_fraction(eradication_date: object) -> FloatArray:
-    """Fraction of the calendar year elapsed before each date [fraction]."""
-    if isinstance(eradication_date, np.ndarray):
-        if eradication_date.dtype != np.dtype("datetime64[D]"):
-            raise ValidationError(
-                "eradication_date",
-                f"must be datetime64[D] dates, not {eradication_date.dtype}",
-            )
-        days = eradication_date
-    elif isinstance(eradication_date, (list, tuple)):
-        for i, item in enumerate(eradication_date):
-            c.check_date(f"eradication_date[{i}]", item)
-        days = np.asarray(eradication_date, dtype="datetime64[D]")
-    else:
-        days = np.asarray(c.check_date("eradication_date", eradication_date), "datetime64[D]")
-    if np.any(np.isnat(days)):
-        raise ValidationError("eradication_date", "must not be NaT")
-    start = days.astype("datetime64[Y]")
-    first = start.astype("datetime64[D]")
-    length = (start + 1).astype("datetime64[D]") - first
-    out: FloatArray = (days - first) / length
-    return out
-
-
-def _harvest_counts(adjustments: FactorSet) -> tuple[list[int], list[Citation]]:
-    factor = m.need(adjustments, "harvests_per_year")
-    low = factor.value if factor.low is None else factor.low
-    high = factor.value if factor.high is None else factor.high
-    if not (float(low).is_integer() and float(high).is_integer()):
-        raise ValidationError(
-            f"{adjustments.id}.harvests_per_year", "low and high must be whole numbers", low
-        )
-    return list(range(int(low), int(high) + 1)), list(factor.citations)
-
-
-def _harvested(fraction: FloatArray, counts: Sequence[int], source: str) -> Uncertain:
-    n = np.asarray(counts, dtype=np.float64).reshape((-1,) + (1,) * fraction.ndim)
-    low = np.min(np.floor(n * fraction) / n, axis=0)
-    high = np.max(np.ceil(n * fraction) / n, axis=0)
-    return Uncertain(fraction, low, high, source=source)
-
-
-def harvested_share_at(
-    eradication_date: _dt.date | Sequence[_dt.date] | Any,
-    adjustments: FactorSet | str = "pe-eradication-adjustments",
-) -> Uncertain:
-    """Share of the year's harvests already taken before an eradication date.
-
-    Parameters
-    ----------
-    eradication_date : datetime.date, sequence of date, or numpy datetime64[D] array
-        Date(s) of eradication.
-    adjustments : FactorSet or str
-        A set with ``harvests_per_year`` [1/yr] and its range (default: 3 to 5, from
-        ``pe-eradication-adjustments``).
-
-    Returns
-    -------
-    Uncertain
-        ``central`` is the fraction of the calendar year elapsed before the date; ``low``
-        and ``high`` the shares possible with whole harvests, over every harvest count in
-        the range [fraction].
-
-    Notes
-    -----
-    With $n$ harvests spread over the year at an unknown phase, the harvests taken
-    before the fraction $t$ of the year number $\\lfloor n t \\rfloor$ or
-    $\\lceil n t \\rceil$, and their expected share is $t$. So
-
-    $$
-    h = t, \\quad h_{low} = \\min_n \\lfloor n t \\rfloor / n,
-    \\quad h_{high} = \\max_n \\lceil n t \\rceil / n,
-    \\quad n \\in \\{3, 4, 5\\}.
-    $$
-
-    References
-    ----------
-    Harvests per year: 3-4 typical, up to 5 in the VRAEM (UNODC press; textbook figures).
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from narcometrics.estimate import harvested_share_at
-    >>> share = harvested_share_at(dt.date(2017, 7, 2))
-    >>> print(f"{share.central:.3f} ({share.low:.3f} to {share.high:.3f})")
-    0.499 (0.250 to 0.667)
-    """
-    factor_set = m.resolve(adjustments, _ADJUSTMENTS)
-    counts, _ = _harvest_counts(factor_set)
-    source = (
-        f"from the eradication date; {factor_set.id}: harvests_per_year {counts[0]}-{counts[-1]}"
-    )
-    return _harvested(_year_fraction(eradication_date), counts, source)
-
-
-#: Fraction of the year assumed elapsed at eradication when no date is given: eradication
-#: spread evenly over the calendar year, so its mean timing is mid-year [fraction].
-MID_YEAR = 0.5
+#: The horizons of the adjusted model, by the name the ``horizon`` parameter takes.
+HORIZONS = ("calendar_year", "twelve_months")
 
 
 def _default_yield(
@@ -275,8 +189,9 @@ def _default_yield(
     national = m.need(factor_set, "leaf_yield")
     low = min(other.value, national.value)
     source = (
-        f"default: {adjustments.id}: other_zones_yield {other.value:g} (where most eradication "
-        f"happens) up to {factor_set.id}: leaf_yield {national.value:g} (national)"
+        f"default: {adjustments.id}: other_zones_yield {other.value:g} ({other.status.value}; "
+        f"where most eradication happens) up to {factor_set.id}: leaf_yield "
+        f"{national.value:g} (national)"
     )
     return Uncertain(low, low, national.value, source=source), [
         *other.citations,
@@ -284,14 +199,23 @@ def _default_yield(
     ]
 
 
+def _choice(name: str, value: object, options: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise UnknownNameError(name, value if isinstance(value, str) else repr(value), options)
+    return value
+
+
 @recorded
 def avoided_production_adjusted(
     area_ha: Any,
     factors: FactorSet | str,
     *,
+    horizon: str = "calendar_year",
     yield_kg_per_ha: Any = None,
     harvested_share: Any = None,
     eradication_date: Any = None,
+    period_start: Any = None,
+    date_kind: str = "auto",
     replanting_share: Any = None,
     licit_share: Any = None,
     adjustments: FactorSet | str = "pe-eradication-adjustments",
@@ -317,27 +241,45 @@ def avoided_production_adjusted(
         [`avoided_production`][narcometrics.estimate.avoided_production]. Zone yields need a set
         with ``leaf_yield`` and ``leaf_per_hcl`` (``pe-gov-2022``, ``pe-gov-2024``); with
         ``pe-gov-2017`` (a flat factor only) ``yield_kg_per_ha`` cannot be given.
+    horizon : {"calendar_year", "twelve_months"}
+        Over which time the avoided production is counted (see Notes).
+        ``"calendar_year"`` (default): from eradication to 31 December; deducts the
+        harvests already taken before eradication, not replanting (replanted coca yields
+        almost nothing before 31 December). ``"twelve_months"``: the twelve months after
+        eradication; no harvest is taken yet ($h = 0$), replanting is deducted.
     yield_kg_per_ha : float, array_like or Uncertain [kg leaf/ha/yr], optional
-        Sun-dried leaf yield of the eradicated fields (zone yields, e.g. VRAEM 3,500-3,600,
-        other zones about 2,300). Default: from the other-zone yield 2,300 (UNODC press
-        2015) up to the set's national yield, the other-zone yield being central:
-        eradication concentrates in lower-yield zones while the national mean is pulled up
-        by the VRAEM.
+        Sun-dried leaf yield of the eradicated fields (zone yields, e.g. VRAEM 3,500-3,600).
+        Default: from the other-zone yield 1,419 (derived from UNODC's 2014 figures) up to
+        the set's national yield, the other-zone yield being central: eradication
+        concentrates in lower-yield zones while the national mean is pulled up by the VRAEM.
     harvested_share : float, array_like or Uncertain [fraction], optional
-        Share of the year's harvests already taken before eradication, in [0, 1].
+        Calendar-year horizon only: share of the year's harvests already taken before
+        eradication, in [0, 1]. An array of Uncertain values is drawn element by element.
     eradication_date : datetime.date or dates, optional
-        Instead of ``harvested_share``: the share follows from the date
-        ([`harvested_share_at`][narcometrics.estimate.harvested_share_at]). With neither, the
+        Calendar-year horizon only, instead of ``harvested_share``: the day of eradication
+        of each record ([`harvested_share_at`][narcometrics.estimate.harvested_share_at]),
+        or with ``period_start`` the last day of the period it covers. With neither, the
         default is eradication spread over the year: 0.5 (1/3 to 2/3, the shares possible at
         mid-year with 3 to 5 harvests a year; UNODC press and textbook figures).
+    period_start : date(s), optional
+        The first day of the period each record covers, when records are period totals
+        (monthly, quarterly, annual) dated at their end: the harvested share is then the mean
+        over the period, with a range that spans it.
+    date_kind : {"auto", "event"}
+        ``"auto"`` (default) refuses dates that all fall on the first or last day of a month
+        without ``period_start``: such dates are almost always period bounds, and taken as
+        days of eradication they put the harvests at the wrong time (an annual record dated
+        31 December would count almost nothing as avoided). ``"event"`` confirms that the
+        dates are days of eradication.
     replanting_share : float, array_like or Uncertain [fraction], optional
-        Share of the eradicated area replanted, in [0, 1]. Default: 0.386, the midpoint of
-        the published 31.6 % (Inforegión) and 45.63 % (Caretas, April 2025), drawn
-        uniformly over that range in Monte Carlo.
+        Twelve-month horizon only: share of the eradicated area replanted, in [0, 1].
+        Default: 0.386, the midpoint of the published 31.6 % (Inforegión) and 45.63 %
+        (Caretas, April 2025), drawn uniformly over that range in Monte Carlo.
     licit_share : float, array_like or Uncertain [fraction], optional
-        Share of the leaf going to licit (traditional and industrial) use, in [0, 1].
-        Default: 0.1028 = (10,728 + 163) t / 105,960 t in 2016 (UNODC/DEVIDA fact sheet
-        2016), down to 8 % in 2006 (press 2007 quoting UNODC/INEI).
+        Share of the eradicated fields' leaf that would have gone to licit use, in [0, 1].
+        Default: 0, up to the pro-rata share 0.1028 = (10,728 + 163) t / 105,960 t in 2016
+        (UNODC/DEVIDA fact sheet 2016): CORAH eradicates unregistered fields, and licit
+        demand is not drawn from them in proportion.
     adjustments : FactorSet or str
         Where the defaults come from (``"pe-eradication-adjustments"``).
     zone_axis : int, optional
@@ -345,7 +287,9 @@ def avoided_production_adjusted(
     draws : int, optional
         Monte Carlo draws: each parameter with a range is drawn from its distribution
         (triangular with the mode at the central value; uniform for the default replanting
-        share), all draws and regions at once.
+        share), all draws and regions at once. The harvested share from dates (or the
+        mid-year default) is drawn as one harvest count and one harvest phase per draw,
+        common to every record.
     seed : int or numpy.random.Generator, optional
         Required with ``draws``.
     percentiles : sequence of float [%]
@@ -355,38 +299,46 @@ def avoided_production_adjusted(
     -------
     Estimate
         Tonnes of 100 % pure cocaine hydrochloride [t]; the assumptions used are in
-        ``provenance.assumptions``.
+        ``provenance.assumptions`` (a per-record harvested share is marked ``per_record``,
+        with its area-weighted mean and range).
+
+    Raises
+    ------
+    ValidationError
+        For a deduction that does not belong to the horizon, dates that look like period
+        bounds (``date_kind="auto"``), a period that crosses 31 December, and the checks of
+        every parameter. UnknownNameError for an unknown ``horizon`` or ``date_kind``.
 
     Notes
     -----
-    The avoided production over the calendar year of eradication:
-
     $$
-    C = \\frac{E \\, Y \\, (1 - h) \\, (1 - \\rho) \\, (1 - s)}{r \\cdot 1000}
+    C_{cal} = \\frac{E \\, Y \\, (1 - h) \\, (1 - s)}{r \\cdot 1000}, \\qquad
+    C_{12} = \\frac{E \\, Y \\, (1 - \\rho) \\, (1 - s)}{r \\cdot 1000}
     $$
 
     (with $Y / r$ replaced by the flat factor $f$ for a set without yield and
     ratio), where $E$ is the eradicated area [ha], $Y$ the leaf yield of the
     eradicated fields [kg/ha/yr], $r$ the ratio [kg leaf/kg HCl], and
 
-    - $h$: the harvests of the year already taken before eradication were not
+    - $h$: on the calendar year, the harvests already taken before eradication were not
       prevented by it (3 to 5 harvests a year);
-    - $\\rho$: replanted area resumes production, so its harvests are not avoided.
-      Counting the whole replanted share as producing is generous to replanting within the
-      year (new plants take time to yield); set ``replanting_share=0`` to ignore it;
-    - $s$: the share of the leaf that would have gone to licit use rather than to
-      cocaine, as in the survey chain (licit use drawn from all fields in proportion). If
-      licit demand were met first from the remaining fields, the marginal licit share of
-      eradicated leaf would be 0: set ``licit_share=0``.
+    - $\\rho$: on twelve months, replanted area resumes production. Counting the whole
+      replanted share as producing within the twelve months is generous to replanting
+      (new plants take months to yield), so this deduction is an upper end;
+    - $s$: the share of the eradicated leaf that would have gone to licit use.
 
-    Each factor lies in [0, 1] and $Y$ is at most the national yield by default, so
-    $C \\le E \\, Y / (r \\cdot 1000)$, the flat figure.
+    The derivation of each horizon is in the documentation page "How cocaine potential is
+    estimated". Each factor lies in [0, 1] and $Y$ is at most the national yield by
+    default, so $C \\le E \\, Y / (r \\cdot 1000)$, the flat figure: "up to" is an upper
+    bound for the same yield and ratio only (VRAEM fields above 3,500 kg/ha, or UNODC's
+    k = 375 instead of the police's 258.6, change it).
 
     References
     ----------
-    UNODC press release 2015 (zone yields); UNODC press and textbook figures (harvests);
-    Inforegión and Caretas 2025 (replanting); UNODC/DEVIDA Peru fact sheet 2016 and press
-    2007 (licit use). See the ``pe-eradication-adjustments`` factor set.
+    UNODC press release 2015 (2014 area, leaf and VRAEM yield, from which the other-zone
+    yield is derived); UNODC press and textbook figures (harvests); Inforegión and Caretas
+    2025 (replanting); UNODC/DEVIDA Peru fact sheet 2016 and press 2007 (licit use). See the
+    ``pe-eradication-adjustments`` factor set.
 
     Examples
     --------
@@ -395,7 +347,12 @@ def avoided_production_adjusted(
     >>> adjusted = avoided_production_adjusted(22_885, "pe-gov-2022")
     >>> adjusted.high <= flat.central
     True
+    >>> twelve = avoided_production_adjusted(22_885, "pe-gov-2022", horizon="twelve_months")
+    >>> twelve.provenance.assumptions[-2].name
+    'replanting_share'
     """
+    horizon = _choice("horizon", horizon, HORIZONS)
+    date_kind = _choice("date_kind", date_kind, DATE_KINDS)
     factor_set = m.resolve(factors, _FLAT)
     adjust = m.resolve(adjustments, _ADJUSTMENTS)
     area = m.amount("area_ha", area_ha, "ha")
@@ -419,45 +376,49 @@ def avoided_production_adjusted(
             "a zone yield cannot be applied",
             factor_set.id,
         )
-    if harvested_share is not None and eradication_date is not None:
-        raise ValidationError(
-            "harvested_share", "give harvested_share or eradication_date, not both"
-        )
-    harvest_citations: list[Citation] = []
-    if harvested_share is None:
-        counts, harvest_citations = _harvest_counts(adjust)
-        if eradication_date is None:
-            fraction = np.asarray(MID_YEAR)
-            how = "default: eradication spread evenly over the year (mid-year)"
-        else:
-            fraction, how = _year_fraction(eradication_date), "from the eradication date"
-        source = f"{how}; {adjust.id}: harvests_per_year {counts[0]}-{counts[-1]}"
-        harvested_share = _harvested(fraction, counts, source)
-    terms.append(_fraction_term("harvested_share", harvested_share, harvest_citations))
-    for name, value in (("replanting_share", replanting_share), ("licit_share", licit_share)):
-        if value is None:
-            factor = m.need(adjust, name)
-            uniform = name == "replanting_share"
-            terms.append(
-                m.factor_term(
+    if horizon == "twelve_months":
+        for name, value in (
+            ("harvested_share", harvested_share),
+            ("eradication_date", eradication_date),
+            ("period_start", period_start),
+        ):
+            if value is not None:
+                raise ValidationError(
                     name,
-                    factor,
-                    set_id=adjust.id,
-                    kind=m.Kind.FRACTION,
-                    increasing=False,
-                    unit="fraction",
-                    distribution=Distribution.UNIFORM if uniform else Distribution.TRIANGULAR,
+                    "does not apply on the twelve-month horizon: the twelve months after "
+                    "eradication hold a full year of harvests (h = 0); use "
+                    "horizon='calendar_year'",
                 )
+        terms.append(_replanting_term(replanting_share, adjust))
+    else:
+        if replanting_share is not None:
+            raise ValidationError(
+                "replanting_share",
+                "does not apply on the calendar-year horizon: coca replanted after "
+                "eradication yields almost nothing before 31 December; use "
+                "horizon='twelve_months'",
             )
-        else:
-            terms.append(_fraction_term(name, value))
+        terms.append(
+            _harvest_term(adjust, harvested_share, eradication_date, period_start, date_kind)
+        )
+    terms.append(_licit_term(licit_share, adjust))
+    deduction = "harvested_share" if horizon == "calendar_year" else "replanting_share"
 
     def model(p: Mapping[str, FloatArray]) -> FloatArray:
-        kept = (1.0 - p["harvested_share"]) * (1.0 - p["replanting_share"])
-        per_ha = _per_hectare(p) * ((1.0 - p["licit_share"]) * kept / KG_PER_T)
-        out: FloatArray = p["area_ha"] * per_ha
+        kept = (1.0 - p[deduction]) * (1.0 - p["licit_share"])
+        out: FloatArray = p["area_ha"] * (_per_hectare(p) * (kept / KG_PER_T))
         return out
 
+    if horizon == "calendar_year":
+        note = (
+            "avoided production from eradication to 31 December (calendar-year horizon), net "
+            "of harvests already taken and licit use, with the yield of the eradicated fields"
+        )
+    else:
+        note = (
+            "avoided production over the twelve months after eradication, net of replanting "
+            "and licit use, with the yield of the eradicated fields"
+        )
     return m.run(
         method="narcometrics.estimate.avoided_production_adjusted",
         quantity=_QUANTITY,
@@ -465,12 +426,80 @@ def avoided_production_adjusted(
         terms=terms,
         model=model,
         factor_set=factor_set,
-        note="avoided production over the calendar year of eradication, net of harvests "
-        "already taken, replanting and licit use, with the yield of the eradicated fields",
+        note=note,
         draws=draws,
         seed=seed,
         percentiles=percentiles,
         zone_axis=zone_axis,
+    )
+
+
+def _harvest_term(
+    adjust: FactorSet,
+    harvested_share: Any,
+    eradication_date: Any,
+    period_start: Any,
+    date_kind: str,
+) -> m.Term:
+    if harvested_share is not None and eradication_date is not None:
+        raise ValidationError(
+            "harvested_share", "give harvested_share or eradication_date, not both"
+        )
+    if period_start is not None and eradication_date is None:
+        raise ValidationError("period_start", "needs eradication_date (the periods' last days)")
+    if harvested_share is not None:
+        return _fraction_term("harvested_share", harvested_share)
+    counts, citations = _harvest_counts(adjust)
+    if eradication_date is None:
+        t0 = t1 = np.asarray(MID_YEAR)
+        how = "default: eradication spread evenly over the year (mid-year)"
+    else:
+        if period_start is None and date_kind == "auto":
+            first = _looks_like_period_bounds(eradication_date)
+            if first is not None:
+                raise ValidationError(
+                    "eradication_date",
+                    "every date is the first or last day of a month: these look like the "
+                    "bounds of reporting periods, not days of eradication, and would put the "
+                    "harvests at the wrong time of year; give period_start (each record's "
+                    "first day), or date_kind='event' if they are days of eradication",
+                    first,
+                )
+        t0, t1 = _period(eradication_date, period_start)
+        how = "from the eradication dates" if period_start is None else "from each period"
+    source = (
+        f"{how}; {adjust.id}: harvests_per_year {counts[0]}-{counts[-1]}, one harvest "
+        "phase common to all records"
+    )
+    term = _fraction_term("harvested_share", _harvested(t0, t1, counts, source), citations)
+    return attrs.evolve(term, sampler=_common_phase(t0, t1, counts))
+
+
+def _replanting_term(replanting_share: Any, adjust: FactorSet) -> m.Term:
+    if replanting_share is not None:
+        return _fraction_term("replanting_share", replanting_share)
+    return m.factor_term(
+        "replanting_share",
+        m.need(adjust, "replanting_share"),
+        set_id=adjust.id,
+        kind=m.Kind.FRACTION,
+        increasing=False,
+        unit="fraction",
+        distribution=Distribution.UNIFORM,
+    )
+
+
+def _licit_term(licit_share: Any, adjust: FactorSet) -> m.Term:
+    if licit_share is not None:
+        return _fraction_term("licit_share", licit_share)
+    factor = m.need(adjust, "licit_share")
+    upper = factor.value if factor.high is None else factor.high
+    source = (
+        f"default: 0 (CORAH eradicates unregistered fields) up to the pro-rata share "
+        f"{upper:g} ({adjust.id}: licit_share, {factor.status.value})"
+    )
+    return _fraction_term(
+        "licit_share", Uncertain(0.0, 0.0, upper, source=source), factor.citations
     )
 
 

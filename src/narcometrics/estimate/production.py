@@ -11,7 +11,8 @@ References
 .. [2] UNODC/DEVIDA, Peru coca monitoring 2008 (as quoted 2015-2018): k = 375 kg sun-dried
    leaf per kg cocaine HCl, used through the 2008 survey.
 .. [3] UNODC/SIMCI Colombia coca surveys (via the press), Radio Nacional de Colombia (2021)
-   and UNODC/SIMCI 2020: fresh-leaf yield, base per tonne of fresh leaf, base to HCl.
+   and UNODC/SIMCI 2018-2020: fresh-leaf yield, coca paste per tonne of fresh leaf, base to
+   HCl, and the published (fresh leaf, HCl) pairs the underived steps come from.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from narcometrics.estimate.result import Estimate, FloatArray
 from narcometrics.factors import FactorSet, MethodFamily
 from narcometrics.units import KG_PER_T
 
-__all__ = ["leaf_production", "potential_production", "potential_production_fresh_leaf"]
+__all__ = [
+    "FRESH_LEAF_STEPS",
+    "hcl_from_fresh_leaf",
+    "leaf_production",
+    "potential_production",
+    "potential_production_fresh_leaf",
+]
 
 _HCL = "cocaine hydrochloride (100 % pure)"
 
@@ -216,9 +223,63 @@ def potential_production(
     )
 
 
+#: The conversion steps of the fresh-leaf chain, each (factor name, unit): fresh leaf to
+#: coca paste, paste to cocaine base, base to pure cocaine hydrochloride.
+FRESH_LEAF_STEPS = (
+    ("paste_per_fresh_leaf", "kg paste/t fresh leaf"),
+    ("base_per_paste", "t base/t paste"),
+    ("hcl_per_base", "t HCl/t base"),
+)
+#: One factor for the whole conversion, where the steps are not published separately.
+_ONE_STEP = ("hcl_per_fresh_leaf", "kg HCl/t fresh leaf")
+
+
+def _has_year(factor_set: FactorSet, name: str, year: int | None) -> bool:
+    return any(f.name == name and f.year in (year, None) for f in factor_set.values)
+
+
+def _conversion_terms(factor_set: FactorSet, year: int | None) -> list[m.Term]:
+    """The terms converting tonnes of fresh leaf into kg of pure HCl, for ``year``."""
+    if factor_set.has("base_per_fresh_leaf"):
+        raise ValidationError(
+            "factors",
+            f"{factor_set.id} has base_per_fresh_leaf: the published 1.87 and 2.14 kg per t "
+            "of fresh leaf are coca paste, not base; name it paste_per_fresh_leaf "
+            "[kg paste/t fresh leaf] and add base_per_paste [t base/t paste] (see co-simci-2020)",
+            factor_set.id,
+        )
+    steps = (_ONE_STEP,) if _has_year(factor_set, _ONE_STEP[0], year) else FRESH_LEAF_STEPS
+    terms = []
+    for name, unit in steps:
+        factor = m.need(factor_set, name, year)
+        terms.append(
+            m.factor_term(
+                name,
+                factor,
+                set_id=factor_set.id,
+                kind=m.Kind.POSITIVE,
+                increasing=True,
+                unit=unit,
+            )
+        )
+    return terms
+
+
+def _per_tonne_of_leaf(p: Mapping[str, FloatArray]) -> FloatArray:
+    """kg of pure HCl per tonne of fresh leaf, from the conversion terms."""
+    if _ONE_STEP[0] in p:
+        return p[_ONE_STEP[0]]
+    out: FloatArray = p["paste_per_fresh_leaf"] * p["base_per_paste"] * p["hcl_per_base"]
+    return out
+
+
+def _chain_year(factor_set: FactorSet, year: int | None) -> int | None:
+    return factor_set.last_year if year is None else year
+
+
 @recorded
-def potential_production_fresh_leaf(
-    area_ha: Any,
+def hcl_from_fresh_leaf(
+    fresh_leaf_t: Any,
     factors: FactorSet | str,
     *,
     year: int | None = None,
@@ -227,16 +288,18 @@ def potential_production_fresh_leaf(
     seed: int | np.random.Generator | None = None,
     percentiles: Sequence[float] = m.DEFAULT_PERCENTILES,
 ) -> Estimate:
-    """Potential pure cocaine from an area, by the UNODC/SIMCI Colombia fresh-leaf chain.
+    r"""Potential pure cocaine from fresh coca leaf, by the UNODC/SIMCI Colombia chain.
 
     Parameters
     ----------
-    area_ha : float or array_like [ha]
-        Productive coca area; >= 0 and finite.
+    fresh_leaf_t : float, array_like or Uncertain [t fresh leaf]
+        Fresh coca leaf; >= 0 and finite.
     factors : FactorSet or str
-        A fresh-leaf-chain set (``"co-simci-2020"``) with ``fresh_leaf_yield``
-        [t fresh leaf/ha/yr], ``base_per_fresh_leaf`` [kg base/t fresh leaf] and
-        ``hcl_per_base`` [t HCl/t base] for ``year``.
+        A fresh-leaf-chain set (``"co-simci-2018"``, ``"co-simci-2019"``,
+        ``"co-simci-2020"``) with, for ``year``, either the three steps
+        ``paste_per_fresh_leaf`` [kg paste/t fresh leaf], ``base_per_paste``
+        [t base/t paste] and ``hcl_per_base`` [t HCl/t base], or one
+        ``hcl_per_fresh_leaf`` [kg HCl/t fresh leaf] where the steps are not published.
     year : int, optional
         Which year's factors to use; default the set's last year.
     zone_axis, draws, seed, percentiles
@@ -250,48 +313,129 @@ def potential_production_fresh_leaf(
     Notes
     -----
     $$
-    C = A \\, Y_f \\, b \\, c / 1000
+    C = F \, p \, b \, c / 1000 \quad\text{or}\quad C = F \, q / 1000
     $$
 
-    area $A$ [ha] -> fresh leaf $A Y_f$ [t] -> cocaine base
-    $A Y_f b$ [kg] -> pure cocaine HCl $A Y_f b c$ [kg], with $c$ the
-    base-to-HCl transformation ratio [t/t].
+    fresh leaf $F$ [t] -> coca paste $F p$ [kg] -> cocaine base $F p b$ [kg] -> pure HCl
+    $F p b c$ [kg], with $p$ the paste per tonne of leaf, $b$ the base per tonne of paste
+    (derived: not published) and $c$ the base-to-HCl ratio; or one derived factor
+    $q$ [kg HCl/t leaf] where the steps are not published (2018, 2019). The derivations
+    are in the documentation page "How cocaine potential is estimated".
 
     References
     ----------
-    UNODC/SIMCI Colombia coca surveys (fresh-leaf yield 6.4 t/ha/yr in 2020, via the
-    press); Radio Nacional de Colombia 2021 (2.14 kg base per t of fresh leaf in 2020);
-    UNODC/SIMCI 2020 (0.80 t HCl per t base, derived).
+    Radio Nacional de Colombia 2021 (2.14 kg paste per t of fresh leaf in 2020); UNODC/SIMCI
+    2018, 2019 and 2020 (the published fresh leaf and HCl pairs; 0.80 t HCl per t base).
+
+    Examples
+    --------
+    The published 2020 fresh leaf gives the published 1,228 t:
+
+    >>> from narcometrics.estimate import hcl_from_fresh_leaf
+    >>> round(hcl_from_fresh_leaf(997_300, "co-simci-2020").central)
+    1228
+    """
+    factor_set = m.resolve(factors, MethodFamily.FRESH_LEAF_CHAIN.value)
+    year = _chain_year(factor_set, year)
+    leaf = m.term(
+        "fresh_leaf_t",
+        fresh_leaf_t,
+        kind=m.Kind.NON_NEGATIVE,
+        increasing=True,
+        unit="t fresh leaf",
+        record=False,
+    )
+    terms = [leaf, *_conversion_terms(factor_set, year)]
+
+    def model(p: Mapping[str, FloatArray]) -> FloatArray:
+        out: FloatArray = p["fresh_leaf_t"] * (_per_tonne_of_leaf(p) / KG_PER_T)
+        return out
+
+    return m.run(
+        method="narcometrics.estimate.hcl_from_fresh_leaf",
+        quantity=_HCL,
+        unit="t",
+        terms=terms,
+        model=model,
+        factor_set=factor_set,
+        note=f"UNODC/SIMCI fresh-leaf chain, factors for {year}",
+        draws=draws,
+        seed=seed,
+        percentiles=percentiles,
+        zone_axis=zone_axis,
+    )
+
+
+@recorded
+def potential_production_fresh_leaf(
+    area_ha: Any,
+    factors: FactorSet | str,
+    *,
+    year: int | None = None,
+    zone_axis: int | None = None,
+    draws: int | None = None,
+    seed: int | np.random.Generator | None = None,
+    percentiles: Sequence[float] = m.DEFAULT_PERCENTILES,
+) -> Estimate:
+    r"""Potential pure cocaine from an area, by the UNODC/SIMCI Colombia fresh-leaf chain.
+
+    Parameters
+    ----------
+    area_ha : float or array_like [ha]
+        Harvested (productive) coca area; >= 0 and finite.
+    factors : FactorSet or str
+        A fresh-leaf-chain set (``"co-simci-2018"``, ``"co-simci-2019"``,
+        ``"co-simci-2020"``) with ``fresh_leaf_yield`` [t fresh leaf/ha/yr] and the
+        conversion of [`hcl_from_fresh_leaf`][narcometrics.estimate.hcl_from_fresh_leaf]
+        for ``year``.
+    year : int, optional
+        Which year's factors to use; default the set's last year.
+    zone_axis, draws, seed, percentiles
+        As in [`avoided_production`][narcometrics.estimate.avoided_production].
+
+    Returns
+    -------
+    Estimate
+        Tonnes of 100 % pure cocaine hydrochloride [t].
+
+    Notes
+    -----
+    $$
+    C = A \, Y_f \, p \, b \, c / 1000 \quad\text{or}\quad C = A \, Y_f \, q / 1000
+    $$
+
+    area $A$ [ha] -> fresh leaf $A Y_f$ [t] -> coca paste -> cocaine base -> pure cocaine
+    HCl, as in [`hcl_from_fresh_leaf`][narcometrics.estimate.hcl_from_fresh_leaf]. Per
+    harvested hectare: 6.53 (2018), 6.64 (2019) and 7.88 (2020) kg HCl, against the
+    published 6.5, 6.7 and 7.9.
+
+    References
+    ----------
+    UNODC/SIMCI Colombia coca surveys (fresh-leaf yields 5.7, 5.8 and 6.4 t/ha/yr in 2018,
+    2019 and 2020, via the press); Radio Nacional de Colombia 2021 (2.14 kg coca paste per t
+    of fresh leaf in 2020); UNODC/SIMCI 2018-2020 (published pairs; 0.80 t HCl per t base).
 
     Examples
     --------
     >>> from narcometrics.estimate import potential_production_fresh_leaf
-    >>> round(potential_production_fresh_leaf(1000.0, "co-simci-2020").central, 4)
-    10.9568
+    >>> round(potential_production_fresh_leaf(1.0, "co-simci-2020").central * 1000, 2)
+    7.88
     """
     factor_set = m.resolve(factors, MethodFamily.FRESH_LEAF_CHAIN.value)
-    year = factor_set.last_year if year is None else year
+    year = _chain_year(factor_set, year)
     area = m.amount("area_ha", area_ha, "ha")
-    terms = [area]
-    for name, unit in (
-        ("fresh_leaf_yield", "t fresh leaf/ha/yr"),
-        ("base_per_fresh_leaf", "kg base/t fresh leaf"),
-        ("hcl_per_base", "t HCl/t base"),
-    ):
-        factor = m.need(factor_set, name, year)
-        terms.append(
-            m.factor_term(
-                name,
-                factor,
-                set_id=factor_set.id,
-                kind=m.Kind.POSITIVE,
-                increasing=True,
-                unit=unit,
-            )
-        )
+    yield_term = m.factor_term(
+        "fresh_leaf_yield",
+        m.need(factor_set, "fresh_leaf_yield", year),
+        set_id=factor_set.id,
+        kind=m.Kind.POSITIVE,
+        increasing=True,
+        unit="t fresh leaf/ha/yr",
+    )
+    terms = [area, yield_term, *_conversion_terms(factor_set, year)]
 
     def model(p: Mapping[str, FloatArray]) -> FloatArray:
-        per_ha = p["fresh_leaf_yield"] * p["base_per_fresh_leaf"] * p["hcl_per_base"]
+        per_ha = p["fresh_leaf_yield"] * _per_tonne_of_leaf(p)
         out: FloatArray = p["area_ha"] * (per_ha / KG_PER_T)
         return out
 

@@ -163,13 +163,21 @@ class Assumption:
     name : str
         The parameter, e.g. ``"replanting_share"``.
     value : float or None
-        The central value used; None when the value was an array (see ``low``/``high``).
+        The central value used. For per-record values (``per_record``), their mean weighted
+        by the records' amounts (e.g. eradicated area): the one value that gives the same
+        central estimate.
     low, high : float or None
-        The range used; for array values, the smallest low and the largest high.
+        The range used; for per-record values, the weighted means of the records' lows and
+        highs (the smallest and largest record values are in ``source``).
     unit : str
         Unit of the value, e.g. ``"fraction"`` or ``"kg leaf/ha/yr"``.
     source : str
         Where it came from: a factor set value, a default of the model, or the caller.
+    per_record : bool
+        True when the model used one value per record (e.g. the harvested share from each
+        record's date), summarised by ``value``, ``low`` and ``high``.
+    records : int or None
+        The number of per-record values (None for a single value).
     """
 
     name: str
@@ -178,6 +186,8 @@ class Assumption:
     high: float | None
     unit: str
     source: str
+    per_record: bool = False
+    records: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""

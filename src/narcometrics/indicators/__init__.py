@@ -43,7 +43,9 @@ they prevent.
 """
 
 from narcometrics.indicators._aggregate import (
+    MIXED_PERIODS,
     Aggregate,
+    MixedPeriodsWarning,
     aggregate,
     aggregate_across_units,
     aggregate_over_time,
@@ -96,6 +98,7 @@ from narcometrics.indicators._values import Actual, Baseline, Target
 
 __all__ = [
     "DERIVATIONS",
+    "MIXED_PERIODS",
     "PERIODS",
     "TIME_RULES",
     "UNIT_RULES",
@@ -111,6 +114,7 @@ __all__ = [
     "Level",
     "Measure",
     "Mismatch",
+    "MixedPeriodsWarning",
     "Period",
     "Progress",
     "ProgressStatus",

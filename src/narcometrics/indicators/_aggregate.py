@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 
 import attrs
 
-from narcometrics.errors import ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.indicators._enums import CumulativeKind, Measure, TimeRule, UnitRule
 from narcometrics.indicators._fields import Dimensions, Period
 from narcometrics.indicators._indicator import Indicator
@@ -231,7 +232,54 @@ def _combine_over_time(indicator: Indicator, rule: TimeRule, parts: Sequence[_Pa
     return _Part(value=pick(values), numerator=None, denominator=None, label=label)
 
 
-def _over_time(indicator: Indicator, key: UnitKey, group: list[tuple[int, PeriodValue]]) -> _Part:
+#: What the aggregation does when units' last values (stocks) end on different dates, by the
+#: name ``mixed_periods`` takes.
+MIXED_PERIODS = ("error", "warn")
+
+#: The period ends of the last values a unit's result is made of (one per calendar year for
+#: a yearly-cumulative indicator); None when the rule over time takes no last value.
+StockEnds = tuple[tuple[int | None, str], ...] | None
+
+
+def _stock_ends(
+    indicator: Indicator, rule: TimeRule, chosen: Sequence[tuple[int, PeriodValue]]
+) -> StockEnds:
+    if indicator.cumulative is CumulativeKind.YEARLY:
+        return tuple((v.period.calendar_year, v.period.end.isoformat()) for _, v in chosen)
+    if indicator.cumulative is CumulativeKind.LIFETIME or rule is TimeRule.LAST:
+        return tuple((None, v.period.end.isoformat()) for _, v in chosen[-1:])
+    return None
+
+
+def _check_stock_ends(
+    keys: Sequence[UnitKey], ends: Sequence[StockEnds], mixed_periods: str
+) -> None:
+    """Refuse (or warn) when the last values summed across units end on different dates."""
+    known = [(k, e) for k, e in zip(keys, ends, strict=True) if e is not None]
+    if len(known) < 2 or len({e for _, e in known}) == 1:
+        return
+    (key_a, ends_a) = known[0]
+    key_b, ends_b = next((k, e) for k, e in known if e != ends_a)
+    shown_a = ", ".join(end for _, end in ends_a)
+    shown_b = ", ".join(end for _, end in ends_b)
+    message = (
+        f"the last values of the units end on different dates ({_describe(key_a)}: {shown_a}; "
+        f"{_describe(key_b)}: {shown_b}): combining them adds one unit's stock at one date "
+        "to another's at another date; give every unit a value for the same period end, or "
+        "pass mixed_periods='warn' to combine them anyway"
+    )
+    if mixed_periods == "error":
+        raise ValidationError("values", message, len(known))
+    warnings.warn(message, MixedPeriodsWarning, stacklevel=4)
+
+
+class MixedPeriodsWarning(UserWarning):
+    """Stock values combined across units come from different periods."""
+
+
+def _over_time(
+    indicator: Indicator, key: UnitKey, group: list[tuple[int, PeriodValue]]
+) -> tuple[_Part, StockEnds]:
     rule = indicator.time_rule
     assert rule is not None  # aggregable indicators declare their rules
     _check_no_duplicates(key, group)
@@ -256,7 +304,8 @@ def _over_time(indicator: Indicator, key: UnitKey, group: list[tuple[int, Period
         chosen = sorted(group, key=lambda pair: pair[1].period.end)
     if rule is TimeRule.LAST:
         chosen = chosen[-1:]
-    return _combine_over_time(indicator, rule, [_part(indicator, i, v) for i, v in chosen])
+    part = _combine_over_time(indicator, rule, [_part(indicator, i, v) for i, v in chosen])
+    return part, _stock_ends(indicator, rule, chosen)
 
 
 def _across_units(indicator: Indicator, keys: Sequence[UnitKey], parts: Sequence[_Part]) -> _Part:
@@ -300,7 +349,9 @@ def _result(
     )
 
 
-def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
+def aggregate(
+    indicator: Indicator, values: Iterable[PeriodValue], *, mixed_periods: str = "error"
+) -> Aggregate:
     """Aggregate actuals (or targets) by the indicator's declared rules.
 
     The values of each unit (a location with its breakdown categories) combine over time
@@ -314,6 +365,11 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     values : sequence of Actual, or sequence of Target
         All actuals or all targets (not mixed), at one breakdown level: all headline values
         (no dimensions), or all broken down by the same dimension names.
+    mixed_periods : {"error", "warn"}
+        For stocks (``time_rule="last"``, cumulative indicators) combined across units: when
+        the units' last values end on different dates (one region's September with
+        another's December), ``"error"`` (default) refuses, ``"warn"`` combines them with a
+        ``MixedPeriodsWarning``.
 
     Returns
     -------
@@ -328,7 +384,8 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
         period (two sources for one figure); for overlapping periods under ``sum`` or
         ``mean``; for two last values ending on the same day; for a percentage or rate
         value without numerator and denominator that would have to be pooled; for several
-        units under ``unit_rule="none"``.
+        units under ``unit_rule="none"``; for units whose last values (stocks) end on
+        different dates, unless ``mixed_periods="warn"``.
 
     Notes
     -----
@@ -342,7 +399,10 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     - yearly cumulative: first the last value of each calendar year (the year's running
       total), then the time rule across those yearly values.
 
-    Across units $u$: ``sum`` gives $\\sum_u x_u$; ``pooled_ratio`` gives
+    Across units $u$ ("last value then sum" for stocks): the last values of the units must
+    end on the same date (per calendar year for yearly-cumulative indicators), else the sum
+    adds stocks of different dates. Across units $u$: ``sum`` gives $\\sum_u x_u$;
+    ``pooled_ratio`` gives
     $f \\sum_u a_u / \\sum_u b_u$, NaN when $\\sum_u b_u = 0$ (never 0).
 
     References
@@ -350,12 +410,20 @@ def aggregate(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     Aggregation rules of DHIS2, UNICEF partner reporting, Akvo RSR and TolaData, as
     summarised in the documentation page "Aggregation semantics of indicators".
     """
+    if not isinstance(mixed_periods, str) or mixed_periods not in MIXED_PERIODS:
+        raise UnknownNameError(
+            "mixed_periods",
+            mixed_periods if isinstance(mixed_periods, str) else repr(mixed_periods),
+            MIXED_PERIODS,
+        )
     ind = check_aggregable(indicator)
     items = checked_values(ind, values)
     _check_one_level(items)
     groups = _group_by_unit(items)
     keys = list(groups)
-    parts = [_over_time(ind, key, groups[key]) for key in keys]
+    results = [_over_time(ind, key, groups[key]) for key in keys]
+    _check_stock_ends(keys, [ends for _, ends in results], mixed_periods)
+    parts = [part for part, _ in results]
     return _result(ind, items, len(keys), _across_units(ind, keys, parts))
 
 

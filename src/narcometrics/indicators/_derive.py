@@ -412,6 +412,7 @@ def avoided_production(
     factors: FactorSet | str,
     *,
     adjusted: bool = False,
+    date_kind: str = "auto",
     by: By = "year",
     location: str | None = None,
     dimensions: Fields = (),
@@ -439,6 +440,11 @@ def avoided_production(
         [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted]
         with its default ranges, from each record's area and date (harvests already taken,
         replanting, licit use), summed over the period; call it directly for other parameters.
+    date_kind : {"auto", "event"}
+        With ``adjusted``: ``"event"`` confirms the record dates are days of eradication;
+        ``"auto"`` (default) refuses a period whose dates all fall on the first or last day
+        of a month (they look like reporting-period bounds), as
+        [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted].
     by, location, dimensions, source, verification
         As for [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated].
 
@@ -492,7 +498,11 @@ def avoided_production(
         for index, key in enumerate(keys):
             rows = order[bounds[index] : bounds[index + 1]]
             estimate = _adjusted_estimate(
-                area[rows], factors, eradication_date=date[rows], zone_axis=0
+                area[rows],
+                factors,
+                eradication_date=date[rows],
+                date_kind=date_kind,
+                zone_axis=0,
             )
             what = (
                 "estimate narcometrics.estimate.avoided_production_adjusted from each "

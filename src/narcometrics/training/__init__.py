@@ -20,8 +20,8 @@ the attrition beside any learning gain.
   [`pooled_scores`][narcometrics.training.pooled_scores], grouped ``by`` institution,
   course or year.
 
-Everything is pure and needs numpy only (no scipy): the normal and beta quantiles are
-computed in `narcometrics._special`.
+Everything is pure; the special functions and distributions are scipy's
+(``scipy.special``, ``scipy.stats``).
 """
 
 from narcometrics.training._intervals import (
@@ -45,6 +45,7 @@ from narcometrics.training._results import (
     TransferRate,
 )
 from narcometrics.training._scores import (
+    EFFECT_SIZE_INTERVALS,
     EFFECT_SIZE_VARIANTS,
     hedges_correction,
     learning_gain,
@@ -52,6 +53,7 @@ from narcometrics.training._scores import (
 )
 
 __all__ = [
+    "EFFECT_SIZE_INTERVALS",
     "EFFECT_SIZE_VARIANTS",
     "GROUP_FIELDS",
     "INTERVAL_METHODS",

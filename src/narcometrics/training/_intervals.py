@@ -6,8 +6,8 @@ from typing import Any, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
-from narcometrics import _special
 from narcometrics._checks import check_real, is_real
 from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
 
@@ -146,6 +146,12 @@ def check_k_n(k: object, n: object) -> tuple[NDArray[np.int64], NDArray[np.int64
     return k_b, n_b
 
 
+def as_float(value: Any) -> Any:
+    """A 0-d array to a Python float; any other array unchanged."""
+    array = np.asarray(value)
+    return float(array) if array.ndim == 0 else array
+
+
 def intervals(
     k: NDArray[np.int64], n: NDArray[np.int64], confidence: float, method: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -155,7 +161,7 @@ def intervals(
     nf = n.astype(np.float64)
     tail = (1.0 - confidence) / 2.0  # exact for confidence >= 0.5 (Sterbenz)
     if method == "wilson":
-        z = float(-_special.ndtri(tail))
+        z = float(-special.ndtri(tail))
         p = kf / nf
         z2 = z * z
         denom = 1.0 + z2 / nf
@@ -166,13 +172,13 @@ def intervals(
     elif method == "clopper_pearson":
         some = k > 0
         low = np.zeros_like(kf)
-        low[some] = _special.betaincinv(kf[some], nf[some] - kf[some] + 1.0, tail)
+        low[some] = special.betaincinv(kf[some], nf[some] - kf[some] + 1.0, tail)
         below = k < n
         high = np.ones_like(kf)
-        high[below] = 1.0 - _special.betaincinv(nf[below] - kf[below], kf[below] + 1.0, tail)
+        high[below] = 1.0 - special.betaincinv(nf[below] - kf[below], kf[below] + 1.0, tail)
     else:  # jeffreys
-        low = _special.betaincinv(kf + 0.5, nf - kf + 0.5, tail)
-        high = 1.0 - _special.betaincinv(nf - kf + 0.5, kf + 0.5, tail)
+        low = special.betaincinv(kf + 0.5, nf - kf + 0.5, tail)
+        high = 1.0 - special.betaincinv(nf - kf + 0.5, kf + 0.5, tail)
     return low, high
 
 
@@ -234,9 +240,9 @@ def proportion_interval(
       ``proportion_confint(method="jeffreys")``; Brown, Cai and DasGupta suggest setting
       the bound to 0 or 1 there, which this function does not do).
 
-    The normal and beta quantiles are computed without scipy (`narcometrics._special`:
-    Wichura's AS 241, and the incomplete beta continued fraction inverted by safeguarded
-    Halley steps); the tests check them against scipy and statsmodels to 1e-9.
+    The normal and beta quantiles are scipy's (``scipy.special.ndtri`` and
+    ``scipy.special.betaincinv``); the tests check the intervals against
+    ``scipy.stats.binomtest`` and statsmodels to 1e-9.
 
     References
     ----------
@@ -258,7 +264,7 @@ def proportion_interval(
     name = check_method(method)
     k_arr, n_arr = check_k_n(k, n)
     low, high = intervals(k_arr, n_arr, level, name)
-    return _special.as_float(low), _special.as_float(high)
+    return as_float(low), as_float(high)
 
 
 @overload

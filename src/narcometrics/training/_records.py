@@ -211,11 +211,41 @@ def _verification(records: list[TrainingOutcome]) -> str | None:
     return str(next(iter(kinds)))
 
 
+#: The clusters a design-effect interval can take, by the name ``clusters`` takes.
+CLUSTERS = ("record", "course")
+
+
+def _design_effect(group: list[TrainingOutcome], clusters: str) -> tuple[float, int]:
+    """Kish's design effect of the pooled share over the clusters of ``group``, and their
+    number: the cluster-robust (linearised ratio) variance over the binomial variance."""
+    sums: dict[object, list[int]] = {}
+    for index, record in enumerate(group):
+        if record.applying is None or not record.followed_up:
+            continue
+        key = index if clusters == "record" else record.course
+        pair = sums.setdefault(key, [0, 0])
+        pair[0] += record.applying
+        pair[1] += record.followed_up
+    count = len(sums)
+    k = np.array([v[0] for v in sums.values()], dtype=np.float64)
+    n = np.array([v[1] for v in sums.values()], dtype=np.float64)
+    total = float(n.sum())
+    if count < 2 or total == 0:
+        return NAN, count
+    p = float(k.sum()) / total
+    binomial = p * (1.0 - p) / total
+    if binomial == 0:
+        return 1.0, count
+    robust = count / (count - 1) * float(np.sum((k - p * n) ** 2)) / total**2
+    return robust / binomial, count
+
+
 def _transfers(
     groups: dict[GroupKey, list[TrainingOutcome]],
     names: tuple[str, ...],
     confidence: float,
     method: str,
+    clusters: str | None = None,
 ) -> dict[GroupKey, TransferRate]:
     keys = list(groups)
     ks = np.array(
@@ -234,6 +264,17 @@ def _transfers(
     for i, key in enumerate(keys):
         group = groups[key]
         k, n = int(ks[i]), int(ns[i])
+        deff, count = NAN, None
+        if clusters is not None and n:
+            deff, count = _design_effect(group, clusters)
+            if math.isfinite(deff):
+                # Wilson (or the chosen method) on the effective sample size n / deff, with
+                # deff at least 1: never narrower than the interval for independent people.
+                n_eff = n / max(deff, 1.0)
+                low, high = intervals(
+                    np.asarray(k / n * n_eff), np.asarray(n_eff), confidence, method
+                )
+                lows[i], highs[i] = float(low), float(high)
         trained = sum(r.participants for r in group)
         unique = _unique_people(group)
         verification = _verification(group)
@@ -257,9 +298,26 @@ def _transfers(
                 if r.applying is not None and r.verification is Verification.INDEPENDENT
             ),
             records=len(group),
-            note=_transfer_note(group, trained, unique, verification),
+            note=_transfer_note(group, trained, unique, verification)
+            + _cluster_note(clusters, deff, count),
+            design_effect=None if clusters is None else deff,
+            clusters=count,
         )
     return out
+
+
+def _cluster_note(clusters: str | None, deff: float, count: int | None) -> str:
+    if clusters is None:
+        return ""
+    if not math.isfinite(deff):
+        return (
+            f"; design effect undefined with {count} cluster(s) ({clusters}): the interval "
+            "assumes independent people"
+        )
+    return (
+        f"; interval widened by the design effect {deff:.2f} over {count} clusters "
+        f"({clusters}; effective n = n / max(deff, 1))"
+    )
 
 
 def _transfer_note(
@@ -292,6 +350,7 @@ def transfer_rate(
     by: None = None,
     confidence: float = 0.95,
     method: str = "wilson",
+    clusters: str | None = None,
 ) -> TransferRate: ...
 @overload
 def transfer_rate(
@@ -300,6 +359,7 @@ def transfer_rate(
     by: str | Sequence[str],
     confidence: float = 0.95,
     method: str = "wilson",
+    clusters: str | None = None,
 ) -> dict[GroupKey, TransferRate]: ...
 def transfer_rate(
     records: Iterable[TrainingOutcome],
@@ -307,8 +367,9 @@ def transfer_rate(
     by: By = None,
     confidence: float = 0.95,
     method: str = "wilson",
+    clusters: str | None = None,
 ) -> TransferRate | dict[GroupKey, TransferRate]:
-    """Share of the followed-up verified applying the training, pooled, with its interval.
+    r"""Share of the followed-up verified applying the training, pooled, with its interval.
 
     Parameters
     ----------
@@ -321,6 +382,11 @@ def transfer_rate(
         Confidence level of the interval, in (0, 1).
     method : {"wilson", "clopper_pearson", "jeffreys"}
         The interval, as in [`proportion_interval`][narcometrics.training.proportion_interval].
+    clusters : {"record", "course"}, optional
+        People in one course are not independent (same trainer, same workplace). Give the
+        clusters to widen the interval by the design effect: ``"record"`` (each record is one
+        course delivery) or ``"course"`` (records with the same course name form one
+        cluster). None (default): people taken as independent.
 
     Returns
     -------
@@ -344,16 +410,33 @@ def transfer_rate(
     much of the trained population the share speaks for. ``trained`` counts enrolments;
     when every record lists ``participant_ids``, ``unique_people`` counts each person once.
 
+    With ``clusters``, over $C$ clusters with counts $k_c$, $n_c$ and $p = \sum k_c / \sum n_c$:
+    the cluster-robust (linearised ratio) variance
+    $v = \frac{C}{C-1} \sum_c (k_c - p\, n_c)^2 / (\sum n_c)^2$, the design effect
+    $deff = v / (p(1-p)/n)$, and the interval of ``method`` on the effective sample size
+    $n / \max(deff, 1)$ with the same $p$ (Kish 1965; Korn and Graubard 1998). Fewer than
+    two clusters leave the design effect undefined (NaN) and the interval unchanged, with a
+    note. The plain interval is too narrow whenever the shares differ between courses more
+    than binomial sampling explains ($deff > 1$).
+
     References
     ----------
     .. [1] Documentation pages "Training statistics" and "Aggregation semantics of
        indicators"; Kirkpatrick level 3 ("behaviour").
+    .. [2] Kish, L. (1965). Survey Sampling. Wiley (design effect).
+    .. [3] Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions with
+       small expected number of positive counts estimated from survey data. Survey
+       Methodology 24(2), 193-201 (effective sample size).
     """
     level = check_confidence(confidence)
     name = check_method(method)
+    if clusters is not None and (not isinstance(clusters, str) or clusters not in CLUSTERS):
+        raise UnknownNameError(
+            "clusters", clusters if isinstance(clusters, str) else repr(clusters), CLUSTERS
+        )
     items = collect(records)
     names = group_fields(by)
-    results = _transfers(grouped(items, names), names, level, name)
+    results = _transfers(grouped(items, names), names, level, name, clusters)
     return results[()] if by is None else results
 
 

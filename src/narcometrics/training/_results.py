@@ -101,18 +101,26 @@ class EffectSize(_ToDict):
     estimate : float [standard deviations]
         The effect size (NaN when undefined, see ``note``).
     low, high : float [standard deviations]
-        Confidence interval, normal approximation (see
-        [`paired_effect_size`][narcometrics.training.paired_effect_size]).
+        Confidence interval for the population effect, by the method named in
+        ``interval`` (see [`paired_effect_size`][narcometrics.training.paired_effect_size]).
     se : float [standard deviations]
-        Its standard error.
+        The large-sample standard error ``sqrt(1/n + d**2/(2n))`` (times ``correction``).
     confidence : float [fraction]
         Confidence level of the interval, e.g. 0.95.
     n : int
         Number of pairs.
     correction : float
-        Hedges' factor ``J(n - 1)`` applied to the estimate and interval; 1.0 for ``d_*``.
+        Hedges' factor ``J(df)`` applied to the estimate; 1.0 for ``d_*``.
+    df : float [degrees of freedom]
+        Degrees of freedom of the effect size: ``n - 1`` for ``*_z``,
+        ``2(n - 1)/(1 + r^2)`` for ``*_av`` (Cousineau 2020).
+    r : float
+        Pre/post correlation (``*_av`` only; NaN for ``*_z``).
+    interval : str
+        ``"noncentral_t"`` (exact noncentral t for ``*_z``, Algina-Keselman for ``*_av``)
+        or ``"normal"`` (large-sample normal approximation).
     note : str
-        Why a value is NaN; empty otherwise.
+        Why a value is NaN, or an assumption made; empty otherwise.
     """
 
     variant: str
@@ -123,6 +131,9 @@ class EffectSize(_ToDict):
     confidence: float
     n: int
     correction: float
+    df: float = math.nan
+    r: float = math.nan
+    interval: str = "noncentral_t"
     note: str = ""
 
 
@@ -192,7 +203,13 @@ class TransferRate(_ToDict):
     records : int
         Records in the group.
     note : str
-        Caveats: records without follow-up, self-reported verification, repeated people.
+        Caveats: records without follow-up, self-reported verification, repeated people,
+        the design effect.
+    design_effect : float or None
+        With ``clusters``: Kish's design effect of the pooled share (NaN with fewer than two
+        clusters); None when no clusters were given.
+    clusters : int or None
+        With ``clusters``: the number of clusters with people followed up.
     """
 
     group: GroupKey
@@ -211,6 +228,8 @@ class TransferRate(_ToDict):
     n_independent: int
     records: int
     note: str = ""
+    design_effect: float | None = None
+    clusters: int | None = None
 
     def __str__(self) -> str:
         label = " / ".join(str(v) for v in self.group) or "all"

@@ -1,0 +1,148 @@
+"""The house rules of the package layout, checked on the source (see Explanation: Architecture).
+
+Imports point one way, down the list of layers: a module never imports one of a higher layer.
+Input and output (``narcometrics.io``) never import models. Each ``__init__.py`` of a
+subpackage holds only re-exports (and a docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "narcometrics"
+
+#: The layers, lowest first. A module may import its own layer and the layers before it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("_version", "errors", "units"),
+    ("_cattrs", "_checks", "_display", "citation"),
+    ("records",),
+    ("serialize",),
+    ("tables",),
+    ("aggregate",),
+    ("substances",),
+    ("training",),
+    ("factors",),
+    ("estimate",),
+    ("rates",),
+    ("indicators",),
+    ("io",),
+    ("normalise",),
+    ("datasets",),
+    ("stream", "checks"),
+    ("report", "_report_data", "_report_render"),
+    ("plot",),
+    ("provenance",),
+    ("dask",),
+    ("testing",),
+    ("cli", "__main__"),
+)
+
+#: What input and output may never import: the models.
+MODELS = frozenset({"aggregate", "training", "factors", "estimate", "rates", "indicators"})
+
+
+def _layer_of(top: str) -> int | None:
+    for level, names in enumerate(LAYERS):
+        if top in names:
+            return level
+    return None
+
+
+def _top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found.append((parts[0], path))
+    return found
+
+
+def _imported(path: Path) -> set[str]:
+    """The top-level narcometrics modules a file imports (absolute and relative)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package_parts = path.relative_to(PACKAGE).parent.parts
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("narcometrics."):
+                    names.add(alias.name.split(".")[1])
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package_parts[: len(package_parts) - node.level + 1])
+                module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+                if module:
+                    names.add(_top(module))
+                else:
+                    names.update(alias.name for alias in node.names)
+            elif node.module == "narcometrics":
+                names.update(alias.name for alias in node.names)
+            elif node.module and node.module.startswith("narcometrics."):
+                names.add(node.module.split(".")[1])
+    return names
+
+
+def test_every_module_has_a_layer() -> None:
+    missing = sorted({top for top, _ in _modules() if top != "__init__"} - _known())
+    assert not missing, f"modules with no layer in tests/test_architecture.py: {missing}"
+
+
+def _known() -> set[str]:
+    return {name for names in LAYERS for name in names} | {"data"}
+
+
+@pytest.mark.parametrize(("top", "path"), _modules(), ids=lambda v: str(v))
+def test_imports_point_one_way(top: str, path: Path) -> None:
+    if top == "__init__":
+        return  # the package face re-exports (lazily) from every layer
+    level = _layer_of(top)
+    assert level is not None
+    upward = sorted(
+        name
+        for name in _imported(path)
+        if (other := _layer_of(name)) is not None and other > level and name != top
+    )
+    assert not upward, f"{path.relative_to(PACKAGE)} imports a higher layer: {upward}"
+
+
+def test_input_and_output_never_import_models() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(_imported(path) & MODELS)
+        for top, path in _modules()
+        if top == "io" and _imported(path) & MODELS
+    }
+    assert not offenders, offenders
+
+
+def _holds_only_reexports(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Try) and all(
+            isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body
+        ):
+            continue  # an optional-dependency guard around imports
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if all(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                continue
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_subpackage_init_holds_only_reexports(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert _holds_only_reexports(tree), f"{path.relative_to(PACKAGE)} holds implementation"
