@@ -48,25 +48,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _assumption(entry: dict[str, Any]) -> dict[str, Any]:
-    if entry.get("value") is None and entry.get("name") == "harvested_share":
-        return {
-            **entry,
-            "low": None,
-            "high": None,
-            "per_record": "from the eradication dates: one value per record",
-        }
-    return entry
-
-
 def _estimate(estimate: Estimate | None, status: str, source: str) -> dict[str, Any] | None:
     if estimate is None:
         return None
-    out = estimate.to_dict()
-    provenance = out.get("provenance") or {}
-    if "assumptions" in provenance:
-        provenance["assumptions"] = [_assumption(a) for a in provenance["assumptions"]]
-    return {**out, "status": status, "source": source}
+    return {**estimate.to_dict(), "status": status, "source": source}
 
 
 def dates_caveat(report: Report) -> str:
