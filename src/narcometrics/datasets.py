@@ -102,6 +102,17 @@ class NationalSeries:
 
         return nw.from_dict(self.columns(), backend=backend).to_native()
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.national_series(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.national_series(self).html()
+
 
 def _float(cell: str) -> float:
     return float(cell) if cell.strip() else math.nan
@@ -185,6 +196,17 @@ class ExampleData:
     eradications: Any
     training: Any
     metadata: Mapping[str, Any]
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.example_data(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.example_data(self).html()
 
 
 def peru_2017_example() -> ExampleData:

@@ -238,6 +238,17 @@ class Provenance:
             "numpy_version": self.numpy_version,
         }
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.provenance(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.provenance(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class Estimate:
@@ -305,3 +316,14 @@ class Estimate:
             else {f"{k:g}": _plain(v) for k, v in self.percentiles.items()},
             "provenance": self.provenance.to_dict(),
         }
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.estimate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.estimate(self).html()

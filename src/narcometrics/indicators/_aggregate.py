@@ -61,6 +61,17 @@ class Aggregate:
     def __str__(self) -> str:
         return f"{self.value:,.6g} {self.unit}".rstrip()
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.aggregate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.aggregate(self).html()
+
 
 @attrs.frozen
 class _Part:

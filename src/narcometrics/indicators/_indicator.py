@@ -202,6 +202,17 @@ class Indicator:
                     value.dimensions,
                 )
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.indicator(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.indicator(self).html()
+
 
 def _check_indicator(ind: Indicator) -> None:
     measure = ind.measure

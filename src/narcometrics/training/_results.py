@@ -87,6 +87,17 @@ class GainResult(_ToDict):
     attrition: float
     note: str = ""
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.gain(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.gain(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class EffectSize(_ToDict):
@@ -125,6 +136,17 @@ class EffectSize(_ToDict):
     correction: float
     note: str = ""
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.effect_size(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.effect_size(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class ScorePairs(_ToDict):
@@ -150,6 +172,17 @@ class ScorePairs(_ToDict):
     n_participants: int
     records: int
     records_without_scores: int
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.score_pairs(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.score_pairs(self).html()
 
 
 @attrs.frozen(kw_only=True)
@@ -224,6 +257,17 @@ class TransferRate(_ToDict):
             f"({self.follow_up_rate:.1%}); verification {self.verification}"
         )
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.transfer_rate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.transfer_rate(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class TrainingSummary(_ToDict):
@@ -281,3 +325,14 @@ class TrainingSummary(_ToDict):
     kirkpatrick_levels: tuple[int, ...]
     kirkpatrick_level: int
     note: str = ""
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.training_summary(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        from narcometrics import _views
+
+        return _views.training_summary(self).html()
