@@ -158,7 +158,10 @@ class _DevTools:
 def _browser(executable: str, offline: bool) -> Iterator[_DevTools]:
     from websockets.sync.client import connect
 
-    with tempfile.TemporaryDirectory(prefix="narcometrics-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile as the browser exits.
+    with tempfile.TemporaryDirectory(
+        prefix="narcometrics-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         flags = [*FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0"]
         if offline:
             flags.append(OFFLINE)
@@ -177,14 +180,22 @@ def _browser(executable: str, offline: bool) -> Iterator[_DevTools]:
             port, path = active.read_text().split()[:2]
             url = f"ws://127.0.0.1:{port}{path}"
             with connect(url, max_size=64 * 2**20, open_timeout=30) as ws:
-                yield _DevTools(ws)
+                tools = _DevTools(ws)
+                try:
+                    yield tools
+                finally:
+                    with contextlib.suppress(Exception):
+                        tools.send("Browser.close", timeout=10)
         finally:
-            process.terminate()
             try:
                 process.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                process.kill()
-                process.wait()
+            except subprocess.TimeoutExpired:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:  # pragma: no cover
+                    process.kill()
+                    process.wait()
 
 
 def _errors(events: list[dict[str, Any]], session: str) -> tuple[list[str], list[str], list[str]]:
