@@ -176,7 +176,16 @@ def _objects(example: Any, framework: indicators.ResultsFramework) -> dict[str, 
             outcome_unit="laboratory destroyed",
         ),
         "BestEver": records(series.year, series.eradicated_ha),
+        "DaskEstimate": _dask_estimate(),
     }
+
+
+def _dask_estimate() -> Any:
+    da = pytest.importorskip("dask.array")
+    from narcometrics.dask import estimate_map
+
+    areas = da.from_array(np.array([100.0, 2_000.0, 22_165.0]), chunks=2)
+    return estimate_map(estimate.avoided_production, areas, "pe-gov-2017")
 
 
 NAMES = [
@@ -207,6 +216,7 @@ NAMES = [
     "Money",
     "CostPerResult",
     "BestEver",
+    "DaskEstimate",
 ]
 
 
@@ -236,13 +246,14 @@ def test_every_public_class_with_to_dict_or_to_frame_has_html() -> None:
 
     exempt = {"Assumption"}  # shown inside Provenance
     missing = []
-    for module in ("aggregate", "estimate", "training", "indicators", "rates", "datasets"):
+    modules = ("aggregate", "estimate", "training", "indicators", "rates", "datasets", "dask")
+    for module in modules:
         mod = importlib.import_module(f"narcometrics.{module}")
         for name in mod.__all__:
             obj = getattr(mod, name)
             if not inspect.isclass(obj) or name in exempt:
                 continue
-            if any(hasattr(obj, a) for a in ("to_dict", "to_frame")) and not hasattr(
+            if any(hasattr(obj, a) for a in ("to_dict", "to_frame", "compute")) and not hasattr(
                 obj, "_repr_html_"
             ):
                 missing.append(f"{module}.{name}")
@@ -437,3 +448,19 @@ def test_huge_and_non_ascii_values_keep_the_repr_short() -> None:
     assert "Región" in shown
     assert long_region in parse(table._repr_html_())  # the HTML table holds it all
     assert "1e+300" in shown or "1,000" in shown
+
+
+def test_a_lazy_estimate_displays_without_computing() -> None:
+    dask = pytest.importorskip("dask")
+    import dask.array as da
+
+    from narcometrics.dask import estimate_map
+
+    def never() -> Any:
+        raise AssertionError("displaying a lazy estimate computed it")
+
+    areas = da.from_delayed(dask.delayed(never)(), shape=(3,), dtype=float)
+    lazy = estimate_map(estimate.avoided_production, areas, "pe-gov-2017")
+    shown = repr(lazy)
+    assert shown.startswith("DaskEstimate(values=lazy dask Array (3), unit=t")
+    assert "pe-gov-2017" in parse(lazy._repr_html_())

@@ -208,6 +208,29 @@ def estimate(e: Estimate) -> View:
     return View(title="Estimate", fields=tuple(fields), short=4, sections=(folded, *prov.sections))
 
 
+def dask_estimate(e: Any) -> View:
+    """A lazy estimate: what it holds, without computing anything."""
+    value = e.central
+    shape = getattr(value, "shape", None)
+    kind = f"{type(value).__module__.split('.')[0]} {type(value).__name__}"
+    size = "" if shape is None else " (" + "×".join(str(n) for n in shape) + ")"
+    prov = provenance(e.provenance)
+    return View(
+        title="DaskEstimate",
+        fields=(
+            ("values", f"lazy {kind}{size}".replace("nan", "?")),
+            ("unit", e.unit),
+            ("method", _method(e.provenance.method)),
+            ("factor_set", e.provenance.factor_set or ABSENT),
+            ("quantity", e.quantity),
+            ("monte_carlo", "yes" if e.percentiles else "no"),
+        ),
+        short=4,
+        sections=(section("Provenance", None, prov.fields, folded=True), *prov.sections),
+        note="call compute() for the numbers",
+    )
+
+
 # -------------------------------------------------------------------------- training
 
 
@@ -527,8 +550,8 @@ def factor_set(s: FactorSet) -> View:
 
 def national_series(s: NationalSeries) -> View:
     """A national series: years, a table of values with their source."""
-    columns = s.columns()
-    names = [n for n in columns if n != "source"]
+    columns = s.columns() if callable(s.columns) else s.columns
+    names = [n for n in columns if n not in ("source", "note")]
     rows = [
         [str(int(year)) if n == "year" else fmt_cell(columns[n][r].item()) for n in names]
         + [str(columns["source"][r])]

@@ -108,7 +108,7 @@ class NationalSeries:
         return _views.national_series(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.national_series(self).html()
@@ -203,7 +203,7 @@ class ExampleData:
         return _views.example_data(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.example_data(self).html()

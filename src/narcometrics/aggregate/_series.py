@@ -50,7 +50,7 @@ class BestEver:
         return _views.best_ever(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.best_ever(self).html()

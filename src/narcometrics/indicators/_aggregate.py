@@ -67,7 +67,7 @@ class Aggregate:
         return _views.aggregate(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.aggregate(self).html()

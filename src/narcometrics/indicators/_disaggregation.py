@@ -110,7 +110,7 @@ class DisaggregationReport:
         return _views.disaggregation(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.disaggregation(self).html()

@@ -120,7 +120,7 @@ class IndicatorValues:
         return _views.indicator_values(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.indicator_values(self).html()
@@ -179,7 +179,7 @@ class ResultsFramework:
         return _views.results_framework(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.results_framework(self).html()

@@ -80,7 +80,7 @@ class Progress:
         return _views.progress(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.progress(self).html()
@@ -320,7 +320,7 @@ class Change:
         return _views.change(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.change(self).html()

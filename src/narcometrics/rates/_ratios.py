@@ -121,7 +121,7 @@ class CostPerResult:
         return _views.cost_per_result(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.cost_per_result(self).html()

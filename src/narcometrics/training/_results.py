@@ -93,7 +93,7 @@ class GainResult(_ToDict):
         return _views.gain(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.gain(self).html()
@@ -142,7 +142,7 @@ class EffectSize(_ToDict):
         return _views.effect_size(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.effect_size(self).html()
@@ -179,7 +179,7 @@ class ScorePairs(_ToDict):
         return _views.score_pairs(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.score_pairs(self).html()
@@ -263,7 +263,7 @@ class TransferRate(_ToDict):
         return _views.transfer_rate(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.transfer_rate(self).html()
@@ -332,7 +332,7 @@ class TrainingSummary(_ToDict):
         return _views.training_summary(self).text()
 
     def _repr_html_(self) -> str:
-        """HTML for notebooks: a compact table (see the page "Display in notebooks")."""
+        """HTML for notebooks: the result as a compact table."""
         from narcometrics import _views
 
         return _views.training_summary(self).html()
