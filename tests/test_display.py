@@ -17,15 +17,26 @@ from html.parser import HTMLParser
 from importlib import resources
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narcometrics import Seizure, SeizureTable, estimate, factors, indicators, rates, training
+from narcometrics import (
+    Seizure,
+    SeizureTable,
+    TrainingTable,
+    estimate,
+    factors,
+    indicators,
+    rates,
+    training,
+)
 from narcometrics._display import ABSENT, fmt, fmt_sig, fmt_sum
 from narcometrics.aggregate import records, total
 from narcometrics.datasets import peru_2017_example, peru_national_series
+from narcometrics.testing import strategies
 
 ALLOWED = {
     "div",
@@ -464,3 +475,56 @@ def test_a_lazy_estimate_displays_without_computing() -> None:
     shown = repr(lazy)
     assert shown.startswith("DaskEstimate(values=lazy dask Array (3), unit=t")
     assert "pe-gov-2017" in parse(lazy._repr_html_())
+
+
+@given(st.lists(strategies.training_outcomes(), min_size=0, max_size=8))
+def test_any_table_repr_is_bounded_and_its_html_parses_and_holds_every_row_shown(
+    outcomes: list[Any],
+) -> None:
+    # Ids dropped: repeated ids are refused, and records without ids never are.
+    table = TrainingTable.from_records([attrs.evolve(o, id=None) for o in outcomes])
+    shown = repr(table)
+    lines = shown.splitlines()
+    assert len(lines) <= 8
+    assert all(len(line) <= 200 for line in lines)
+    text = parse(table._repr_html_())
+    for record in outcomes[:5]:
+        assert record.date.isoformat() in text
+
+
+@given(st.lists(strategies.seizures(), min_size=1, max_size=20))
+def test_any_totals_html_parses_and_shows_each_group(seizures: list[Seizure]) -> None:
+    table = SeizureTable.from_records([attrs.evolve(s, id=None) for s in seizures])
+    result = total(table, "mass_kg", by=("year", "substance"))
+    text = parse(result._repr_html_())
+    for key, value, count in zip(result.keys(), result.values, result.counts, strict=True):
+        year, substance = key
+        assert f"{year:,}" in text
+        assert str(substance) in text
+        assert fmt_sum(float(value), int(count)) in text
+    assert len(repr(result).splitlines()) == 1
+
+
+def test_a_long_title_or_many_indicators_keep_a_framework_repr_to_one_short_line() -> None:
+    def indicator(code: str) -> indicators.IndicatorValues:
+        return indicators.IndicatorValues(
+            indicator=indicators.Indicator(
+                code=code,
+                title="Línea\nnueva " * 50,
+                level="output",
+                measure="unit",
+                unit="people",
+                ascending=True,
+                time_rule="sum",
+                unit_rule="sum",
+            )
+        )
+
+    framework = indicators.ResultsFramework(
+        title="Programa\r\n" + "ñ" * 5_000, indicators=[indicator(f"OUT-{i}") for i in range(300)]
+    )
+    shown = repr(framework)
+    assert "\n" not in shown
+    assert len(shown) < 250
+    text = parse(framework._repr_html_())
+    assert "OUT-299" in text

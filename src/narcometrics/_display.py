@@ -43,6 +43,8 @@ ABSENT = "—"
 _EPS = float(np.finfo(np.float64).eps)
 #: Longest text shown in a repr cell before it is cut with an ellipsis.
 CELL = 24
+#: Longest value shown in a repr line before it is cut with an ellipsis.
+FIELD = 60
 #: Widest repr line (characters) of a table preview.
 WIDTH = 100
 
@@ -160,6 +162,12 @@ def fmt_cell(value: object) -> str:
 def shorten(text: str, width: int = CELL) -> str:
     """``text`` cut to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters shown as spaces (a repr
+    line stays one line whatever the data hold)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
 
 
 # ------------------------------------------------------------------------------- HTML
@@ -284,7 +292,9 @@ class View:
 
     def text(self) -> str:
         """The ``repr``: one line, and for a preview a few aligned lines under it."""
-        inner = ", ".join(f"{k}={v}" for k, v in self.fields[: self.short])
+        inner = ", ".join(
+            f"{k}={shorten(one_line(v), FIELD)}" for k, v in self.fields[: self.short]
+        )
         line = f"{self.title}({inner})"
         if self.preview is None:
             return line
@@ -309,7 +319,8 @@ def _text_table(section: Section) -> str:
     """Aligned text lines of a preview, columns dropped (``…``) beyond the line width."""
     header = section.header or ()
     columns = [
-        [shorten(h)] + [shorten(row[i]) for row in section.rows] for i, h in enumerate(header)
+        [shorten(one_line(h))] + [shorten(one_line(row[i])) for row in section.rows]
+        for i, h in enumerate(header)
     ]
     widths = [max(len(cell) for cell in col) for col in columns]
     shown, used = 0, 0
