@@ -281,3 +281,28 @@ def test_transfer_rate_of_a_group_nobody_followed_up_draws_no_point() -> None:
     ax = plot.transfer_rate([empty])
     assert np.isnan(ax.containers[0].lines[0].get_xdata()).all()
     assert "nobody followed up (12 trained)" in _texts(ax)
+
+
+def test_a_missing_category_is_labelled_not_recorded_and_a_huge_progress_draws_no_bar() -> None:
+    table = SeizureTable.from_records(
+        [
+            Seizure(date=dt.date(2017, 1, 1), country="PER", substance="crack", mass_kg=2.0),
+            Seizure(
+                date=dt.date(2017, 2, 1),
+                country="PER",
+                substance="crack",
+                mass_kg=3.0,
+                region="Ñuñoa",
+            ),
+        ]
+    )
+    ax = plot.totals(total(table, "mass_kg", by="region"))
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["Ñuñoa", "not recorded"]
+    assert [b.get_height() for b in _bars(ax)] == [3.0, 2.0]
+
+    huge = indicators.progress(1.0, 0.0, 5e-324, ascending=True)
+    ax = plot.progress({"tiny span": huge})
+    assert huge.status == "achieved"
+    assert all(math.isnan(b.get_width()) for b in _bars(ax))
+    assert "achieved" in _texts(ax)

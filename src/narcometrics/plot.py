@@ -234,9 +234,9 @@ def totals(result: Totals, *, ax: Axes | None = None, title: str | None = None) 
     for j, category in enumerate(inner):
         heights = np.array([lookup.get((o, category), np.nan) for o in outer])
         offset = (j - (len(inner) - 1) / 2) * width
-        label = "total" if category is None else str(category)
+        label = "total" if len(by) == 1 else _tick(category)
         ax.bar(x + offset, heights, width=width, label=label)
-    ax.set_xticks(x, [str(o) for o in outer])
+    ax.set_xticks(x, [_tick(o) for o in outer])
     ax.set_xlabel(by[0])
     unit = unit_of(result.measure)
     ax.set_ylabel(f"{_label(result.measure)} [{unit}]" if unit else result.measure)
@@ -249,6 +249,11 @@ def totals(result: Totals, *, ax: Axes | None = None, title: str | None = None) 
         title if title is not None else f"{result.measure} by {', '.join(by)} (total {grand})"
     )
     return ax
+
+
+def _tick(label: object) -> str:
+    """A group label; a missing categorical label (None) reads "not recorded"."""
+    return "not recorded" if label is None else str(label)
 
 
 def _method(estimate: Estimate) -> str:
@@ -390,14 +395,14 @@ def progress(
             [yi - 0.4, yi + 0.4], p.expected - p.band, p.expected, color="#d9f0d3", zorder=0
         )
         ax.vlines(p.expected, yi - 0.4, yi + 0.4, colors="#1b7837", linestyles="dashed")
-    ax.barh(y, values, height=0.5, color=colours, zorder=2)
+    # A non-finite progress (undefined, or infinite from a vanishing span) draws no bar.
+    ax.barh(y, np.where(np.isfinite(values), values, np.nan), height=0.5, color=colours, zorder=2)
     finite = values[np.isfinite(values)]
     right = max(1.0, float(finite.max()) if finite.size else 1.0)
     left = min(0.0, float(finite.min()) if finite.size else 0.0)
     for yi, (_, p), v in zip(y, pairs, values, strict=True):
-        text = (
-            "undefined" if math.isnan(v) else f"{fmt_share(v, 0)} {str(p.status).replace('_', ' ')}"
-        )
+        status = str(p.status).replace("_", " ")
+        text = "undefined" if math.isnan(v) else f"{fmt_share(v, 0)} {status}"
         ax.annotate(
             text,
             (1.0, yi),
