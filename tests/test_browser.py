@@ -51,3 +51,40 @@ def test_the_browser_helper_reports_errors_failed_and_foreign_requests(tmp_path:
     for page in (broken, clean):
         assert page.screenshot is not None
         assert page.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_notebook_html_of_results_renders_in_a_browser_with_citations_folded(
+    tmp_path: Path,
+) -> None:
+    from narcometrics import estimate
+    from narcometrics.aggregate import total
+    from narcometrics.datasets import peru_2017_example
+
+    browser = chromium_or_skip()
+    example = peru_2017_example()
+    up_to = estimate.avoided_production(22_165, "pe-gov-2017")
+    parts = [
+        example.seizures._repr_html_(),
+        total(example.eradications, "area_ha", by="region")._repr_html_(),
+        up_to._repr_html_(),
+    ]
+    page = tmp_path / "display.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>display</title>'
+        "</head><body>" + "".join(parts) + "</body></html>",
+        encoding="utf-8",
+    )
+    (shown,) = open_pages(
+        [page.as_uri()],
+        browser=browser,
+        name="display",
+        evaluate="Array.from(document.querySelectorAll('details')).map(d => d.open)",
+    )
+    assert shown.console_errors == []
+    assert shown.failed_requests == []
+    assert "SZ-2017-001" in shown.text  # the first seizure of the example
+    assert "22,165" in shown.text  # eradicated in 2017 (FIIAPP, 1 February 2018)
+    assert "204.8 t" in shown.text
+    assert shown.value  # provenance, assumptions and citations ...
+    assert not any(shown.value)  # ... start folded
+    assert "PNP-DIRANDRO" not in shown.text  # a citation's publisher, hidden while folded
