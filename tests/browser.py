@@ -238,6 +238,7 @@ def open_pages(
     evaluate: str | None = None,
     offline: bool = True,
     width: int = 1200,
+    full_page: bool = True,
     settle: float = 0.3,
     timeout: float = 20.0,
 ) -> list[Rendered]:
@@ -260,7 +261,9 @@ def open_pages(
     offline : bool
         Fail every host name lookup but localhost.
     width : int [CSS px]
-        Viewport width; the screenshot covers the whole page height (up to 12,000 px).
+        Viewport width (the height is 900 px).
+    full_page : bool
+        Screenshot the whole page height (up to 12,000 px) rather than the first screen.
     settle : float [s]
         Time after ``wait`` to collect late console messages and requests.
     """
@@ -310,13 +313,14 @@ def open_pages(
                     {"expression": evaluate, "awaitPromise": True, "returnByValue": True},
                     session=session,
                 )["result"].get("value")
-            metrics = tools.send("Page.getLayoutMetrics", session=session)
-            height = int(min(metrics["cssContentSize"]["height"], 12_000))
-            tools.send(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-                session=session,
-            )
+            if full_page:
+                metrics = tools.send("Page.getLayoutMetrics", session=session)
+                height = int(min(metrics["cssContentSize"]["height"], 12_000))
+                tools.send(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                    session=session,
+                )
             shot = tools.send("Page.captureScreenshot", {"format": "png"}, session=session)
             path = SCREENSHOTS / f"{name}-{index}.png"
             path.write_bytes(base64.b64decode(shot["data"]))

@@ -477,7 +477,7 @@ def test_a_lazy_estimate_displays_without_computing() -> None:
     assert "pe-gov-2017" in parse(lazy._repr_html_())
 
 
-@given(st.lists(strategies.training_outcomes(), min_size=0, max_size=8))
+@given(st.lists(strategies.training_outcomes(), min_size=0, max_size=6))
 def test_any_table_repr_is_bounded_and_its_html_parses_and_holds_every_row_shown(
     outcomes: list[Any],
 ) -> None:
