@@ -54,6 +54,7 @@ def number(pattern: str, text: str) -> list[float]:
 TESTED = {
     "reproduce_2017.py",
     "plot_peru_series.py",
+    "plot_results.py",
     "read_records.py",
     "avoided_production.py",
 }
@@ -120,6 +121,37 @@ def test_the_docs_show_the_committed_figure() -> None:
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     tutorial = (ROOT / "docs" / "tutorials" / "reproduce-2017.md").read_text(encoding="utf-8")
     assert "../assets/peru-series.png" in tutorial
+
+
+PLOTS = (
+    "plot-national-series.png",
+    "plot-totals.png",
+    "plot-estimates.png",
+    "plot-progress.png",
+    "plot-transfer-rate.png",
+)
+
+
+def test_plot_results_writes_one_figure_per_plot_function(tmp_path: Path) -> None:
+    from matplotlib.image import imread
+
+    from narcometrics import plot
+
+    out = run("plot_results.py", tmp_path, "figures")
+    for name in PLOTS:
+        figure = tmp_path / "figures" / name
+        assert f"wrote {name}" in out
+        height, width, _ = imread(figure).shape
+        assert width > 400
+        assert height > 150
+    assert len(PLOTS) == len(plot.__all__)
+
+
+def test_the_plot_reference_shows_every_committed_figure() -> None:
+    page = (ROOT / "docs" / "reference" / "plot.md").read_text(encoding="utf-8")
+    for name in PLOTS:
+        assert (ROOT / "docs" / "assets" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"../assets/{name}" in page
 
 
 def test_read_records_totals_the_file_and_locates_bad_cells(tmp_path: Path) -> None:

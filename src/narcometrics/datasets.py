@@ -265,6 +265,17 @@ class NationalSeries:
 
         return nw.from_dict(self.columns(), backend=backend).to_native()
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.national_series(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.national_series(self).html()
+
 
 def _float(cell: str, where: str) -> float:
     text = cell.strip()
@@ -418,6 +429,17 @@ class ExampleData:
     eradications: Any
     training: Any
     metadata: Mapping[str, Any]
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.example_data(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.example_data(self).html()
 
 
 def peru_2017_example() -> ExampleData:

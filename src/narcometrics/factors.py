@@ -375,6 +375,17 @@ class FactorSet:
             raise UnknownNameError(f"{self.id}.values", name, self.names)
         return entries
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.factor_set(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.factor_set(self).html()
+
 
 def _year(factor: Factor) -> int:
     return -1 if factor.year is None else factor.year

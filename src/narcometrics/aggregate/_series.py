@@ -44,6 +44,17 @@ class BestEver:
     def __len__(self) -> int:
         return len(self.is_record)
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.best_ever(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.best_ever(self).html()
+
 
 def _arrays(years: ArrayLike, values: ArrayLike | None) -> tuple[NDArray[np.int64], Floats]:
     if values is None:

@@ -249,10 +249,15 @@ class Totals:
         )
 
     def __repr__(self) -> str:
-        return (
-            f"Totals(measure={self.measure!r}, by={self.by!r}, groups={len(self)}, "
-            f"grand_total={self.grand_total!r})"
-        )
+        from narcometrics import _views
+
+        return _views.totals(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: one row per group, totals at the precision of the sums."""
+        from narcometrics import _views
+
+        return _views.totals(self).html()
 
 
 def _union(levels: Sequence[Levels]) -> tuple[Levels, list[NDArray[np.intp]]]:

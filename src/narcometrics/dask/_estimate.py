@@ -202,6 +202,17 @@ class DaskEstimate:
             else {q: plain(v) for q, v in percentiles.items()},
         )
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.dask_estimate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.dask_estimate(self).html()
+
 
 def _slot_name(model: Callable[..., Any], slot: Slot) -> str:
     if isinstance(slot, str):

@@ -292,6 +292,17 @@ class Provenance:
             "inputs_digest": None if self.inputs is None else self.inputs.digest(),
         }
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.provenance(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.provenance(self).html()
+
 
 def plain(value: Any) -> Any:
     """Plain JSON types of ``attrs.asdict`` output (tuples as lists, enums as strings)."""
@@ -403,3 +414,14 @@ class Estimate:
         if not inputs:
             record["provenance"]["inputs"] = None
         return record
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.estimate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.estimate(self).html()

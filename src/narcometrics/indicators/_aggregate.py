@@ -62,6 +62,17 @@ class Aggregate:
     def __str__(self) -> str:
         return f"{self.value:,.6g} {self.unit}".rstrip()
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.aggregate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.aggregate(self).html()
+
 
 @attrs.frozen
 class _Part:

@@ -104,6 +104,17 @@ class DisaggregationReport:
         ]
         return "\n".join(lines + [f"  {m}" for m in self.mismatches])
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.disaggregation(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.disaggregation(self).html()
+
 
 Group = tuple[Period, str | None]
 

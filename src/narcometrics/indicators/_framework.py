@@ -114,6 +114,17 @@ class IndicatorValues:
             )
         return aggregate(self.indicator, headline)
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.indicator_values(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.indicator_values(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class ResultsFramework:
@@ -161,3 +172,14 @@ class ResultsFramework:
     def codes(self) -> tuple[str, ...]:
         """The indicator codes, in order."""
         return tuple(e.code for e in self.indicators)
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.results_framework(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.results_framework(self).html()

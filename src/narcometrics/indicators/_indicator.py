@@ -202,6 +202,17 @@ class Indicator:
                     value.dimensions,
                 )
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.indicator(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.indicator(self).html()
+
 
 def _check_indicator(ind: Indicator) -> None:
     measure = ind.measure

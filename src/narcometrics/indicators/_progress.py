@@ -74,6 +74,17 @@ class Progress:
             return f"progress undefined ({self.status})"
         return f"{self.progress:.0%} of the way from baseline to target ({self.status})"
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.progress(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.progress(self).html()
+
 
 def _check_sides(
     baseline: NDArray[np.float64], target: NDArray[np.float64], ascending: bool
@@ -302,6 +313,17 @@ class Change:
         if isinstance(self.value, float):
             return f"{self.value:+.6g} {self.unit}"
         return f"{self.value} {self.unit}"
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.change(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.change(self).html()
 
 
 def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike) -> Change:

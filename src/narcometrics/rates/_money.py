@@ -147,6 +147,17 @@ class Money:
     def __str__(self) -> str:
         return f"{self.amount:,.2f} {self.currency} ({self.price_year} prices)"
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.money(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.money(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class ExchangeRate:

@@ -115,6 +115,17 @@ class CostPerResult:
             return f"{self.value:,.2f} {self.unit}"
         return f"{self.value} {self.unit}"
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.cost_per_result(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.cost_per_result(self).html()
+
 
 def cost_per_result(
     cost: Money | ArrayLike,

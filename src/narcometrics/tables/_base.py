@@ -340,7 +340,26 @@ class Table(Generic[R]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(rows={self._length})"
+        from narcometrics import _views
+
+        return _views.table(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: rows, columns and the first rows as a table."""
+        from narcometrics import _views
+
+        return _views.table(self).html()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column names (the record fields), as ``frame.columns`` of a dataframe."""
+        return self.field_names()
+
+    def head(self, n: int = 5) -> Self:
+        """The first ``n`` rows as a table (all rows when there are fewer)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"n must be an int, not {type(n).__name__}")
+        return self[: max(int(n), 0)]
 
     @property
     def nbytes(self) -> int:

@@ -87,6 +87,17 @@ class GainResult(_ToDict):
     attrition: float
     note: str = ""
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.gain(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.gain(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class EffectSize(_ToDict):
@@ -136,6 +147,17 @@ class EffectSize(_ToDict):
     interval: str = "noncentral_t"
     note: str = ""
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.effect_size(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.effect_size(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class ScorePairs(_ToDict):
@@ -161,6 +183,17 @@ class ScorePairs(_ToDict):
     n_participants: int
     records: int
     records_without_scores: int
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.score_pairs(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.score_pairs(self).html()
 
 
 @attrs.frozen(kw_only=True)
@@ -243,6 +276,17 @@ class TransferRate(_ToDict):
             f"({self.follow_up_rate:.1%}); verification {self.verification}"
         )
 
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.transfer_rate(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.transfer_rate(self).html()
+
 
 @attrs.frozen(kw_only=True)
 class TrainingSummary(_ToDict):
@@ -300,3 +344,14 @@ class TrainingSummary(_ToDict):
     kirkpatrick_levels: tuple[int, ...]
     kirkpatrick_level: int
     note: str = ""
+
+    def __repr__(self) -> str:
+        from narcometrics import _views
+
+        return _views.training_summary(self).text()
+
+    def _repr_html_(self) -> str:
+        """HTML for notebooks: the result as a compact table."""
+        from narcometrics import _views
+
+        return _views.training_summary(self).html()
