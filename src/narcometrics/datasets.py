@@ -184,13 +184,6 @@ class NationalSeries:
     def __len__(self) -> int:
         return int(self.year.size)
 
-    def __repr__(self) -> str:
-        first, last = (int(self.year[0]), int(self.year[-1])) if len(self) else (0, 0)
-        return (
-            f"NationalSeries({self.country}, {first}-{last}, {len(self)} rows, "
-            f"columns: {', '.join(self.values)})"
-        )
-
     def value_columns(self) -> tuple[str, ...]:
         """The names of the value columns, in file order."""
         return tuple(self.values)
