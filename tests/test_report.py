@@ -91,7 +91,7 @@ def test_report_from_user_files_equals_the_bundled_report(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report", "--data", "missing.csv"], "missing.csv: file not found"),
+        (["report", "--data", "missing.csv"], "missing.csv: path: file not found"),
         (["report", "--year", "2016"], "year: has no records (years in the data: 2017)"),
         (["report", "--factors", "pe-gov-1999"], "factors: must be one of:"),
     ],

@@ -10,16 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from narcometrics._version import __version__
 from narcometrics.errors import ValidationError
 
 __all__ = ["build_parser", "main"]
-
-_SUFFIXES = (".csv", ".json", ".parquet")
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``narcometrics`` command."""
@@ -62,22 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _files(paths: Sequence[str], problems: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES)
-            if not found:
-                problems.append(f"{raw}: no .csv, .json or .parquet files in this folder")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(f"{raw}: file not found")
-    return files
-
-
 class _Problems(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("\n".join(lines))
@@ -86,7 +66,8 @@ class _Problems(Exception):
 
 def _load(paths: Sequence[str] | None) -> Any:
     from narcometrics.datasets import peru_2017_example, peru_national_series
-    from narcometrics.io import column_names, detect_kind, read
+    from narcometrics.io import read_files
+    from narcometrics.io._files import escape_name
     from narcometrics.report import ReportData
     from narcometrics.tables import concat
 
@@ -111,24 +92,18 @@ def _load(paths: Sequence[str] | None) -> Any:
         TrainingOutcome: "training",
     }
     tables: dict[str, list[Any]] = {name: [] for name in names.values()}
-    lines: list[str] = []
-    held: set[str] | None = None  # the operation count columns every operations file has
-    for path in _files(paths, lines):
-        try:
-            kind = detect_kind(path)
-            tables[names[kind]].append(read(path, kind))
-            if kind is Operation:
-                columns = set(column_names(path))
-                held = columns if held is None else held & columns
-        except ValidationError as error:
-            lines.extend(str(p) for p in error.problems)
-    if lines:
-        raise _Problems(lines)
-    label = ", ".join(paths)
+    held: frozenset[str] | None = None  # the operation count columns every operations file has
+    # Each file is read once (a file reached twice, e.g. a folder and a file in it, too);
+    # records repeated across files are refused when the tables are concatenated.
+    for found in read_files(paths):
+        tables[names[found.kind]].append(found.table)
+        if found.kind is Operation:
+            held = found.columns if held is None else held & found.columns
+    label = ", ".join(escape_name(path) for path in paths)
     return ReportData(
         label=label,
         national_series=series,
-        reported_counts=None if held is None else frozenset(held),
+        reported_counts=held,
         **{name: concat(found) for name, found in tables.items() if found},
     )
 
@@ -142,6 +117,14 @@ def _report(args: argparse.Namespace) -> int:
     except ValidationError as error:
         for problem in error.problems:
             print(f"narcometrics: error: {problem}", file=sys.stderr)
+        if error.truncated:
+            print(
+                f"narcometrics: error: ... more problems not shown (stopped after "
+                f"{len(error.problems)})",
+                file=sys.stderr,
+            )
+        for line in getattr(error, "summary", ()):
+            print(f"narcometrics: {line}", file=sys.stderr)
         return 2
     except _Problems as problems:
         for line in problems.lines:

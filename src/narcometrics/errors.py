@@ -147,8 +147,9 @@ class ValidationError(ValueError):
         Examples
         --------
         >>> from narcometrics.errors import ValidationError
-        >>> ValidationError("mass_kg", "must be > 0", -1.0, row=3).to_records()
-        [{'path': None, 'row': 3, 'column': None, 'field': 'mass_kg', 'problem': 'must be > 0', 'value': -1.0}]
+        >>> records = ValidationError("mass_kg", "must be > 0", -1.0, row=3).to_records()
+        >>> records[0]["field"], records[0]["row"], records[0]["value"]
+        ('mass_kg', 3, -1.0)
         """
         return [
             {
