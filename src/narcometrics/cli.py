@@ -17,6 +17,7 @@ from narcometrics.errors import ValidationError
 
 __all__ = ["build_parser", "main"]
 
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``narcometrics`` command."""
     parser = argparse.ArgumentParser(
