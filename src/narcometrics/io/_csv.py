@@ -266,12 +266,15 @@ def python_columns(
     *,
     decimal: str = ".",
     tally: Tally | None = None,
+    bad_rows: set[int] | None = None,
 ) -> tuple[dict[str, list[Any]], list[Problem]]:
     """Convert rows of strings to Python values per field; bad cells become problems.
 
-    At most `MAX_PROBLEMS` problems are kept; every problem is counted in ``tally``.
+    At most `MAX_PROBLEMS` problems are kept; every problem is counted in ``tally`` and the
+    offset of every row with a bad cell is added to ``bad_rows``.
     """
     problems: list[Problem] = []
+    bad_rows = set() if bad_rows is None else bad_rows
     tally = Tally() if tally is None else tally
     width = len(header.names)
     for offset, row in enumerate(rows):
@@ -304,6 +307,7 @@ def python_columns(
                 values.append(parse(text))
             except ValueError as exc:
                 tally.add(spec.name, text)
+                bad_rows.add(offset)
                 if len(problems) < MAX_PROBLEMS:
                     problems.append(
                         Problem(
@@ -345,8 +349,16 @@ def python_chunks(
     tally = Tally()
 
     def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+        bad_rows: set[int] = set()
         columns, problems = python_columns(
-            chunk, header, table, path, lines, decimal=dialect.decimal, tally=tally
+            chunk,
+            header,
+            table,
+            path,
+            lines,
+            decimal=dialect.decimal,
+            tally=tally,
+            bad_rows=bad_rows,
         )
         if not problems:
             try:
@@ -356,8 +368,7 @@ def python_chunks(
         if columns:
             # Report the table's own problems in the other rows too, so that one run
             # shows every bad cell: validate the rows whose cells all parsed.
-            bad = {p.row for p in problems}
-            keep = [i for i, line in enumerate(lines) if line not in bad]
+            keep = [i for i in range(len(lines)) if i not in bad_rows]
             subset = {name: [values[i] for i in keep] for name, values in columns.items()}
             try:
                 table.from_columns(**subset)
