@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from narcometrics.errors import Problem, ValidationError
-from narcometrics.io._csv import check_dialect
+from narcometrics.io._csv import _separator_hint, check_dialect
 from narcometrics.io._files import PathLike, check_regular, csv_rows, display_name, open_text
 from narcometrics.io._kinds import TABLES, table_type
 from narcometrics.io._readers import (
@@ -53,8 +53,15 @@ class FileTable:
     columns: frozenset[str]
 
 
-def _kind_of(columns: Iterable[str], path: str) -> type[Any]:
+def _kind_of(columns: Iterable[str], path: str, sep: str | None = None) -> type[Any]:
     names_held = set(columns)
+    if sep is not None:  # a CSV header: is it separated by another character?
+        every = [spec.name for table in TABLES.values() for spec in table.schema]
+        hint = _separator_hint(list(columns), every, sep)
+        if hint is not None:
+            raise ValidationError(
+                "file", hint, next(iter(names_held))[:80], path=path, row=1, column=1
+            )
     fits = []
     for record, table in TABLES.items():
         names = {spec.name for spec in table.schema}
@@ -121,7 +128,8 @@ def detect_kind(source: PathLike) -> type[Any]:
     ValidationError
         For a missing or unreadable file, or columns that fit no record type, or several.
     """
-    return _kind_of(column_names(source), display_name(source))
+    sep = "," if _suffix(source) == ".csv" else None
+    return _kind_of(column_names(source), display_name(source), sep)
 
 
 def _read_one(
@@ -130,7 +138,7 @@ def _read_one(
     suffix = _suffix(source)
     if suffix == ".csv":
         names = _csv_header(source, path, encoding, sep)
-        found = kind if kind is not None else _kind_of(names, path)
+        found = kind if kind is not None else _kind_of(names, path, sep)
         table = read_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
         return FileTable(path=path, kind=found, table=table, columns=frozenset(names))
     if suffix == ".json":
