@@ -27,7 +27,7 @@ from narcometrics.io._files import escape_name
 
 S = "date,country,substance,mass_kg,purity,region,id\n"
 G = "2017-03-01,PER,crack,1.5,,Lima,\n"  # one good seizure
-O = "date,country,arrests,airstrips_destroyed\n"
+OPS = "date,country,arrests,airstrips_destroyed\n"
 E = "date,country,area_ha,method\n"
 T = "date,institution,course,participants,pre_scores,post_scores,max_score,participant_ids\n"
 BIG = 10_000_001  # characters in a "10 MB" cell
@@ -439,7 +439,10 @@ CASES: dict[str, tuple[Setup, Expect]] = {
         ("must be an ISO 8601 date", (2, 1)),
     ),
     "year 9999": (file("s.csv", S + "9999-12-31,PER,crack,1,,Lima,\n"), 1),
-    "country with a digit": (file("s.csv", S + "2017-03-01,P3R,crack,1,,Lima,\n"), ("country", (2, 2))),
+    "country with a digit": (
+        file("s.csv", S + "2017-03-01,P3R,crack,1,,Lima,\n"),
+        ("country", (2, 2)),
+    ),
     "country of four letters": (
         file("s.csv", S + "2017-03-01,PERU,crack,1,,Lima,\n"),
         ("country", (2, 2)),
@@ -477,31 +480,31 @@ CASES: dict[str, tuple[Setup, Expect]] = {
         4,
     ),
     # ------------------------------------------------------------ CSV: other record types
-    "operations with every count": (file("o.csv", O + "2017-03-01,PER,3,1\n"), 1),
+    "operations with every count": (file("o.csv", OPS + "2017-03-01,PER,3,1\n"), 1),
     "operations without count columns": (file("o.csv", "date,country\n2017-03-01,PER\n"), 1),
     "hexadecimal count": (
-        file("o.csv", O + "2017-03-01,PER,0x10,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER,0x10,1\n"),
         ("must be an integer count", (2, 3)),
     ),
     "count with a plus sign": (
-        file("o.csv", O + "2017-03-01,PER,+3,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER,+3,1\n"),
         ("must be an integer count", (2, 3)),
     ),
     "count with a decimal point": (
-        file("o.csv", O + "2017-03-01,PER,3.0,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER,3.0,1\n"),
         ("must be an integer count", (2, 3)),
     ),
     "count in exponent form": (
-        file("o.csv", O + "2017-03-01,PER,1e3,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER,1e3,1\n"),
         ("must be an integer count", (2, 3)),
     ),
     "count with spaces": (
-        file("o.csv", O + "2017-03-01,PER, 3 ,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER, 3 ,1\n"),
         ("must be an integer count", (2, 3)),
     ),
-    "negative count": (file("o.csv", O + "2017-03-01,PER,-3,1\n"), ("arrests", (2, 3))),
+    "negative count": (file("o.csv", OPS + "2017-03-01,PER,-3,1\n"), ("arrests", (2, 3))),
     "count beyond 64 bits": (
-        file("o.csv", O + "2017-03-01,PER,99999999999999999999,1\n"),
+        file("o.csv", OPS + "2017-03-01,PER,99999999999999999999,1\n"),
         ("must be an integer count", (2, 3)),
     ),
     "eradication with an unknown method": (
@@ -539,7 +542,8 @@ CASES: dict[str, tuple[Setup, Expect]] = {
     "JSON with a repeated key": (
         file(
             "s.json",
-            '[{"date": "2017-03-01", "date": "2018-01-01", "country": "PER", "substance": "crack", "mass_kg": 1}]',
+            '[{"date": "2017-03-01", "date": "2018-01-01", "country": "PER", '
+            '"substance": "crack", "mass_kg": 1}]',
         ),
         ("$[0].date: repeated key", None),
     ),
@@ -761,7 +765,7 @@ CASES: dict[str, tuple[Setup, Expect]] = {
     "a folder and a file in it": (files(("s.csv", S + G * 2), given=[".", "s.csv"]), 2),
     "the same file by two spellings": (_two_spellings, 1),
     "a hard link": (_hard_link, 1),
-    "two kinds in two files": (files(("s.csv", S + G), ("o.csv", O + "2017-03-01,PER,3,1\n")), 2),
+    "two kinds in two files": (files(("s.csv", S + G), ("o.csv", OPS + "2017-03-01,PER,3,1\n")), 2),
     "two countries in two files": (
         files(("per.csv", S + G), ("col.csv", S + G.replace("PER", "COL").replace("Lima", "Meta"))),
         2,

@@ -355,14 +355,14 @@ def test_stale_temporaries_of_our_naming_are_removed_and_others_kept(tmp_path: P
 
 def test_a_writer_error_names_the_users_target_not_the_temporary(tmp_path: Path) -> None:
     target = tmp_path / "missing-folder" / "out.csv"
-    with pytest.raises(OSError, match="out.csv") as caught:
+    with pytest.raises(OSError, match=r"out\.csv") as caught:
         write_csv(target, seizures(1))
     assert TEMP_SUFFIX not in str(caught.value)
     assert caught.value.filename == str(target)
     folder = tmp_path / "a-folder.csv"
     folder.mkdir()
     with pytest.raises(
-        ValidationError, match="a-folder.csv: path: exists and is not a regular file"
+        ValidationError, match=r"a-folder\.csv: path: exists and is not a regular file"
     ):
         write_csv(folder, seizures(1))
 
@@ -375,7 +375,7 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "x.csv"
     os.mkfifo(fifo)
     for engine in ("auto", *ENGINES):
-        with pytest.raises(ValidationError, match="x.csv: path: is not a regular file"):
+        with pytest.raises(ValidationError, match=r"x\.csv: path: is not a regular file"):
             read_csv(fifo, Seizure, engine=engine)  # type: ignore[arg-type]
     json_fifo = tmp_path / "x.json"
     os.mkfifo(json_fifo)

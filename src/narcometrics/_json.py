@@ -13,6 +13,8 @@ import json
 import sys
 from typing import Any
 
+import attrs
+
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 
 __all__ = ["MAX_DIGITS", "loads"]
@@ -104,10 +106,11 @@ def loads(text: str | bytes, *, path: str | None = None) -> Any:
         and text that is not UTF-8.
     """
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = text.count(b"\n", 0, exc.start) + 1
+            line = raw.count(b"\n", 0, exc.start) + 1
             raise ValidationError(
                 "file", f"not UTF-8 text ({exc.reason})", row=line, path=path
             ) from None
@@ -136,15 +139,7 @@ def loads(text: str | bytes, *, path: str | None = None) -> Any:
     problems = _check(payload)
     if problems:
         raise ValidationError.from_problems(
-            [
-                Problem(
-                    field=p.field,
-                    problem=p.problem,
-                    **({"value": p.value} if p.has_value else {}),
-                    path=path,
-                )
-                for p in problems
-            ][:MAX_PROBLEMS],
+            [attrs.evolve(p, path=path) for p in problems][:MAX_PROBLEMS],
             truncated=len(problems) >= MAX_PROBLEMS,
         )
     return payload

@@ -170,10 +170,10 @@ class Table(Generic[R]):
             ) from None
         except nw.exceptions.DuplicateError:
             native = getattr(frame, "column_names", None)  # pyarrow; pandas and polars: columns
-            names = [str(name) for name in (frame.columns if native is None else native)]
-            repeated = sorted({name for name in names if names.count(name) > 1})
+            given = [str(name) for name in (frame.columns if native is None else native)]
+            repeated = sorted({name for name in given if given.count(name) > 1})
             raise ValidationError.from_problems(
-                Problem(field=name, problem=f"repeated column ({names.count(name)} times)")
+                Problem(field=name, problem=f"repeated column ({given.count(name)} times)")
                 for name in repeated
             ) from None
         if extra not in ("error", "ignore"):
