@@ -109,6 +109,7 @@ def _parquet_partial(
 
     try:
         frame = pq.read_table(path, columns=columns, page_checksum_verification=True)
+        frame.validate(full=True)  # dictionary indices in range, text UTF-8, ...
     except (ImportError, MemoryError):
         raise
     except Exception as exc:  # pyarrow raises many types for a missing or broken file

@@ -398,7 +398,11 @@ def parquet_frame(source: PathLike, path: str) -> Any:
     pq = _parquet()
     check_regular(source, path)
     try:
-        return pq.read_table(os.fspath(source), page_checksum_verification=True)
+        frame = pq.read_table(os.fspath(source), page_checksum_verification=True)
+        # A damaged page header can give arrays that break Arrow's own rules (a dictionary
+        # index out of range, text that is not UTF-8): check every value.
+        frame.validate(full=True)
+        return frame
     except (ImportError, MemoryError):
         raise
     except Exception as exc:  # pyarrow raises many types (ArrowInvalid, OSError, ...)
