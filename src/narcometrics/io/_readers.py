@@ -399,16 +399,21 @@ def parquet_frame(source: PathLike, path: str) -> Any:
     check_regular(source, path)
     try:
         frame = pq.read_table(os.fspath(source), page_checksum_verification=True)
-        # A damaged page header can give arrays that break Arrow's own rules (a dictionary
-        # index out of range, text that is not UTF-8): check every value.
-        frame.validate(full=True)
-        return frame
     except (ImportError, MemoryError):
         raise
     except Exception as exc:  # pyarrow raises many types (ArrowInvalid, OSError, ...)
         raise ValidationError(
             "file", f"not a readable Parquet file: {_arrow_message(exc)}", path=path
         ) from None
+    try:
+        # A damaged page header can give arrays that break Arrow's own rules (a dictionary
+        # index out of range), and text columns may hold bytes that are not UTF-8.
+        frame.validate(full=True)
+    except Exception as exc:
+        raise ValidationError(
+            "file", f"holds invalid data: {_arrow_message(exc)}", path=path
+        ) from None
+    return frame
 
 
 def _arrow_message(exc: BaseException) -> str:
