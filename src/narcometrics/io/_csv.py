@@ -504,6 +504,13 @@ def _has_quote(source: PathLike) -> bool:
             return view.find(b'"') != -1
 
 
+def _drain(items: list[Any]) -> Iterator[Any]:
+    """Yield and forget each item, so that nothing here keeps it alive afterwards."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 class _Fallback(Exception):
     """pyarrow cannot give a precise answer: let the python engine locate the problems."""
 
@@ -561,13 +568,11 @@ def arrow_chunks(
                 data = fh.read()
             if b'"' not in data:
                 parse_options = pacsv.ParseOptions(newlines_in_values=False, delimiter=dialect.sep)
-            batches = iter(
-                [
-                    pacsv.read_csv(
-                        pa.BufferReader(data), read_options, parse_options, convert_options
-                    )
-                ]
-            )
+            parsed = [
+                pacsv.read_csv(pa.BufferReader(data), read_options, parse_options, convert_options)
+            ]
+            del data  # the parsed columns are copies: free the file's bytes now
+            batches = _drain(parsed)
         else:
             reader = pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
             batches = (pa.Table.from_batches([b]) for b in reader)
@@ -581,6 +586,7 @@ def arrow_chunks(
         except errors:
             raise _Fallback() from None
         frame = _finish_arrow(batch, table, header, dialect.decimal)
+        del batch  # the text columns, cast: free them before the table is built
         try:
             chunk = table.from_frame(frame)
         except ValidationError:
