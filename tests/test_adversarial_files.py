@@ -864,3 +864,33 @@ def test_a_folder_of_records_written_by_the_library_reads_back(tmp_path: Path) -
     write_parquet(tmp_path / "bol.parquet", rows[30:])
     found = read_files([tmp_path])
     assert [r for f in found for r in f.table] == sorted(rows, key=lambda r: r.country)
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        lambda folder: [str(folder / "s.csv"), str(folder / "s.csv")],
+        lambda folder: [str(folder), str(folder / "s.csv")],
+        lambda folder: [str(folder / "s.csv"), str(folder / "link.csv")],
+    ],
+    ids=["repeated path", "folder and a file in it", "symbolic link"],
+)
+def test_the_report_counts_a_file_reached_twice_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], again: Callable[[Path], list[str]]
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_csv(folder / "s.csv", seizure_rows(6))
+    alone = folder / "s.csv"
+    capsys.readouterr()
+    assert main(["report", "--data", str(alone), "--format", "json"]) == 0
+    once = json.loads(capsys.readouterr().out)
+    (folder / "link.csv").symlink_to(alone)
+    paths = again(folder)
+    if len(paths) == 2 and paths[0] == str(folder):
+        (folder / "link.csv").unlink()  # the folder alone holds s.csv once
+    assert main(["report", "--data", *paths, "--format", "json"]) == 0
+    twice = json.loads(capsys.readouterr().out)
+    once.pop("data")
+    twice.pop("data")  # the label lists the paths given
+    assert twice == once

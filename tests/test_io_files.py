@@ -724,3 +724,12 @@ def test_every_flipped_bit_in_the_dictionary_pages_gives_the_records_or_an_error
             continue
         assert got == _PARQUET_ROWS, at
     assert refused > 0
+
+
+def test_streamed_totals_read_the_same_dialect(tmp_path: Path) -> None:
+    from narcometrics.io import aggregate_csv
+
+    path = tmp_path / "es.csv"
+    path.write_bytes("date;country;substance;mass_kg\n2017-01-01;PER;crack;1,5\n".encode("cp1252"))
+    totals = aggregate_csv(path, Seizure, "mass_kg", sep=";", decimal=",", encoding="cp1252")
+    assert totals.to_dict() == {(): 1.5}

@@ -265,6 +265,9 @@ def aggregate_csv(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     progress: bool | None = None,
+    encoding: str = "utf-8",
+    sep: str = ",",
+    decimal: str = ".",
     **total_options: Any,
 ) -> Totals:
     """Totals over one or more CSV files larger than memory, chunk by chunk.
@@ -281,7 +284,7 @@ def aggregate_csv(
     kind : record or table class
     measure, by
         As for [`narcometrics.aggregate.total`][narcometrics.aggregate.total].
-    engine, chunk_rows, block_bytes, progress
+    engine, chunk_rows, block_bytes, progress, encoding, sep, decimal
         As for [`iter_csv`][narcometrics.io.iter_csv].
     **total_options
         Passed on to [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial] (for example
@@ -298,6 +301,9 @@ def aggregate_csv(
             chunk_rows=chunk_rows,
             block_bytes=block_bytes,
             progress=progress,
+            encoding=encoding,
+            sep=sep,
+            decimal=decimal,
         ):
             parts.append(partial(chunk, measure, by=by, **total_options))
             if len(parts) >= 64:
