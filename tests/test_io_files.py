@@ -733,3 +733,22 @@ def test_streamed_totals_read_the_same_dialect(tmp_path: Path) -> None:
     path.write_bytes("date;country;substance;mass_kg\n2017-01-01;PER;crack;1,5\n".encode("cp1252"))
     totals = aggregate_csv(path, Seizure, "mass_kg", sep=";", decimal=",", encoding="cp1252")
     assert totals.to_dict() == {(): 1.5}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_summary_counts_every_problem_the_table_rules_find(tmp_path: Path, engine: str) -> None:
+    rows = (
+        ["2017-01-01,PER,heroin,1"] * 700
+        + ["2017-01-01,PER,crack,-1"] * 150
+        + ["2017-01-01,PER,crack,1"] * 500
+        + ["2017-01-01,PER,meth,-2"] * 40  # two problems in one row
+    )
+    path = tmp_path / "rules.csv"
+    path.write_text("date,country,substance,mass_kg\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_csv(path, Seizure, engine=engine)  # type: ignore[arg-type]
+    assert caught.value.summary == (
+        f"{path}: 930 problems in all; per field and bad value:",
+        "  substance: 740 ('heroin' x 700, 'meth' x 40)",
+        "  mass_kg: 190 ('-1.0' x 150, '-2.0' x 40)",
+    )

@@ -324,6 +324,11 @@ def python_columns(
     return columns, problems
 
 
+#: Rows validated at once when counting every problem of a file with many (each block
+#: reports all its problems unless its rows have more than `MAX_PROBLEMS` between them).
+_BLOCK_ROWS = MAX_PROBLEMS // 2
+
+
 def python_chunks(
     stream: IO[str],
     table: type[Table[Any]],
@@ -348,6 +353,42 @@ def python_chunks(
     header = check_header(names, table, path, dialect.sep)
     tally = Tally()
 
+    def rule_problems(
+        columns: dict[str, list[Any]], keep: list[int], lines: list[int]
+    ) -> list[Problem]:
+        """Every problem the table's rules find in the rows ``keep``: when the error of all
+        of them stopped at `MAX_PROBLEMS`, the rows are validated in small blocks (halved
+        again when a block stops too) so that every problem is found and counted."""
+        found: list[Problem] = []
+        if not keep:
+            return found
+        step = len(keep)
+        if step > _BLOCK_ROWS:
+            subset = {name: [values[i] for i in keep] for name, values in columns.items()}
+            try:
+                table.from_columns(**subset)
+            except ValidationError as error:
+                if not error.truncated:
+                    return list(locate(error, header, path, [lines[i] for i in keep]).problems)
+                step = _BLOCK_ROWS
+            else:
+                return found
+        parts = [(start, min(start + step, len(keep))) for start in range(0, len(keep), step)]
+        parts.reverse()
+        while parts:
+            start, stop = parts.pop()
+            rows = keep[start:stop]
+            subset = {name: [values[i] for i in rows] for name, values in columns.items()}
+            try:
+                table.from_columns(**subset)
+            except ValidationError as error:
+                if error.truncated and stop - start > 1:
+                    middle = (start + stop) // 2
+                    parts.extend([(middle, stop), (start, middle)])
+                    continue
+                found.extend(locate(error, header, path, [lines[i] for i in rows]).problems)
+        return found
+
     def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
         bad_rows: set[int] = set()
         columns, problems = python_columns(
@@ -364,20 +405,18 @@ def python_chunks(
             try:
                 return table.from_columns(**columns)
             except ValidationError as error:
-                raise locate(error, header, path, lines) from None
+                if not error.truncated:
+                    raise locate(error, header, path, lines) from None
         if columns:
             # Report the table's own problems in the other rows too, so that one run
-            # shows every bad cell: validate the rows whose cells all parsed.
+            # shows every bad cell (and the summary counts them all): validate the rows
+            # whose cells all parsed.
             keep = [i for i in range(len(lines)) if i not in bad_rows]
-            subset = {name: [values[i] for i in keep] for name, values in columns.items()}
-            try:
-                table.from_columns(**subset)
-            except ValidationError as error:
-                located = locate(error, header, path, [lines[i] for i in keep]).problems
-                for p in located:
-                    value = p.value if isinstance(p.value, str) else repr(p.value)
-                    tally.add(p.field, value if p.has_value else None)
-                problems.extend(located)
+            located = rule_problems(columns, keep, lines)
+            for p in located:
+                value = p.value if isinstance(p.value, str) else repr(p.value)
+                tally.add(p.field, value if p.has_value else None)
+            problems.extend(located)
             problems.sort(key=lambda p: (p.row or 0, p.column or 0))
         truncated = tally.total() > MAX_PROBLEMS
         raise ValidationError.from_problems(
