@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -215,10 +216,10 @@ def test_a_bad_parquet_row_names_its_partition_and_row(tmp_path: Path) -> None:
     for i, lo in enumerate(range(0, 40, 10)):
         # Written with pandas: the bad value must reach the table's check unchanged.
         frame.iloc[lo : lo + 10].to_parquet(bad / f"part-{i}.parquet", index=False)
-    with pytest.raises(
-        ValidationError, match=r"^partition 3, row 3: mass_kg: must be > 0 \(0\.0\)"
-    ):
+    with pytest.raises(ValidationError) as caught:
         nd.total(bad / "*.parquet", SeizureTable, "mass_kg", scheduler="sync")
+    file = bad / "part-3.parquet"
+    assert str(caught.value) == f"partition 3, {file}, row 3: mass_kg: must be > 0 (0.0)"
 
 
 def test_a_bad_row_in_partition_2_names_partition_2_and_its_row() -> None:
@@ -369,7 +370,7 @@ def test_a_null_parquet_date_is_refused_like_in_memory(tmp_path: Path) -> None:
         SeizureTable.from_frame(table)
     with pytest.raises(ValidationError) as caught:
         nd.total(tmp_path / "dates.parquet", SeizureTable, "count", scheduler="sync")
-    assert str(caught.value) == f"partition 0, {in_memory.value}"
+    assert str(caught.value) == f"partition 0, {tmp_path / 'dates.parquet'}, {in_memory.value}"
     assert str(in_memory.value) == "row 1: date: is required (None)"
 
 
@@ -380,3 +381,39 @@ def test_columns_that_are_not_fields_are_refused_unless_ignored() -> None:
         nd.total(ddf, SeizureTable, "mass_kg", scheduler="sync")
     got = nd.total(ddf, SeizureTable, "mass_kg", scheduler="sync", extra="ignore")
     assert_same_totals(got, total(SeizureTable.from_frame(frame, extra="ignore"), "mass_kg"))
+
+
+def test_a_truncated_or_missing_parquet_file_names_its_partition_and_file(tmp_path: Path) -> None:
+    frame = seizure_frame(300, 23)
+    write_parquet_partitions(frame, tmp_path / "s", 3)
+    files = sorted((tmp_path / "s").glob("*.parquet"))
+    raw = files[1].read_bytes()
+    files[1].write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(ValidationError) as caught:
+        nd.total(tmp_path / "s", SeizureTable, "mass_kg", scheduler="sync")
+    assert type(caught.value) is ValidationError
+    assert str(caught.value).startswith(
+        f"partition 1, {files[1]}: file: not a readable Parquet file: "
+    )
+    missing = tmp_path / "s" / "missing.parquet"
+    with pytest.raises(ValidationError, match=r"^partition 1, .*missing\.parquet: file: not a"):
+        nd.total([files[0], missing], SeizureTable, "mass_kg", scheduler="sync")
+
+
+def test_a_corrupted_parquet_page_is_refused_when_computed(tmp_path: Path) -> None:
+    from narcometrics.io import write_parquet
+
+    frame = seizure_frame(200, 29)
+    (tmp_path / "s").mkdir()
+    write_parquet(tmp_path / "s" / "a.parquet", SeizureTable.from_frame(frame.iloc[:100]))
+    bad = tmp_path / "s" / "b.parquet"
+    write_parquet(bad, SeizureTable.from_frame(frame.iloc[100:]))
+    column = pq.ParquetFile(bad).metadata.row_group(0).column(3)  # mass_kg
+    data = bytearray(bad.read_bytes())
+    data[column.data_page_offset + column.total_compressed_size - 5] ^= 0x55
+    bad.write_bytes(bytes(data))
+    with pytest.raises(
+        ValidationError,
+        match=rf"^partition 1, {re.escape(str(bad))}: file: not a readable Parquet file",
+    ):
+        nd.total(tmp_path / "s", SeizureTable, "mass_kg", scheduler="sync")

@@ -18,15 +18,20 @@ from narcometrics.estimate import avoided_production_adjusted
 distributed = pytest.importorskip("distributed")
 
 
+#: The cluster options of these tests: the dashboard on a free port (":0"), never 8787.
+DASHBOARD = ":0"
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[distributed.Client]:
-    """One worker process with two threads, started and closed here (no dashboard)."""
+    """One worker process with two threads, started and closed here (the dashboard on a free
+    port: no test depends on a fixed port such as 8787)."""
     with (
         distributed.LocalCluster(
             n_workers=1,
             threads_per_worker=2,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=DASHBOARD,
             timeout="60s",
         ) as cluster,
         distributed.Client(cluster, timeout="60s") as connected,
@@ -88,3 +93,29 @@ def test_a_bad_row_on_a_worker_reaches_the_caller_as_a_validation_error(
         nd.total(ddf, SeizureTable, "count", scheduler=client)
     assert type(caught.value) is ValidationError
     assert str(caught.value) == "partition 2, row 7 (index 27): mass_kg: must be > 0 (-1.0)"
+
+
+def test_the_cluster_starts_when_port_8787_is_taken() -> None:
+    """Another program on the default dashboard port must not break these tests."""
+    import socket
+    import warnings
+
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        try:
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        except OSError:
+            pass  # already taken by someone else: the same situation
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with distributed.LocalCluster(
+                n_workers=1,
+                threads_per_worker=1,
+                processes=False,
+                dashboard_address=DASHBOARD,
+                timeout="60s",
+            ) as cluster:
+                assert cluster.scheduler is not None
+    finally:
+        holder.close()

@@ -493,7 +493,7 @@ def test_csv_escapes_every_text_cell(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report", "--data", "missing.csv"], "missing.csv: file not found"),
+        (["report", "--data", "missing.csv"], "missing.csv: path: file not found"),
         (["report", "--year", "2016"], "year: has no records (years in the data: 2017)"),
         (["report", "--factors", "pe-gov-1999"], "factors: must be one of:"),
         (["report", "--country", "COL"], "country: must be one of: PER ('COL')"),

@@ -10,15 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from narcometrics._version import __version__
 from narcometrics.errors import ValidationError
 
 __all__ = ["build_parser", "main"]
-
-_SUFFIXES = (".csv", ".json", ".parquet", ".xlsx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,22 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _files(paths: Sequence[str], problems: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES)
-            if not found:
-                problems.append(f"{raw}: no .csv, .json or .parquet files in this folder")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(f"{raw}: file not found")
-    return files
-
-
 class _Problems(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("\n".join(lines))
@@ -112,7 +93,8 @@ class _Problems(Exception):
 
 def _load(paths: Sequence[str] | None, columns: str | None = None) -> Any:
     from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
-    from narcometrics.io import column_names, detect_kind, read
+    from narcometrics.io import read_files
+    from narcometrics.io._files import escape_name
     from narcometrics.report import ReportData
     from narcometrics.tables import concat
 
@@ -133,44 +115,43 @@ def _load(paths: Sequence[str] | None, columns: str | None = None) -> Any:
         TrainingOutcome: "training",
     }
     tables: dict[str, list[Any]] = {name: [] for name in names.values()}
-    lines: list[str] = []
-    held: set[str] | None = None  # the operation count columns every operations file has
-    mapping = None
-    if columns is not None:
-        from narcometrics import normalise
-
-        try:
-            mapping = normalise.read_columns(columns)
-        except ValidationError as error:
-            raise _Problems([str(p) for p in error.problems]) from None
-    for path in _files(paths, lines):
-        try:
-            if mapping is not None:
-                kind = normalise.detect_kind(path, mapping)
-                found = normalise.read(
-                    path, kind, columns=mapping, names=("substances", "countries")
-                )
-                tables[names[kind]].append(found.table)
-                for change in found.changes:  # the user can check every mapping applied
-                    print(f"narcometrics: note: {path}: {change}", file=sys.stderr)
-                present = set(normalise.mapped_columns(path, mapping))
-            else:
-                kind = detect_kind(path)
-                tables[names[kind]].append(read(path, kind))
-                present = set(column_names(path)) if kind is Operation else set()
-            if kind is Operation:
-                held = present if held is None else held & present
-        except ValidationError as error:
-            lines.extend(str(p) for p in error.problems)
-    if lines:
-        raise _Problems(lines)
-    label = ", ".join(paths)
+    held: frozenset[str] | None = None  # the operation count columns every operations file has
+    reader = None if columns is None else _mapped_reader(columns)
+    # Each file is read once (a file reached twice, e.g. a folder and a file in it, too);
+    # records repeated across files are refused when the tables are concatenated.
+    for found in read_files(paths, reader=reader):
+        tables[names[found.kind]].append(found.table)
+        if found.kind is Operation:
+            held = found.columns if held is None else held & found.columns
+    label = ", ".join(escape_name(path) for path in paths)
     return ReportData(
         label=label,
         national_series=series,
-        reported_counts=None if held is None else frozenset(held),
+        reported_counts=held,
         **{name: concat(found) for name, found in tables.items() if found},
     )
+
+
+def _mapped_reader(columns: str) -> Any:
+    """A reader of one file through the column mapping in ``columns`` (a JSON file) that maps
+    substance and country names too and notes every change on standard error."""
+    from narcometrics import normalise
+    from narcometrics.io import FileTable
+
+    try:
+        mapping = normalise.read_columns(columns)
+    except ValidationError as error:
+        raise _Problems([str(p) for p in error.problems]) from None
+
+    def read(source: str, name: str) -> FileTable:
+        kind = normalise.detect_kind(source, mapping)
+        found = normalise.read(source, kind, columns=mapping, names=("substances", "countries"))
+        for change in found.changes:  # the user can check every mapping applied
+            print(f"narcometrics: note: {name}: {change}", file=sys.stderr)
+        present = frozenset(normalise.mapped_columns(source, mapping))
+        return FileTable(path=name, kind=kind, table=found.table, columns=present)
+
+    return read
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -182,6 +163,14 @@ def _report(args: argparse.Namespace) -> int:
     except ValidationError as error:
         for problem in error.problems:
             print(f"narcometrics: error: {problem}", file=sys.stderr)
+        if error.truncated:
+            print(
+                f"narcometrics: error: ... more problems not shown (stopped after "
+                f"{len(error.problems)})",
+                file=sys.stderr,
+            )
+        for line in getattr(error, "summary", ()):
+            print(f"narcometrics: {line}", file=sys.stderr)
         return 2
     except _Problems as problems:
         for line in problems.lines:

@@ -85,10 +85,14 @@ class ValidationError(ValueError):
         Every problem found (at most `MAX_PROBLEMS`).
     truncated : bool
         True when more problems existed than were collected.
+    summary : tuple of str
+        When truncated, lines counting every problem found per field and per distinct bad
+        value (most frequent first), so that a user knows what to fix first; may be empty.
     """
 
     problems: tuple[Problem, ...]
     truncated: bool
+    summary: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -109,25 +113,55 @@ class ValidationError(ValueError):
             truncated=False,
         )
 
-    def _set(self, problems: Sequence[Problem], *, truncated: bool) -> None:
+    def _set(
+        self, problems: Sequence[Problem], *, truncated: bool, summary: Sequence[str] = ()
+    ) -> None:
         self.problems = tuple(problems)
         self.truncated = truncated
+        self.summary = tuple(summary)
         lines = [str(p) for p in self.problems]
         if truncated:
             lines.append(f"... more problems not shown (stopped after {len(self.problems)})")
+        lines.extend(self.summary)
         ValueError.__init__(self, "\n".join(lines))
 
     @classmethod
     def from_problems(
-        cls, problems: Iterable[Problem], *, truncated: bool = False
+        cls, problems: Iterable[Problem], *, truncated: bool = False, summary: Sequence[str] = ()
     ) -> ValidationError:
-        """Build one error from several problems (at least one)."""
+        """Build one error from several problems (at least one), with optional `summary`
+        lines shown after them."""
         collected = tuple(problems)
         if not collected:
             raise ValueError("ValidationError.from_problems needs at least one problem")
         error = cls.__new__(cls)
-        error._set(collected, truncated=truncated)
+        error._set(collected, truncated=truncated, summary=summary)
         return error
+
+    def to_records(self) -> list[dict[str, object]]:
+        """The problems as records, one dict per problem, to put in a dataframe.
+
+        Keys: ``path``, ``row``, ``column``, ``field``, ``problem`` and ``value`` (None where
+        not known). ``pandas.DataFrame(error.to_records())`` gives one row per problem.
+
+        Examples
+        --------
+        >>> from narcometrics.errors import ValidationError
+        >>> records = ValidationError("mass_kg", "must be > 0", -1.0, row=3).to_records()
+        >>> records[0]["field"], records[0]["row"], records[0]["value"]
+        ('mass_kg', 3, -1.0)
+        """
+        return [
+            {
+                "path": p.path,
+                "row": p.row,
+                "column": p.column,
+                "field": p.field,
+                "problem": p.problem,
+                "value": p.value if p.has_value else None,
+            }
+            for p in self.problems
+        ]
 
     @property
     def field(self) -> str:
@@ -141,14 +175,17 @@ class ValidationError(ValueError):
         return first.value if first.has_value else None
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), self.problems, self.truncated))
+        return (_rebuild, (type(self), self.problems, self.truncated, self.summary))
 
 
 def _rebuild(
-    cls: type[ValidationError], problems: tuple[Problem, ...], truncated: bool
+    cls: type[ValidationError],
+    problems: tuple[Problem, ...],
+    truncated: bool,
+    summary: tuple[str, ...] = (),
 ) -> ValidationError:
     error = cls.__new__(cls)
-    error._set(problems, truncated=truncated)
+    error._set(problems, truncated=truncated, summary=summary)
     return error
 
 

@@ -28,6 +28,7 @@ import hashlib
 import json
 import operator
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from importlib import resources
@@ -39,6 +40,7 @@ import cattrs
 from cattrs.errors import IterableValidationNote
 
 from narcometrics import _checks as c
+from narcometrics import _json
 from narcometrics._cattrs import problems_from as _problems
 from narcometrics.errors import MAX_PROBLEMS, UnknownNameError, ValidationError
 
@@ -459,17 +461,9 @@ def _list_hook(converter: cattrs.Converter, item: type) -> Any:
     return structure
 
 
-def _parse(text: str, where: str) -> FactorSet:
-    try:
-        payload = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "$", f"malformed JSON: {exc.msg}", row=exc.lineno, column=exc.colno, path=where
-        ) from None
-    except ValidationError as exc:
-        raise ValidationError.from_problems(
-            attrs.evolve(p, path=where) for p in exc.problems
-        ) from None
+def _parse(text: str | bytes, where: str) -> FactorSet:
+    # Strict JSON: repeated keys, NaN, over-long integers and deep nesting are errors.
+    payload = _json.loads(text, path=where)
     try:
         return _structure_set(payload)
     except (ValidationError, cattrs.BaseValidationError, KeyError, TypeError, ValueError) as exc:
@@ -479,10 +473,6 @@ def _parse(text: str, where: str) -> FactorSet:
         ) from None
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValidationError("$", f"{name} is not valid JSON")
-
-
 def load(path: str | Path) -> FactorSet:
     """Read and validate a factor set from a JSON file (the format of the bundled sets).
 
@@ -490,14 +480,40 @@ def load(path: str | Path) -> FactorSet:
     ``citations`` (an object of key to citation) and ``values`` (an array of factors, each
     naming its sources by citation key under ``citations``).
 
+    The file is UTF-8 text, with or without a byte-order mark, and is read strictly (a
+    repeated key is an error).
+
     Raises
     ------
     ValidationError
         Naming the file and each bad field with its JSON path, e.g.
-        ``pe-gov-2017.json: $.values[0].status: must be one of: ...``.
+        ``pe-gov-2017.json: $.values[0].status: must be one of: ...``; also for a missing
+        file, a folder, a FIFO or device, text that is not UTF-8 (with its line) and JSON
+        nested too deeply.
     """
     file = Path(path)
-    return _parse(file.read_text(encoding="utf-8"), str(file))
+    name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(file))
+    try:
+        status = file.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise ValidationError("path", "is a directory, not a file", name, path=name)
+        if not stat.S_ISREG(status.st_mode):
+            raise ValidationError(
+                "path",
+                "is not a regular file (a FIFO, socket or device is refused)",
+                name,
+                path=name,
+            )
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError("path", "file not found", name, path=name) from None
+    except IsADirectoryError:
+        raise ValidationError("path", "is a directory, not a file", name, path=name) from None
+    except PermissionError:
+        raise ValidationError("path", "permission denied", name, path=name) from None
+    except OSError as exc:
+        raise ValidationError("path", f"cannot be read ({exc.strerror})", name, path=name) from None
+    return _parse(data, name)
 
 
 def _folder() -> Any:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from narcometrics import _json
 from narcometrics._cattrs import problems_from
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.records import RECORD_TYPES
@@ -49,11 +50,27 @@ def _passthrough(value: object, _: type) -> object:
     return value
 
 
+def _structure_list(value: object, kind: Any) -> object:
+    """A JSON array for a list field (an object would otherwise become its keys)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        shown = "an object" if isinstance(value, dict) else type(value).__name__
+        raise ValidationError(
+            "",
+            f"must be a JSON array, not {shown}",
+            dict(value) if isinstance(value, dict) else value,
+        )
+    return tuple(value)
+
+
 _converter.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
 _converter.register_unstructure_hook(StrEnum, lambda e: e.value)
 _converter.register_structure_hook(_dt.date, _structure_date)
 for _scalar in (float, int, str):
     _converter.register_structure_hook(_scalar, _passthrough)
+_LISTS = (tuple[float, ...], tuple[str, ...], tuple[str, ...] | None)
+_converter.register_structure_hook_func(lambda t: t in _LISTS, _structure_list)
 for _cls in RECORD_TYPES:
     _converter.register_unstructure_hook(_cls, make_dict_unstructure_fn(_cls, _converter))
     _converter.register_structure_hook(
@@ -114,18 +131,15 @@ def loads(cls: type[R], text: str | bytes) -> list[R]:
     Raises
     ------
     ValidationError
-        For malformed JSON (with line and column) or invalid records (with their JSON paths).
+        For malformed JSON (with line and column), repeated keys, over-long integers and
+        nesting too deep (with their JSON paths), and invalid records (with their JSON
+        paths, e.g. ``$[3].mass_kg``).
     """
-    try:
-        payload = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "$", f"malformed JSON: {exc.msg}", row=exc.lineno, column=exc.colno
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ValidationError("$", f"not UTF-8 text: {exc.reason}") from None
-    except RecursionError:
-        raise ValidationError("$", "JSON nested too deeply") from None
+    return records(cls, _json.loads(text))
+
+
+def records(cls: type[R], payload: Any) -> list[R]:
+    """Records of type ``cls`` from parsed JSON (an object or a list of objects)."""
     items: Iterable[Any] = payload if isinstance(payload, list) else [payload]
     out: list[R] = []
     problems: list[Problem] = []
@@ -143,7 +157,3 @@ def loads(cls: type[R], text: str | bytes) -> list[R]:
     if problems:
         raise ValidationError.from_problems(problems)
     return out
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValidationError("$", f"{name} is not valid JSON (use null for a missing value)")

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, Literal, TypeAlias
 
+import attrs
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
@@ -15,7 +16,7 @@ from dask.delayed import Delayed, delayed
 
 from narcometrics.aggregate import Totals, merge, partial
 from narcometrics.aggregate import total as _total
-from narcometrics.dask._errors import in_partition
+from narcometrics.dask._errors import PartitionProblem, in_partition
 from narcometrics.errors import Problem, ValidationError
 from narcometrics.io._kinds import table_type
 from narcometrics.tables import Table
@@ -73,6 +74,127 @@ def _frame_partial(
         return partial(table.from_frame(_native_dates(frame)), measure, by=by, missing=missing)
     except ValidationError as error:
         raise in_partition(error, partition, frame.index) from None
+
+
+def _arrow_message(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def _unreadable(exc: BaseException, path: str, partition: int) -> ValidationError:
+    return ValidationError.from_problems(
+        [
+            PartitionProblem(
+                field="file",
+                problem=f"not a readable Parquet file: {_arrow_message(exc)}",
+                path=path,
+                partition=partition,
+            )
+        ]
+    )
+
+
+def _parquet_partial(
+    path: str,
+    partition: int,
+    columns: list[str],
+    table: type[Table[Any]],
+    measure: str,
+    by: tuple[str, ...],
+    missing: Missing,
+) -> Totals:
+    """The partial totals of one local Parquet file (page checksums verified); every error
+    names the partition and the file."""
+    import pyarrow.parquet as pq
+
+    try:
+        frame = pq.read_table(path, columns=columns, page_checksum_verification=True)
+        frame.validate(full=True)  # dictionary indices in range, text UTF-8, ...
+    except (ImportError, MemoryError):
+        raise
+    except Exception as exc:  # pyarrow raises many types for a missing or broken file
+        raise _unreadable(exc, path, partition) from None
+    try:
+        return partial(table.from_frame(frame), measure, by=by, missing=missing)
+    except ValidationError as error:
+        located = ValidationError.from_problems(
+            [attrs.evolve(p, path=path) for p in error.problems], truncated=error.truncated
+        )
+        raise in_partition(located, partition) from None
+    except (TypeError, ImportError, MemoryError):
+        raise
+    except Exception as exc:  # Arrow errors on bad data: invalid UTF-8, too-wide integers
+        raise _unreadable(exc, path, partition) from None
+
+
+def _parquet_files(paths: list[str]) -> list[str]:
+    """Local Parquet files named by paths, globs and folders (searched recursively)."""
+    files: list[str] = []
+    for given in paths:
+        if glob.has_magic(given):
+            matched = sorted(glob.glob(given))
+            if not matched:
+                raise ValidationError("data", "matches no file", given)
+        elif os.path.isdir(given):
+            matched = sorted(
+                os.path.join(root, name)
+                for root, _, names in os.walk(given)
+                for name in names
+                if os.path.splitext(name)[1].lower() in _PARQUET
+            )
+            if not matched:
+                raise ValidationError("data", "folder holds no Parquet file", given)
+        else:
+            matched = [given]
+        files.extend(matched)
+    return files
+
+
+def _parquet_parts(
+    paths: list[str],
+    table: type[Table[Any]],
+    measure: str,
+    fields: tuple[str, ...],
+    missing: Missing,
+    extra: str,
+    name: str,
+) -> list[Delayed]:
+    """One task per local Parquet file; schemas (and so missing, truncated or non-Parquet
+    files) are checked now, each error naming the partition and the file."""
+    import pyarrow.parquet as pq
+
+    files = _parquet_files(paths)
+    problems: list[Problem] = []
+    parts = []
+    for i, path in enumerate(files):
+        try:
+            names = list(pq.read_schema(path).names)
+        except (ImportError, MemoryError):
+            raise
+        except Exception as exc:
+            problems.extend(_unreadable(exc, path, i).problems)
+            continue
+        keep = [column for column in names if column in table.field_names()]
+        if extra == "error" and len(keep) < len(names):
+            problems.extend(
+                PartitionProblem(
+                    field=str(column),
+                    problem="is not a field of the record (pass extra='ignore' to leave it out)",
+                    path=path,
+                    partition=i,
+                )
+                for column in names
+                if column not in keep
+            )
+            continue
+        parts.append(
+            delayed(_parquet_partial, pure=True)(
+                path, i, keep, table, measure, fields, missing, dask_key_name=f"{name}-pq-{i}"
+            )
+        )
+    if problems:
+        raise ValidationError.from_problems(problems)
+    return parts
 
 
 def _csv_partial(
@@ -174,7 +296,20 @@ def delayed_total(
                 for i, path in enumerate(_csv_files(paths))
             ]
             return _tree(parts, split_every, name)
-        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+        if not any("://" in path for path in paths):
+            return _tree(
+                _parquet_parts(paths, table, measure, fields, missing, extra, name),
+                split_every,
+                name,
+            )
+        try:
+            frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+        except (ImportError, MemoryError):
+            raise
+        except Exception as exc:  # a missing or broken file found while building the graph
+            raise ValidationError(
+                "data", f"not readable Parquet: {_arrow_message(exc)}", paths
+            ) from None
     keep = [column for column in frame.columns if column in table.field_names()]
     if extra == "error" and len(keep) < len(frame.columns):
         raise ValidationError.from_problems(
@@ -221,7 +356,8 @@ def total(
     ----------
     data : dask.dataframe.DataFrame, path, or sequence of paths
         A Dask dataframe with the table's fields as columns; or ``.parquet`` files, Parquet folders
-        or globs of them (read with `dask.dataframe.read_parquet`, any URL it reads); or ``.csv``
+        or globs of them (local files: one task per file, read with pyarrow, page checksums
+        verified; URLs: read with `dask.dataframe.read_parquet`); or ``.csv``
         files or globs (one task per file, read in chunks by
         [`narcometrics.io.aggregate_csv`][narcometrics.io.aggregate_csv], with its file format and
         errors; local paths that every worker can read).
@@ -252,8 +388,9 @@ def total(
         For an unknown measure or grouping field (before any data is read).
     ValidationError
         For bad values: each problem names the partition and the 0-based row within it
-        ([`PartitionProblem`][narcometrics.dask.PartitionProblem]), or, for CSV files, the file, row
-        and column.
+        ([`PartitionProblem`][narcometrics.dask.PartitionProblem]) and, for local Parquet files,
+        the file; for CSV files, the file, row and column. A missing, truncated or corrupted
+        Parquet file is a ValidationError naming its partition and file.
 
     Examples
     --------

@@ -6,13 +6,26 @@ library; also used to locate every bad cell when pyarrow refuses a file). Errors
 ``path:row:column: field: problem (value)``, where ``row`` is the line of the file on which
 the record starts (the header is line 1; a quoted cell spanning lines counts all its lines)
 and ``column`` counts from 1.
+
+Both engines read one grammar, so a file gives the same answer whatever its size:
+
+- a real number is ``[+-]digits[.digits][(e|E)[+-]digits]`` (or ``.digits``), with the
+  ``decimal`` character as its point; no spaces, no ``_``, no hexadecimal; ``nan`` and
+  ``inf`` are refused (values must be finite);
+- an integer count is ``[-]digits`` (ASCII digits only, no ``+``, no ``0x``);
+- a date is ``YYYY-MM-DD`` exactly, with no spaces or tabs around it;
+- text is taken as it is (see [`unescape_cell`][narcometrics.io.unescape_cell] for the one
+  apostrophe the writer adds).
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import math
 import os
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal
 
@@ -42,6 +55,30 @@ DEFAULT_BLOCK_BYTES = 64 << 20
 # ------------------------------------------------------------------------------ header
 
 
+@attrs.frozen(kw_only=True)
+class Dialect:
+    """How a CSV file is written: its text encoding, cell separator and decimal point."""
+
+    encoding: str = "utf-8"
+    sep: str = ","
+    decimal: str = "."
+
+
+def check_dialect(encoding: str, sep: str, decimal: str) -> Dialect:
+    """Validate the dialect options of the readers."""
+    if not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n' or sep.isalnum():
+        raise ValidationError(
+            "sep", "must be one character other than a quote, digit or line end", sep
+        )
+    if decimal not in (".", ","):
+        raise ValidationError("decimal", "must be '.' or ','", decimal)
+    if decimal == sep:
+        raise ValidationError("decimal", "must differ from sep", decimal)
+    if not isinstance(encoding, str):
+        raise ValidationError("encoding", "must be the name of a text encoding", encoding)
+    return Dialect(encoding=encoding, sep=sep, decimal=decimal)
+
+
 @attrs.frozen
 class Header:
     """The columns of a CSV file matched to the fields of a table class."""
@@ -50,10 +87,28 @@ class Header:
     positions: dict[str, int]  # field name -> 0-based column index
 
 
-def check_header(names: Sequence[str], table: type[Table[Any]], path: str) -> Header:
+def _separator_hint(names: Sequence[str], fields: Sequence[str], sep: str) -> str | None:
+    """A hint when a one-column header splits into fields at another common separator."""
+    if len(names) != 1:
+        return None
+    for other in (";", "\t", "|", ","):
+        if other != sep and other in names[0]:
+            parts = names[0].split(other)
+            if sum(part.strip() in fields for part in parts) >= 2:
+                extra = " (and decimal=',' for decimal commas)" if other == ";" else ""
+                return f"the header is separated by {other!r}: pass sep={other!r}{extra}"
+    return None
+
+
+def check_header(
+    names: Sequence[str], table: type[Table[Any]], path: str, sep: str = ","
+) -> Header:
     """Match a header row to the table's fields: unknown, repeated or missing columns fail."""
     problems: list[Problem] = []
     fields = {spec.name: spec for spec in table.schema}
+    hint = _separator_hint(names, list(fields), sep)
+    if hint is not None:
+        raise ValidationError("file", hint, names[0][:80], path=path, row=1, column=1)
     positions: dict[str, int] = {}
     for index, name in enumerate(names):
 
@@ -99,19 +154,47 @@ def locate(
 # ------------------------------------------------------------------- python engine
 
 
+_REAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_REAL_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_COUNT = re.compile(r"-?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT64_MAX = 2**63 - 1
+
+
 def _parse_float(text: str) -> float:
+    if not _REAL.fullmatch(text):
+        if _NON_FINITE.fullmatch(text):
+            raise ValueError("must be finite")
+        raise ValueError("must be a real number")
     value = float(text)
     if not math.isfinite(value):
         raise ValueError("must be finite")
     return value
 
 
+def _parse_float_comma(text: str) -> float:
+    if not _REAL_COMMA.fullmatch(text):
+        if _NON_FINITE.fullmatch(text):
+            raise ValueError("must be finite")
+        raise ValueError("must be a real number (with ',' as the decimal point)")
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError("must be finite")
+    return value
+
+
 def _parse_count(text: str) -> int:
-    return int(text, 10)
+    if not _COUNT.fullmatch(text):
+        raise ValueError("must be an integer count")
+    value = int(text)
+    if abs(value) > _INT64_MAX:
+        raise ValueError("must be an integer count below 2**63")
+    return value
 
 
 def _parse_date(text: str) -> _dt.date:
-    if len(text) != 10:
+    if not _DATE.fullmatch(text):
         raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
     try:
         return _dt.date.fromisoformat(text)
@@ -119,25 +202,59 @@ def _parse_date(text: str) -> _dt.date:
         raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)") from None
 
 
-_PROBLEM_WORDS = {
-    "float": "must be a real number",
-    "count": "must be an integer count",
-    "date": "must be an ISO 8601 date (YYYY-MM-DD)",
-}
-
-
-def _cell_parser(spec: FieldSpec) -> Callable[[str], Any]:
+def _cell_parser(spec: FieldSpec, decimal: str = ".") -> Callable[[str], Any]:
+    real = _parse_float if decimal == "." else _parse_float_comma
     if spec.kind == "float":
-        return _parse_float
+        return real
     if spec.kind == "count":
         return _parse_count
     if spec.kind == "date":
         return _parse_date
     if spec.kind == "floats":
-        return lambda text: tuple(_parse_float(v) for v in text.split(LIST_SEPARATOR))
+
+        def reals(text: str) -> tuple[float, ...]:
+            try:
+                return tuple(real(v) for v in text.split(LIST_SEPARATOR))
+            except ValueError as exc:
+                if str(exc) == "must be finite":
+                    raise
+                raise ValueError(f"must be real numbers separated by {LIST_SEPARATOR!r}") from None
+
+        return reals
     if spec.kind == "texts":
         return lambda text: tuple(unescape_cell(v) for v in text.split(LIST_SEPARATOR))
     return unescape_cell  # country, enum, text: the table checks them
+
+
+class Tally:
+    """Every problem of a file counted per field and per distinct bad value, including those
+    past `MAX_PROBLEMS`, for the summary of a truncated error."""
+
+    def __init__(self) -> None:
+        self.fields: Counter[str] = Counter()
+        self.values: dict[str, Counter[str]] = {}
+
+    def add(self, field: str, value: str | None) -> None:
+        self.fields[field] += 1
+        if value is not None:
+            self.values.setdefault(field, Counter())[value[:40]] += 1
+
+    def total(self) -> int:
+        return sum(self.fields.values())
+
+    def lines(self, path: str) -> list[str]:
+        """One line per field, most problems first, with its most frequent bad values."""
+        out = [f"{path}: {self.total():,} problems in all; per field and bad value:"]
+        for field, count in self.fields.most_common():
+            shown = ", ".join(
+                f"{value!r} x {n:,}"
+                for value, n in self.values.get(field, Counter()).most_common(5)
+            )
+            more = len(self.values.get(field, ())) - 5
+            if more > 0:
+                shown += f", and {more:,} other values"
+            out.append(f"  {field}: {count:,}" + (f" ({shown})" if shown else ""))
+        return out
 
 
 def python_columns(
@@ -146,22 +263,32 @@ def python_columns(
     table: type[Table[Any]],
     path: str,
     lines: Sequence[int],
+    *,
+    decimal: str = ".",
+    tally: Tally | None = None,
+    bad_rows: set[int] | None = None,
 ) -> tuple[dict[str, list[Any]], list[Problem]]:
-    """Convert rows of strings to Python values per field; bad cells become problems."""
+    """Convert rows of strings to Python values per field; bad cells become problems.
+
+    At most `MAX_PROBLEMS` problems are kept; every problem is counted in ``tally`` and the
+    offset of every row with a bad cell is added to ``bad_rows``.
+    """
     problems: list[Problem] = []
+    bad_rows = set() if bad_rows is None else bad_rows
+    tally = Tally() if tally is None else tally
     width = len(header.names)
     for offset, row in enumerate(rows):
         if len(row) != width:
-            problems.append(
-                Problem(
-                    field="row",
-                    problem=f"has {len(row)} cells where the header has {width}",
-                    path=path,
-                    row=lines[offset],
+            tally.add("row", f"{len(row)} cells")
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    Problem(
+                        field="row",
+                        problem=f"has {len(row)} cells where the header has {width}",
+                        path=path,
+                        row=lines[offset],
+                    )
                 )
-            )
-            if len(problems) >= MAX_PROBLEMS:
-                return {}, problems
     if problems:
         return {}, problems
     columns: dict[str, list[Any]] = {}
@@ -169,7 +296,7 @@ def python_columns(
         if spec.name not in header.positions:
             continue
         index = header.positions[spec.name]
-        parse = _cell_parser(spec)
+        parse = _cell_parser(spec, decimal)
         values: list[Any] = []
         for offset, row in enumerate(rows):
             text = row[index]
@@ -179,25 +306,27 @@ def python_columns(
             try:
                 values.append(parse(text))
             except ValueError as exc:
-                words = _PROBLEM_WORDS.get(spec.kind, "must be a list of real numbers")
-                if spec.kind == "floats":
-                    words = "must be real numbers separated by ';'"
-                problem = str(exc) if str(exc) == "must be finite" else words
-                problems.append(
-                    Problem(
-                        field=spec.name,
-                        problem=problem,
-                        value=text,
-                        path=path,
-                        row=lines[offset],
-                        column=index + 1,
+                tally.add(spec.name, text)
+                bad_rows.add(offset)
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        Problem(
+                            field=spec.name,
+                            problem=str(exc),
+                            value=text,
+                            path=path,
+                            row=lines[offset],
+                            column=index + 1,
+                        )
                     )
-                )
                 values.append(None)
-                if len(problems) >= MAX_PROBLEMS:
-                    return columns, problems
         columns[spec.name] = values
     return columns, problems
+
+
+#: Rows validated at once when counting every problem of a file with many (each block
+#: reports all its problems unless its rows have more than `MAX_PROBLEMS` between them).
+_BLOCK_ROWS = MAX_PROBLEMS // 2
 
 
 def python_chunks(
@@ -208,39 +337,92 @@ def python_chunks(
     chunk_rows: int,
     skip_rows: int = 0,
     on_rows: Callable[[int], None] | None = None,
+    source: PathLike | IO[Any] | None = None,
+    dialect: Dialect = Dialect(),
 ) -> Iterator[Table[Any]]:
     """Tables of up to ``chunk_rows`` rows from a CSV text stream (python engine).
 
     The first ``skip_rows`` records are parsed but not validated or yielded (a stream that
     pyarrow began and refused resumes here).
     """
-    rows = csv_rows(stream)
+    rows = csv_rows(stream, path=path, source=source, encoding=dialect.encoding, sep=dialect.sep)
     try:
         _, names = next(rows)
     except StopIteration:
         raise ValidationError("file", "is empty: a header row is required", path=path) from None
-    header = check_header(names, table, path)
+    header = check_header(names, table, path, dialect.sep)
+    tally = Tally()
 
-    def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
-        columns, problems = python_columns(chunk, header, table, path, lines)
-        if not problems:
-            try:
-                return table.from_columns(**columns)
-            except ValidationError as error:
-                raise locate(error, header, path, lines) from None
-        if columns:
-            # Report the table's own problems in the other rows too, so that one run
-            # shows every bad cell: validate the rows whose cells all parsed.
-            bad = {p.row for p in problems}
-            keep = [i for i, line in enumerate(lines) if line not in bad]
+    def rule_problems(
+        columns: dict[str, list[Any]], keep: list[int], lines: list[int]
+    ) -> list[Problem]:
+        """Every problem the table's rules find in the rows ``keep``: when the error of all
+        of them stopped at `MAX_PROBLEMS`, the rows are validated in small blocks (halved
+        again when a block stops too) so that every problem is found and counted."""
+        found: list[Problem] = []
+        if not keep:
+            return found
+        step = len(keep)
+        if step > _BLOCK_ROWS:
             subset = {name: [values[i] for i in keep] for name, values in columns.items()}
             try:
                 table.from_columns(**subset)
             except ValidationError as error:
-                problems.extend(locate(error, header, path, [lines[i] for i in keep]).problems)
+                if not error.truncated:
+                    return list(locate(error, header, path, [lines[i] for i in keep]).problems)
+                step = _BLOCK_ROWS
+            else:
+                return found
+        parts = [(start, min(start + step, len(keep))) for start in range(0, len(keep), step)]
+        parts.reverse()
+        while parts:
+            start, stop = parts.pop()
+            rows = keep[start:stop]
+            subset = {name: [values[i] for i in rows] for name, values in columns.items()}
+            try:
+                table.from_columns(**subset)
+            except ValidationError as error:
+                if error.truncated and stop - start > 1:
+                    middle = (start + stop) // 2
+                    parts.extend([(middle, stop), (start, middle)])
+                    continue
+                found.extend(locate(error, header, path, [lines[i] for i in rows]).problems)
+        return found
+
+    def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+        bad_rows: set[int] = set()
+        columns, problems = python_columns(
+            chunk,
+            header,
+            table,
+            path,
+            lines,
+            decimal=dialect.decimal,
+            tally=tally,
+            bad_rows=bad_rows,
+        )
+        if not problems:
+            try:
+                return table.from_columns(**columns)
+            except ValidationError as error:
+                if not error.truncated:
+                    raise locate(error, header, path, lines) from None
+        if columns:
+            # Report the table's own problems in the other rows too, so that one run
+            # shows every bad cell (and the summary counts them all): validate the rows
+            # whose cells all parsed.
+            keep = [i for i in range(len(lines)) if i not in bad_rows]
+            located = rule_problems(columns, keep, lines)
+            for p in located:
+                value = p.value if isinstance(p.value, str) else repr(p.value)
+                tally.add(p.field, value if p.has_value else None)
+            problems.extend(located)
             problems.sort(key=lambda p: (p.row or 0, p.column or 0))
+        truncated = tally.total() > MAX_PROBLEMS
         raise ValidationError.from_problems(
-            problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS
+            problems[:MAX_PROBLEMS],
+            truncated=truncated or len(problems) > MAX_PROBLEMS,
+            summary=tally.lines(path) if truncated else (),
         )
 
     seen = 0
@@ -275,21 +457,40 @@ def _arrow_types(table: type[Table[Any]], header: Header) -> dict[str, Any]:
     for spec in table.schema:
         if spec.name not in header.positions:
             continue
-        if spec.kind == "float":
-            types[spec.name] = pa.float64()
-        elif spec.kind == "count":
-            types[spec.name] = pa.int64()
-        elif spec.kind == "date":
-            types[spec.name] = pa.date32()
-        elif spec.kind in ("floats", "texts"):
+        if spec.kind in ("float", "count", "date", "floats", "texts"):
+            # Numbers and dates are read as text and cast: pyarrow's CSV converters accept
+            # spaces around a value and hexadecimal integers, which the grammar refuses,
+            # while its casts from text accept exactly the grammar (and nan/inf, refused
+            # later as non-finite).
             types[spec.name] = pa.string()
         else:
             types[spec.name] = pa.dictionary(pa.int32(), pa.string())
     return types
 
 
-def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header) -> Any:
-    """Unescape text, split list cells and refuse non-finite floats, column-wise."""
+def _cast(column: Any, target: Any, decimal: str) -> Any:
+    """Text cast to numbers or dates with the grammar of the python engine (else `_Fallback`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if (
+        pa.types.is_integer(target)
+        and pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py()
+    ):
+        raise _Fallback()  # a hexadecimal integer, which the cast would accept
+    if decimal == "," and pa.types.is_floating(target):
+        if pc.any(pc.match_substring(column, ".")).as_py():
+            raise _Fallback()
+        column = pc.replace_substring(column, ",", ".")
+    try:
+        return column.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise _Fallback() from None
+
+
+def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header, decimal: str = ".") -> Any:
+    """Cast numbers and dates, unescape text, split list cells and refuse non-finite
+    floats, column-wise."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -299,7 +500,12 @@ def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header) -> Any:
         column = batch.column(name)
         if isinstance(column, pa.ChunkedArray):
             column = column.combine_chunks()
-        if spec.kind == "float":
+        if spec.kind == "count":
+            column = _cast(column, pa.int64(), decimal)
+        elif spec.kind == "date":
+            column = _cast(column, pa.date32(), decimal)
+        elif spec.kind == "float":
+            column = _cast(column, pa.float64(), decimal)
             bad = pc.fill_null(pc.invert(pc.is_finite(column)), False)
             if pc.any(bad).as_py():
                 raise _Fallback()
@@ -307,10 +513,11 @@ def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header) -> Any:
             empty = pc.fill_null(pc.equal(column, ""), True)
             parts = pc.split_pattern(column, LIST_SEPARATOR)
             if spec.kind == "floats":
-                try:
-                    parts = parts.cast(pa.list_(pa.float64()))
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                    raise _Fallback() from None
+                items = _cast(pc.list_flatten(parts), pa.float64(), decimal)
+                if pc.any(pc.fill_null(pc.invert(pc.is_finite(items)), False)).as_py():
+                    raise _Fallback()
+                offsets = pc.subtract(parts.offsets, parts.offsets[0])
+                parts = pa.ListArray.from_arrays(offsets, items)
                 # An empty cell is an empty list for scores.
                 parts = pc.if_else(empty, pa.scalar([], pa.list_(pa.float64())), parts)
             elif pc.any(pc.starts_with(pc.list_flatten(parts), "'")).as_py():
@@ -336,6 +543,13 @@ def _has_quote(source: PathLike) -> bool:
             return view.find(b'"') != -1
 
 
+def _drain(items: list[Any]) -> Iterator[Any]:
+    """Yield and forget each item, so that nothing here keeps it alive afterwards."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 class _Fallback(Exception):
     """pyarrow cannot give a precise answer: let the python engine locate the problems."""
 
@@ -348,6 +562,7 @@ def arrow_chunks(
     block_bytes: int,
     whole: bool = False,
     on_rows: Callable[[int], None] | None = None,
+    dialect: Dialect = Dialect(),
 ) -> Iterator[Table[Any]]:
     """Tables from a CSV file read by pyarrow in blocks of about ``block_bytes`` bytes
     (or all at once, multi-threaded, with ``whole``).
@@ -358,15 +573,22 @@ def arrow_chunks(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with open_text(source) as (stream, _):
-        first = next(csv_rows(stream), None)
+    with open_text(source, encoding=dialect.encoding) as (stream, _):
+        first = next(
+            csv_rows(stream, path=path, source=source, encoding=dialect.encoding, sep=dialect.sep),
+            None,
+        )
     if first is None:
         raise ValidationError("file", "is empty: a header row is required", path=path)
-    header = check_header(first[1], table, path)
+    header = check_header(first[1], table, path, dialect.sep)
     types = _arrow_types(table, header)
+    codec = codecs.lookup(dialect.encoding).name
     # A whole read keeps pyarrow's small default blocks, which its threads parse in parallel.
-    read_options = pacsv.ReadOptions(block_size=None if whole else block_bytes)
-    parse_options = pacsv.ParseOptions(newlines_in_values=True)
+    read_options = pacsv.ReadOptions(
+        block_size=None if whole else block_bytes,
+        **({} if codec == "utf-8" else {"encoding": codec}),
+    )
+    parse_options = pacsv.ParseOptions(newlines_in_values=True, delimiter=dialect.sep)
     convert_options = pacsv.ConvertOptions(
         column_types=types,
         strings_can_be_null=True,
@@ -384,14 +606,12 @@ def arrow_chunks(
             with open(source, "rb") as fh:
                 data = fh.read()
             if b'"' not in data:
-                parse_options = pacsv.ParseOptions(newlines_in_values=False)
-            batches = iter(
-                [
-                    pacsv.read_csv(
-                        pa.BufferReader(data), read_options, parse_options, convert_options
-                    )
-                ]
-            )
+                parse_options = pacsv.ParseOptions(newlines_in_values=False, delimiter=dialect.sep)
+            parsed = [
+                pacsv.read_csv(pa.BufferReader(data), read_options, parse_options, convert_options)
+            ]
+            del data  # the parsed columns are copies: free the file's bytes now
+            batches = _drain(parsed)
         else:
             reader = pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
             batches = (pa.Table.from_batches([b]) for b in reader)
@@ -404,7 +624,8 @@ def arrow_chunks(
             break
         except errors:
             raise _Fallback() from None
-        frame = _finish_arrow(batch, table, header)
+        frame = _finish_arrow(batch, table, header, dialect.decimal)
+        del batch  # the text columns, cast: free them before the table is built
         try:
             chunk = table.from_frame(frame)
         except ValidationError:

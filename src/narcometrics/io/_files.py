@@ -5,11 +5,15 @@ Nothing here knows about records; it turns files into rows of strings (and back)
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
 import os
-import tempfile
+import secrets
+import stat
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,11 +22,15 @@ from narcometrics.errors import ValidationError
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "TEMP_SUFFIX",
     "PathLike",
-    "atomic_path",
+    "atomic_file",
     "atomic_writer",
+    "check_regular",
+    "csv_rows",
     "display_name",
     "escape_cell",
+    "escape_name",
     "open_text",
     "unescape_cell",
 ]
@@ -33,41 +41,119 @@ PathLike = str | os.PathLike[str]
 #: injection guidance): such text cells are written with a leading apostrophe.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
+#: What may follow the apostrophe this library's writer adds: a formula character, or another
+#: apostrophe (the writer escapes a text that would otherwise look escaped).
+_ESCAPED = (*FORMULA_PREFIXES, _QUOTE)
+
+#: The end of the names of this library's temporary files (``.NAME.PID-RANDOM.narcometrics-tmp``
+#: beside the target), so that stale ones left by a killed writer can be told apart and removed.
+TEMP_SUFFIX = ".narcometrics-tmp"
+#: A temporary file of a writer that is not running on this machine, or older than this
+#: [s], is stale and removed by the next write to the same target.
+STALE_SECONDS = 24 * 3600
+
+# A CSV cell may be as long as the file: never refuse (or cut) a cell this library wrote.
+try:
+    csv.field_size_limit(sys.maxsize)
+except OverflowError:  # pragma: no cover - platforms whose C long is 32 bits
+    csv.field_size_limit(2**31 - 1)
 
 
 def escape_cell(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula.
 
     A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    apostrophe, and so does a cell that already starts with an apostrophe, so that
-    [`unescape_cell`][narcometrics.io.unescape_cell] gives every text back exactly.
+    apostrophe. So does a cell starting with an apostrophe followed by one of those characters
+    or by another apostrophe (which [`unescape_cell`][narcometrics.io.unescape_cell] would
+    otherwise shorten), so that every text reads back exactly.
     """
-    if text.startswith(FORMULA_PREFIXES) or text.startswith(_QUOTE):
+    if text.startswith(FORMULA_PREFIXES) or (
+        text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED)
+    ):
         return _QUOTE + text
     return text
 
 
 def unescape_cell(text: str) -> str:
-    """Reverse [`escape_cell`][narcometrics.io.escape_cell]: drop one leading apostrophe."""
-    return text[1:] if text.startswith(_QUOTE) else text
+    """Reverse [`escape_cell`][narcometrics.io.escape_cell].
+
+    One leading apostrophe is dropped only where the writer adds one: before ``=``, ``+``,
+    ``-``, ``@``, a tab, a carriage return or another apostrophe. Any other apostrophe is
+    data and kept (``'s-Hertogenbosch`` reads as written).
+    """
+    if text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED):
+        return text[1:]
+    return text
+
+
+def escape_name(text: str) -> str:
+    """A file name safe to print: control characters (newlines, terminal escape codes) and
+    undecodable bytes as backslash escapes; other characters, non-ASCII too, as they are."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
 
 
 def display_name(path: PathLike | IO[Any]) -> str:
-    """The name of a path or stream, as error messages show it."""
+    """The name of a path or stream, as error messages show it (escaped, see `escape_name`)."""
     if isinstance(path, (str, os.PathLike)):
-        return os.fspath(path)
-    return str(getattr(path, "name", "<stream>"))
+        return escape_name(os.fspath(path))
+    return escape_name(str(getattr(path, "name", "<stream>")))
+
+
+def check_regular(path: PathLike, name: str | None = None) -> os.stat_result:
+    """The status of ``path`` if it is a regular file (symbolic links followed).
+
+    Raises [`ValidationError`][narcometrics.errors.ValidationError] for a missing file, a
+    directory, and anything else (a FIFO, socket or device, which would block or never end).
+    """
+    shown = display_name(path) if name is None else name
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise ValidationError("path", "file not found", shown, path=shown) from None
+    except PermissionError:
+        raise ValidationError("path", "permission denied", shown, path=shown) from None
+    except OSError as exc:
+        raise ValidationError(
+            "path", f"cannot be read ({exc.strerror})", shown, path=shown
+        ) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise ValidationError("path", "is a directory, not a file", shown, path=shown)
+    if not stat.S_ISREG(status.st_mode):
+        raise ValidationError(
+            "path", "is not a regular file (a FIFO, socket or device is refused)", shown, path=shown
+        )
+    return status
+
+
+def _codec(encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except (LookupError, TypeError):
+        raise ValidationError("encoding", "unknown text encoding", encoding) from None
+    # The UTF-8 readers accept a byte-order mark.
+    return "utf-8-sig" if name == "utf-8" else name
 
 
 @contextlib.contextmanager
-def open_text(source: PathLike | IO[Any]) -> Iterator[tuple[IO[str], str]]:
-    """Open a file (path, binary or text stream) as UTF-8 text, with or without a BOM.
+def open_text(
+    source: PathLike | IO[Any], *, encoding: str = "utf-8"
+) -> Iterator[tuple[IO[str], str]]:
+    """Open a file (path, binary or text stream) as text, UTF-8 by default (with or without a
+    byte-order mark).
 
-    Yields the text stream and the name to show in error messages. A missing file or text
-    that is not UTF-8 raises [`ValidationError`][narcometrics.errors.ValidationError].
+    Yields the text stream and the name to show in error messages. A missing file, a
+    directory, a FIFO or device, an unreadable file and an unknown encoding raise
+    [`ValidationError`][narcometrics.errors.ValidationError].
     """
     name = display_name(source)
+    codec = _codec(encoding)
     if isinstance(source, (str, os.PathLike)):
+        check_regular(source, name)
         try:
             raw: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
@@ -84,7 +170,7 @@ def open_text(source: PathLike | IO[Any]) -> Iterator[tuple[IO[str], str]]:
         raw = source
         close = False
     try:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        text = io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="")
         yield text, name
         text.detach()
     finally:
@@ -92,13 +178,43 @@ def open_text(source: PathLike | IO[Any]) -> Iterator[tuple[IO[str], str]]:
             raw.close()
 
 
-def csv_rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+def decode_error_line(source: PathLike, encoding: str = "utf-8") -> int | None:
+    """The 1-based line of the first byte of ``source`` that is not text in ``encoding``
+    (None when the file decodes, or cannot be read again)."""
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    newlines = 0
+    try:
+        with open(source, "rb") as fh:
+            while True:
+                block = fh.read(1 << 20)
+                try:
+                    text = decoder.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    before = exc.object[: exc.start]
+                    return newlines + 1 + before.decode(_codec(encoding), "replace").count("\n")
+                newlines += text.count("\n")
+                if not block:
+                    return None
+    except OSError:
+        return None
+
+
+def csv_rows(
+    stream: IO[str],
+    *,
+    path: str | None = None,
+    source: PathLike | IO[Any] | None = None,
+    encoding: str = "utf-8",
+    sep: str = ",",
+) -> Iterator[tuple[int, list[str]]]:
     """Records of a CSV text stream (RFC 4180 quoting) with the line each starts on.
 
     Blank lines are not records and are skipped; line numbers stay those of the file, so
-    an error points at the line a text editor shows.
+    an error points at the line a text editor shows. Cells have no size limit. Errors name
+    ``path`` and the line; for text that is not in ``encoding``, the line of the first bad
+    byte (found by decoding ``source`` again, when it is a path).
     """
-    reader = csv.reader(stream, strict=True)
+    reader = csv.reader(stream, strict=True, delimiter=sep)
     line = 1
     try:
         for row in reader:
@@ -106,34 +222,126 @@ def csv_rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
                 yield line, row
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise ValidationError("file", f"malformed CSV: {exc}", row=reader.line_num) from None
-    except UnicodeDecodeError as exc:
         raise ValidationError(
-            "file", f"not UTF-8 text ({exc.reason}) after line {reader.line_num}"
+            "file", f"malformed CSV: {exc}", row=reader.line_num or 1, path=path
+        ) from None
+    except UnicodeDecodeError as exc:
+        where = None
+        if isinstance(source, (str, os.PathLike)):
+            where = decode_error_line(source, encoding)
+        shown = "UTF-8" if _codec(encoding) == "utf-8-sig" else encoding
+        raise ValidationError(
+            "file",
+            f"not {shown} text ({exc.reason}); pass encoding= for another text encoding",
+            row=where if where is not None else reader.line_num + 1,
+            path=path,
         ) from None
 
 
-@contextlib.contextmanager
-def atomic_path(path: PathLike) -> Iterator[str]:
-    """A temporary path beside ``path`` to write to; renamed to ``path`` on success.
+# ------------------------------------------------------------------------- writing
 
-    On any error the temporary file is removed and an existing file at ``path`` is left as
-    it was, so an error never leaves a half-written output.
-    """
-    target = Path(path)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
+
+def _named(exc: OSError, name: str) -> OSError:
+    """``exc`` naming the user's target instead of a temporary file."""
+    return type(exc)(exc.errno, f"{exc.strerror} (writing {name})", name)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # pragma: no cover - no safe liveness probe: rely on the age
+        return True
     try:
-        yield tmp
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove this library's temporary files for ``target`` left by writers that died."""
+    prefix = f".{target.name}."
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            middle = entry.name[len(prefix) : -len(TEMP_SUFFIX)]
+            pid_text, _, token = middle.partition("-")
+            if not (pid_text.isdigit() and len(token) == 8):
+                continue  # not of our naming
+            pid = int(pid_text)
+            with contextlib.suppress(OSError):
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if pid != os.getpid() and (not _alive(pid) or age > STALE_SECONDS):
+                    os.unlink(entry.path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_file(path: PathLike) -> Iterator[IO[bytes]]:
+    """A binary file to write, which replaces ``path`` all at once when the block succeeds.
+
+    The data go to a temporary file beside the target, flushed to disk (``fsync``) and then
+    renamed over it; the folder is synced after the rename. A symbolic link at ``path`` is
+    followed: its target is replaced and the link kept. A replaced file keeps its
+    permission bits; a new file gets those of the user's umask. On any error the temporary
+    file is removed, an existing file is left as it was, and an `OSError` names ``path``.
+    Temporary files of writers that died (see `TEMP_SUFFIX`) are removed.
+    """
+    name = display_name(path)
+    target = Path(os.path.realpath(path))
+    mode: int | None = None
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise _named(exc, name) from None
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            raise ValidationError(
+                "path", "exists and is not a regular file: not replaced", name, path=name
+            )
+        mode = stat.S_IMODE(status.st_mode)
+    _clean_stale(target)
+    tmp = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(tmp, flags, 0o666)  # the umask applies, as for any new file
+    except OSError as exc:
+        raise _named(exc, name) from None
+    try:
+        with open(fd, "wb") as fh:
+            if mode is not None:
+                os.chmod(tmp, mode)
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        _fsync_dir(target.parent)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _named(exc, name) from exc
         raise
 
 
 @contextlib.contextmanager
 def atomic_writer(path: PathLike, *, newline: str | None = "") -> Iterator[IO[str]]:
-    """Write a UTF-8 text file all at once, as `atomic_path` does for any file."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as stream:
+    """Write a UTF-8 text file all at once, as `atomic_file` does for any file."""
+    with atomic_file(path) as raw:
+        stream = io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
         yield stream
+        stream.flush()
+        stream.detach()

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from narcometrics.errors import Problem, ValidationError
-from narcometrics.io._files import PathLike, atomic_path
+from narcometrics.io._files import PathLike, atomic_file
 from narcometrics.io._iati_schema import (
     NAMESPACE,
     XML_LANG,
@@ -276,5 +276,5 @@ def write_iati(
         activity_status=activity_status,
         lang=lang,
     )
-    with atomic_path(target) as tmp:
-        tree.write(tmp, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    with atomic_file(target) as fh:
+        tree.write(fh, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -23,7 +23,7 @@ import numpy as np
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.io._cells import Located, build_table, is_empty
-from narcometrics.io._files import PathLike, atomic_path, display_name, escape_cell
+from narcometrics.io._files import PathLike, atomic_file, display_name, escape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR, table_type
 from narcometrics.tables import Table
 
@@ -241,8 +241,12 @@ def read_xlsx(
     refused. Numbers may be number cells or text. Lists (scores, participant ids) are
     separated by ``;`` in one cell.
     """
+    return sheet_table(read_sheet(source, sheet), kind)
+
+
+def sheet_table(raw: RawSheet, kind: type[Any]) -> Table[Any]:
+    """The table of a sheet already read with [`read_sheet`][narcometrics.io._xlsx.read_sheet]."""
     table = table_type(kind)
-    raw = read_sheet(source, sheet)
     positions = check_columns(raw, table)
     cells = {name: [row[i] for row in raw.rows] for name, i in positions.items()}
     where = Located(
@@ -344,5 +348,5 @@ def write_xlsx(
                 cell.data_type = "s"  # never a formula, whatever the text
             row.append(cell)
         worksheet.append(row)
-    with atomic_path(target) as tmp:
-        workbook.save(tmp)
+    with atomic_file(target) as fh:
+        workbook.save(fh)

@@ -168,6 +168,14 @@ class Table(Generic[R]):
                 f"from_frame needs an eager dataframe (pandas, polars, pyarrow, ...), not "
                 f"{type(frame).__name__}; collect a lazy frame first"
             ) from None
+        except nw.exceptions.DuplicateError:
+            native = getattr(frame, "column_names", None)  # pyarrow; pandas and polars: columns
+            given = [str(name) for name in (frame.columns if native is None else native)]
+            repeated = sorted({name for name in given if given.count(name) > 1})
+            raise ValidationError.from_problems(
+                Problem(field=name, problem=f"repeated column ({given.count(name)} times)")
+                for name in repeated
+            ) from None
         if extra not in ("error", "ignore"):
             raise UnknownNameError("extra", str(extra), ("error", "ignore"))
         problems = Problems()

@@ -1,0 +1,290 @@
+"""Many files and folders at once: each file read once, its record type told from its columns."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from narcometrics.errors import Problem, ValidationError
+from narcometrics.io._csv import _separator_hint, check_dialect
+from narcometrics.io._files import PathLike, check_regular, csv_rows, display_name, open_text
+from narcometrics.io._kinds import TABLES, table_type
+from narcometrics.io._readers import (
+    json_payload,
+    json_table,
+    parquet_frame,
+    parquet_table,
+    read_csv,
+)
+from narcometrics.io._xlsx import read_sheet, sheet_table
+from narcometrics.tables import Table
+
+__all__ = ["SUFFIXES", "FileTable", "column_names", "detect_kind", "read_files"]
+
+#: The file suffixes the readers know (case-insensitive).
+SUFFIXES = (".csv", ".json", ".parquet", ".xlsx")
+_UNKNOWN = "unknown file type; use a .csv, .json, .parquet or .xlsx file"
+
+
+@attrs.frozen(kw_only=True)
+class FileTable:
+    """One file read by [`read_files`][narcometrics.io.read_files].
+
+    Attributes
+    ----------
+    path : str
+        The file's path as given (or as found in a given folder), escaped for printing.
+    kind : type
+        The record class the file holds (``Seizure``, ``Eradication``, ...).
+    table : Table
+        The file's records.
+    columns : frozenset of str
+        The columns the file holds: the CSV header, the Parquet schema, or for JSON the
+        keys every record has. A count column that is not there is not in the data (the
+        table holds it as missing, never as 0).
+    """
+
+    path: str
+    kind: type[Any]
+    table: Table[Any]
+    columns: frozenset[str]
+
+
+def _kind_of(columns: Iterable[str], path: str, sep: str | None = None) -> type[Any]:
+    names_held = set(columns)
+    if sep is not None:  # a CSV header: is it separated by another character?
+        every = [spec.name for table in TABLES.values() for spec in table.schema]
+        hint = _separator_hint(list(columns), every, sep)
+        if hint is not None:
+            raise ValidationError(
+                "file", hint, next(iter(names_held))[:80], path=path, row=1, column=1
+            )
+    fits = []
+    for record, table in TABLES.items():
+        names = {spec.name for spec in table.schema}
+        required = {spec.name for spec in table.schema if not spec.default}
+        if names_held <= names and required <= names_held:
+            fits.append(record)
+    if len(fits) != 1:
+        kinds = ", ".join(r.__name__ for r in (fits or TABLES))
+        problem = (
+            f"columns fit several record types ({kinds})"
+            if fits
+            else f"columns fit no record type ({kinds}); see the file format reference"
+        )
+        raise ValidationError("file", problem, sorted(names_held), path=path)
+    return fits[0]
+
+
+def _suffix(path: PathLike) -> str:
+    return os.path.splitext(os.fspath(path))[1].lower()
+
+
+def _csv_header(source: PathLike, path: str, encoding: str, sep: str) -> list[str]:
+    with open_text(source, encoding=encoding) as (stream, _):
+        first = next(csv_rows(stream, path=path, source=source, encoding=encoding, sep=sep), None)
+    if first is None:
+        raise ValidationError("file", "is empty: a header row is required", path=path)
+    return first[1]
+
+
+def _json_keys(payload: Any, path: str) -> tuple[list[str], frozenset[str]]:
+    """The keys of the first record (which tell the kind) and the keys of every record."""
+    items = payload if isinstance(payload, list) else [payload]
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise ValidationError(
+            "$", "must hold a JSON object or a non-empty array of objects", path=path
+        )
+    every = frozenset(items[0]).intersection(*items[1:])
+    return [str(k) for k in items[0]], every
+
+
+def column_names(source: PathLike) -> list[str]:
+    """The column names of a CSV, JSON, Parquet or xlsx file (for JSON: the keys of the first
+    record). A CSV file is read up to its header; JSON and Parquet files are parsed."""
+    path = display_name(source)
+    suffix = _suffix(source)
+    if suffix == ".csv":
+        return _csv_header(source, path, "utf-8", ",")
+    if suffix == ".json":
+        return _json_keys(json_payload(source, path), path)[0]
+    if suffix == ".parquet":
+        frame = parquet_frame(source, path)
+        return list(frame.column_names)
+    if suffix == ".xlsx":
+        return list(read_sheet(source).header)
+    raise ValidationError("path", _UNKNOWN, path, path=path)
+
+
+def detect_kind(source: PathLike) -> type[Any]:
+    """The record class a file holds, told from its column names.
+
+    A file holds a record type when every column is one of its fields and every required
+    field is there; exactly one type must fit.
+
+    Raises
+    ------
+    ValidationError
+        For a missing or unreadable file, or columns that fit no record type, or several.
+    """
+    sep = "," if _suffix(source) == ".csv" else None
+    return _kind_of(column_names(source), display_name(source), sep)
+
+
+def _read_one(
+    source: PathLike, path: str, kind: type[Any] | None, encoding: str, sep: str, decimal: str
+) -> FileTable:
+    suffix = _suffix(source)
+    if suffix == ".csv":
+        names = _csv_header(source, path, encoding, sep)
+        found = kind if kind is not None else _kind_of(names, path, sep)
+        table = read_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
+        return FileTable(path=path, kind=found, table=table, columns=frozenset(names))
+    if suffix == ".json":
+        payload = json_payload(source, path)
+        first, every = _json_keys(payload, path)
+        found = kind if kind is not None else _kind_of(first, path)
+        table = json_table(payload, table_type(found), path)
+        return FileTable(path=path, kind=found, table=table, columns=every)
+    if suffix == ".parquet":
+        frame = parquet_frame(source, path)
+        names = list(frame.column_names)
+        found = kind if kind is not None else _kind_of(names, path)
+        table = parquet_table(frame, table_type(found), path)
+        return FileTable(path=path, kind=found, table=table, columns=frozenset(names))
+    if suffix == ".xlsx":
+        raw = read_sheet(source)
+        found = kind if kind is not None else _kind_of(raw.header, path)
+        table = sheet_table(raw, found)
+        return FileTable(path=path, kind=found, table=table, columns=frozenset(raw.header))
+    raise ValidationError("path", _UNKNOWN, path, path=path)
+
+
+def _gather(paths: Sequence[PathLike], problems: list[Problem]) -> list[tuple[str, str]]:
+    """The files to read (path, name to show), each file once: a file reached twice (a
+    repeated argument, a folder and a file in it, a link to it) is read once."""
+    files: list[tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(path: str, status: os.stat_result) -> None:
+        identity = (status.st_dev, status.st_ino)
+        if identity not in seen:
+            seen.add(identity)
+            files.append((path, display_name(path)))
+
+    for given in paths:
+        path = os.fspath(given)
+        name = display_name(path)
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            problems.append(Problem(field="path", problem="file not found", path=name))
+            continue
+        except OSError as exc:
+            problems.append(
+                Problem(field="path", problem=f"cannot be read ({exc.strerror})", path=name)
+            )
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            try:
+                entries = sorted(
+                    os.path.join(path, entry)
+                    for entry in os.listdir(path)
+                    if _suffix(entry) in SUFFIXES
+                )
+            except OSError as exc:
+                problems.append(
+                    Problem(field="path", problem=f"cannot be listed ({exc.strerror})", path=name)
+                )
+                continue
+            if not entries:
+                problems.append(
+                    Problem(
+                        field="path",
+                        problem="no .csv, .json or .parquet files in this folder",
+                        path=name,
+                    )
+                )
+            for entry in entries:
+                try:
+                    add(entry, check_regular(entry))
+                except ValidationError as error:
+                    problems.extend(error.problems)
+        elif stat.S_ISREG(status.st_mode):
+            if _suffix(path) not in SUFFIXES:
+                problems.append(Problem(field="path", problem=_UNKNOWN, path=name))
+            else:
+                add(path, status)
+        else:
+            problems.append(
+                Problem(
+                    field="path",
+                    problem="is not a regular file (a FIFO, socket or device is refused)",
+                    path=name,
+                )
+            )
+    return files
+
+
+def read_files(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    kind: type[Any] | None = None,
+    encoding: str = "utf-8",
+    sep: str = ",",
+    decimal: str = ".",
+    reader: Callable[[str, str], FileTable] | None = None,
+) -> list[FileTable]:
+    """Read files and folders of record files, each file once, in one pass per file.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        ``.csv``, ``.json`` and ``.parquet`` files, and folders whose files with those
+        suffixes are read (in name order; sub-folders are not walked). The same file
+        reached twice (a repeated path, a folder and a file inside it, a symbolic or hard
+        link to a file already given) is read once, at its first place. Anything that is
+        not a regular file or a folder (a FIFO, a socket, a device) is refused.
+    kind : record or table class, optional
+        The record type of every file; by default each file's type is told from its
+        columns, as [`detect_kind`][narcometrics.io.detect_kind] does.
+    encoding, sep, decimal
+        For CSV files, as for [`read_csv`][narcometrics.io.read_csv].
+    reader : callable, optional
+        Reads one file, given its path and the name to show, into a `FileTable` (used by
+        [`narcometrics.normalise`][narcometrics.normalise] to read files through a column
+        mapping); by default the file is read by its suffix.
+
+    Returns
+    -------
+    list of FileTable
+        One per file read, in order: its path, record type, table and columns.
+
+    Raises
+    ------
+    ValidationError
+        With the problems of every file (each naming the file, and the row and column or
+        JSON path), after reading them all. Records repeated across files are not merged
+        here: concatenating the tables refuses repeated ids.
+    """
+    given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if kind is not None:
+        kind = table_type(kind).record_type
+    check_dialect(encoding, sep, decimal)
+    problems: list[Problem] = []
+    out: list[FileTable] = []
+    for source, name in _gather(given, problems):
+        try:
+            if reader is not None:
+                out.append(reader(source, name))
+            else:
+                out.append(_read_one(source, name, kind, encoding, sep, decimal))
+        except ValidationError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ValidationError.from_problems(problems)
+    return out
