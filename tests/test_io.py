@@ -23,7 +23,6 @@ from narcometrics import (
 )
 from narcometrics.aggregate import total
 from narcometrics.io import (
-    aggregate_csv,
     escape_cell,
     iter_csv,
     read,
@@ -36,6 +35,7 @@ from narcometrics.io import (
     write_json,
     write_parquet,
 )
+from narcometrics.stream import aggregate_csv
 from narcometrics.testing import strategies as nst
 
 ENGINES = ["python", "pyarrow"]
@@ -350,3 +350,15 @@ def test_progress_bar_when_asked_for(tmp_path: Path, capsys: pytest.CaptureFixtu
         table = read_csv(path, Seizure, engine=engine, progress=True)  # type: ignore[arg-type]
         assert len(table) == 3
         assert f"reading {path}" in capsys.readouterr().err
+
+
+def test_the_moved_aggregate_csv_still_works_from_io_with_a_deprecation_warning(
+    tmp_path: Path,
+) -> None:
+    from narcometrics.io import aggregate_csv as old
+
+    path = tmp_path / "s.csv"
+    path.write_text("date,country,substance,mass_kg\n2017-01-02,PER,crack,2.5\n", encoding="utf-8")
+    with pytest.warns(DeprecationWarning, match=r"narcometrics\.stream\.aggregate_csv"):
+        totals = old(path, Seizure, "mass_kg")
+    assert totals.grand_total == aggregate_csv(path, Seizure, "mass_kg").grand_total == 2.5

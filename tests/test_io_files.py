@@ -727,7 +727,7 @@ def test_every_flipped_bit_in_the_dictionary_pages_gives_the_records_or_an_error
 
 
 def test_streamed_totals_read_the_same_dialect(tmp_path: Path) -> None:
-    from narcometrics.io import aggregate_csv
+    from narcometrics.stream import aggregate_csv
 
     path = tmp_path / "es.csv"
     path.write_bytes("date;country;substance;mass_kg\n2017-01-01;PER;crack;1,5\n".encode("cp1252"))
@@ -738,7 +738,7 @@ def test_streamed_totals_read_the_same_dialect(tmp_path: Path) -> None:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_summary_counts_every_problem_the_table_rules_find(tmp_path: Path, engine: str) -> None:
     rows = (
-        ["2017-01-01,PER,heroin,1"] * 700
+        ["2017-01-01,PER,sugar,1"] * 700
         + ["2017-01-01,PER,crack,-1"] * 150
         + ["2017-01-01,PER,crack,1"] * 500
         + ["2017-01-01,PER,meth,-2"] * 40  # two problems in one row
@@ -749,6 +749,6 @@ def test_the_summary_counts_every_problem_the_table_rules_find(tmp_path: Path, e
         read_csv(path, Seizure, engine=engine)  # type: ignore[arg-type]
     assert caught.value.summary == (
         f"{path}: 930 problems in all; per field and bad value:",
-        "  substance: 740 ('heroin' x 700, 'meth' x 40)",
+        "  substance: 740 ('sugar' x 700, 'meth' x 40)",
         "  mass_kg: 190 ('-1.0' x 150, '-2.0' x 40)",
     )

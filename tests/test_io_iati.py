@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from narcometrics import ValidationError
+from narcometrics.iati import read_iati, write_iati
 from narcometrics.indicators import (
     TIME_RULES,
     UNIT_RULES,
@@ -26,7 +27,6 @@ from narcometrics.indicators import (
     ResultsFramework,
     Target,
 )
-from narcometrics.io import read_iati, write_iati
 
 etree = pytest.importorskip("lxml.etree")
 

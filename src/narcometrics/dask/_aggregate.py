@@ -202,7 +202,7 @@ def _csv_partial(
 ) -> Totals:
     """The partial totals of one CSV file, read in chunks by
     [`narcometrics.io`][narcometrics.io]."""
-    from narcometrics.io import aggregate_csv
+    from narcometrics.stream import aggregate_csv
 
     return aggregate_csv(path, table, measure, by, missing=missing, progress=False)
 
@@ -359,8 +359,8 @@ def total(
         or globs of them (local files: one task per file, read with pyarrow, page checksums
         verified; URLs: read with `dask.dataframe.read_parquet`); or ``.csv``
         files or globs (one task per file, read in chunks by
-        [`narcometrics.io.aggregate_csv`][narcometrics.io.aggregate_csv], with its file format and
-        errors; local paths that every worker can read).
+        [`narcometrics.stream.aggregate_csv`][narcometrics.stream.aggregate_csv], with its file
+        format and errors; local paths that every worker can read).
     kind : table or record class
         ``SeizureTable`` (or ``Seizure``), ``EradicationTable``, ``OperationTable`` or
         ``TrainingTable`` (any other raises TypeError, as in [`narcometrics.io`][narcometrics.io]).

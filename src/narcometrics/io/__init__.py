@@ -9,15 +9,16 @@ writer writes to a temporary file and renames it, so an error never leaves a hal
 output. CSV output escapes text a spreadsheet would run as a formula. No pickle, no eval.
 
 Files larger than memory stream in chunks: [`iter_csv`][narcometrics.io.iter_csv] yields tables and
-[`aggregate_csv`][narcometrics.io.aggregate_csv] folds them into mergeable partial totals.
+[`narcometrics.stream.aggregate_csv`][narcometrics.stream.aggregate_csv] folds them into
+mergeable partial totals.
 """
 
+from narcometrics.io._deprecated import aggregate_csv
 from narcometrics.io._files import escape_cell, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.io._many import FileTable, column_names, detect_kind, read_files
 from narcometrics.io._readers import (
     AUTO_PYARROW_BYTES,
-    aggregate_csv,
     iter_csv,
     read,
     read_csv,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, TypeVar
 
 import attrs
 
 from narcometrics import _json, serialize
-from narcometrics.aggregate import Totals, merge, partial
 from narcometrics.errors import ValidationError
 from narcometrics.io._csv import (
     DEFAULT_BLOCK_BYTES,
@@ -37,7 +36,6 @@ from narcometrics.tables import Table
 
 __all__ = [
     "AUTO_PYARROW_BYTES",
-    "aggregate_csv",
     "iter_csv",
     "read",
     "read_csv",
@@ -254,64 +252,6 @@ def read_csv(
     if not chunks:
         return table.from_records([])
     return table.concat(chunks)
-
-
-def aggregate_csv(
-    sources: PathLike | IO[Any] | Sequence[PathLike | IO[Any]],
-    kind: type[Any],
-    measure: str,
-    by: str | Sequence[str] = (),
-    *,
-    engine: Engine = "auto",
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
-    block_bytes: int = DEFAULT_BLOCK_BYTES,
-    progress: bool | None = None,
-    encoding: str = "utf-8",
-    sep: str = ",",
-    decimal: str = ".",
-    **total_options: Any,
-) -> Totals:
-    """Totals over one or more CSV files larger than memory, chunk by chunk.
-
-    Each chunk is aggregated with [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial]
-    and the partials are merged ([`narcometrics.aggregate.merge`][narcometrics.aggregate.merge]),
-    which gives the same groups and totals as
-    [`narcometrics.aggregate.total`][narcometrics.aggregate.total] on all rows at once (counts
-    exactly, float sums to rounding). Memory holds one chunk and the group totals.
-
-    Parameters
-    ----------
-    sources : path, file object, or a sequence of them
-    kind : record or table class
-    measure, by
-        As for [`narcometrics.aggregate.total`][narcometrics.aggregate.total].
-    engine, chunk_rows, block_bytes, progress, encoding, sep, decimal
-        As for [`iter_csv`][narcometrics.io.iter_csv].
-    **total_options
-        Passed on to [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial] (for example
-        ``missing``).
-    """
-    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
-        sources = [sources]  # type: ignore[list-item]
-    parts: list[Totals] = []
-    for source in sources:
-        for chunk in iter_csv(
-            source,
-            kind,
-            engine=engine,
-            chunk_rows=chunk_rows,
-            block_bytes=block_bytes,
-            progress=progress,
-            encoding=encoding,
-            sep=sep,
-            decimal=decimal,
-        ):
-            parts.append(partial(chunk, measure, by=by, **total_options))
-            if len(parts) >= 64:
-                parts = [merge(*parts)]
-    if not parts:
-        return partial(table_type(kind).from_records([]), measure, by=by, **total_options)
-    return merge(*parts)
 
 
 def _as_table(data: Table[Any] | Iterable[Any]) -> Table[Any]:

@@ -7,14 +7,14 @@ import math
 from typing import Any
 
 from narcometrics.errors import Problem, ValidationError
-from narcometrics.io._files import PathLike, atomic_file
-from narcometrics.io._iati_schema import (
+from narcometrics.iati._schema import (
     NAMESPACE,
     XML_LANG,
     lxml,
     raise_problems,
     schema_problems,
 )
+from narcometrics.io._files import PathLike, atomic_file
 
 __all__ = ["iati_tree", "write_iati"]
 

@@ -1,6 +1,6 @@
 """IATI 2.03 ``<result>`` elements into results frameworks (reading).
 
-Each ``iati-activity`` becomes an [`IatiActivityResults`][narcometrics.io.IatiActivityResults]:
+Each ``iati-activity`` becomes an [`IatiActivityResults`][narcometrics.iati.IatiActivityResults]:
 its identifier and title, a [`ResultsFramework`][narcometrics.indicators.ResultsFramework] of
 its indicators, every narrative in every language by element path, and the paths of what the
 framework does not keep. See the page "IATI results in and out" for the mapping.
@@ -17,8 +17,7 @@ from typing import IO, Any
 import attrs
 
 from narcometrics.errors import Problem, ValidationError
-from narcometrics.io._files import display_name
-from narcometrics.io._iati_schema import (
+from narcometrics.iati._schema import (
     BOOLEANS,
     MEASURES,
     NAMESPACE,
@@ -28,6 +27,7 @@ from narcometrics.io._iati_schema import (
     raise_problems,
     schema_problems,
 )
+from narcometrics.io._files import display_name
 
 __all__ = ["IatiActivityResults", "read_iati"]
 
@@ -437,7 +437,7 @@ def read_iati(
         The aggregation rules IATI does not hold, per indicator code (the code is the
         ``reference`` of vocabulary 99, else ``R<result>.I<indicator>``):
         ``{"OUT-1": {"time_rule": "sum", "unit_rule": "sum", "unit": "ha"}}``. Rules
-        written by [`write_iati`][narcometrics.io.write_iati] are read from the file.
+        written by [`write_iati`][narcometrics.iati.write_iati] are read from the file.
     default_rules : mapping, optional
         Rules for every indicator that has none in the file or in ``rules``.
     lang : str, optional
