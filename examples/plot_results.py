@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 
 from narcometrics import estimate, indicators, plot, training
 from narcometrics.aggregate import total
-from narcometrics.datasets import peru_2017_example, peru_national_series
+from narcometrics.datasets import national_series, peru_2017_example
 
 
 def save(ax: object, folder: Path, name: str) -> None:
@@ -48,7 +48,7 @@ def main(out: str = ".") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     example = peru_2017_example()
 
-    series = peru_national_series()
+    series = national_series("PER")
     save(plot.national_series(series), folder, "plot-national-series.png")
 
     seizures = total(example.seizures, "mass_kg", by=("quarter", "substance"))

@@ -35,7 +35,7 @@ from narcometrics import (
 )
 from narcometrics._display import ABSENT, fmt, fmt_sig, fmt_sum
 from narcometrics.aggregate import records, total
-from narcometrics.datasets import peru_2017_example, peru_national_series
+from narcometrics.datasets import national_series, peru_2017_example
 from narcometrics.testing import strategies
 
 ALLOWED = {
@@ -154,7 +154,7 @@ def _objects(example: Any, framework: indicators.ResultsFramework) -> dict[str, 
         indicators.Actual(period=2017, value=70.0, dimensions={"sex": "female"}),
         indicators.Actual(period=2017, value=60.0, dimensions={"sex": "male"}),
     ]
-    series = peru_national_series()
+    series = national_series("PER")
     return {
         "SeizureTable": example.seizures,
         "OperationTable": example.operations,

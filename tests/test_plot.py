@@ -31,8 +31,9 @@ from narcometrics import (
     plot,
     training,
 )
+from narcometrics._display import fmt_sig
 from narcometrics.aggregate import total
-from narcometrics.datasets import peru_2017_example, peru_national_series
+from narcometrics.datasets import national_series, peru_2017_example
 
 
 @pytest.fixture(autouse=True)
@@ -63,18 +64,20 @@ def test_importing_narcometrics_does_not_import_matplotlib() -> None:
 
 
 def test_national_series_draws_gaps_as_nan_never_zero() -> None:
-    series = peru_national_series()
+    series = national_series("PER")
     ax = plot.national_series(series)
     net, eradicated = ax.get_lines()
     years = net.get_xdata()
-    assert years.tolist() == list(range(2004, 2025))  # every calendar year has a slot
+    assert years.tolist() == list(range(2001, 2025))  # every calendar year has a slot
     net_y = np.asarray(net.get_ydata(), dtype=float)
     erad_y = np.asarray(eradicated.get_ydata(), dtype=float)
-    # 2006-2012 are not in the series: gaps.
-    assert np.isnan(net_y[2:9]).all()
-    assert np.isnan(erad_y[2:9]).all()
-    # 2013 and 2014 have no published eradication (empty cells): gaps, not zeros.
-    assert np.isnan(erad_y[years.tolist().index(2013)])
+    # A year without a published figure is a gap (NaN), never 0: eradication 2006-2008.
+    published = series.eradicated_ha[np.isin(series.year, years)]
+    assert np.isnan(erad_y[5:8]).all()
+    assert np.array_equal(np.isnan(erad_y), np.isnan(np.asarray(published, dtype=float)))
+    # 2021 and 2023 have no published eradication (empty cells): gaps, not zeros.
+    assert np.isnan(erad_y[years.tolist().index(2021)])
+    assert np.isnan(erad_y[years.tolist().index(2023)])
     assert not (erad_y == 0).any()
     # Published values (UNODC/DEVIDA fact sheet 2015; PNP-DIRANDRO 2017 year-end balance).
     assert erad_y[years.tolist().index(2015)] == 35_868
@@ -84,7 +87,7 @@ def test_national_series_draws_gaps_as_nan_never_zero() -> None:
 
 
 def test_national_series_names_every_source_in_the_caption() -> None:
-    series = peru_national_series()
+    series = national_series("PER")
     ax = plot.national_series(series)
     caption = " ".join(_texts(ax).split())
     assert caption.startswith("Sources:")
@@ -113,7 +116,7 @@ def test_national_series_takes_any_object_with_year_values_and_source() -> None:
 
 
 def test_national_series_refuses_mixed_units_and_unknown_columns() -> None:
-    series = peru_national_series()
+    series = national_series("PER")
     with pytest.raises(ValidationError, match="mix units"):
         plot.national_series(series, ["net_area_ha", "sun_dried_leaf_t"])
     with pytest.raises(ValidationError, match="not a column"):
@@ -122,9 +125,9 @@ def test_national_series_refuses_mixed_units_and_unknown_columns() -> None:
 
 def test_every_plot_draws_on_the_axes_it_is_given() -> None:
     fig, ax = plt.subplots()
-    assert plot.national_series(peru_national_series(), ax=ax) is ax
+    assert plot.national_series(national_series("PER"), ax=ax) is ax
     with pytest.raises(TypeError, match="Axes"):
-        plot.national_series(peru_national_series(), ax=fig)  # type: ignore[arg-type]
+        plot.national_series(national_series("PER"), ax=fig)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- totals
@@ -197,7 +200,7 @@ def test_estimates_draw_central_bars_and_their_ranges(two_estimates: dict[str, A
     text = _texts(ax)
     assert "204.8 t" in text  # the published "up to 204.8 tonnes" (FIIAPP 2018)
     adjusted = two_estimates["adjusted"]
-    assert f"{adjusted.low:.2f} to {adjusted.high:.2f}" in text
+    assert f"({fmt_sig(adjusted.low)} to {fmt_sig(adjusted.high)})" in text  # 4 significant
     assert [t.get_text() for t in ax.get_xticklabels()] == ["up to", "adjusted"]
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -245,15 +245,10 @@ def large_seizures(table: SeizureTable, threshold_kg: float | Mapping[str, float
 def _default_series(country: str) -> Any:
     from narcometrics import datasets
 
-    getter: Callable[..., Any] | None = getattr(datasets, "national_series", None)
-    if getter is not None:
-        try:
-            return getter(country)
-        except (KeyError, ValueError):
-            return None
-    if country == "PER":
-        return datasets.peru_national_series()
-    return None
+    try:
+        return datasets.national_series(country)
+    except UnknownNameError:  # no bundled series for this country: nothing to check against
+        return None
 
 
 def eradication_over_coca_area(

@@ -118,7 +118,7 @@ def national_series(
     series : NationalSeries or similar
         An object with a ``year`` array, one array per column (NaN where unpublished) and
         a ``source`` array (one publication per row), such as
-        [`peru_national_series`][narcometrics.datasets.peru_national_series] returns.
+        [`national_series`][narcometrics.datasets.national_series] returns.
     columns : sequence of str
         The value columns to draw; they must share a unit (the suffix of their names:
         ``_ha``, ``_t``, ``_kg_per_ha``).
