@@ -124,13 +124,19 @@ def _factor_set(
 
 def _estimates(
     erad: Any, hectares: float, factor_set: FactorSet | str
-) -> tuple[Estimate, Estimate, Estimate]:
+) -> tuple[Estimate, Estimate | None, Estimate, str | None]:
+    """The flat estimate, the adjusted one from the records' dates (None, with the reason,
+    when the dates cannot carry the harvest timing) and the adjusted one without dates."""
     up_to = avoided_production(hectares, factor_set)
-    dated = avoided_production_adjusted(
-        np.asarray(erad.area_ha), factor_set, eradication_date=erad.date, zone_axis=0
-    )
+    try:
+        dated: Estimate | None = avoided_production_adjusted(
+            np.asarray(erad.area_ha), factor_set, eradication_date=erad.date, zone_axis=0
+        )
+        why = None
+    except ValidationError as error:
+        dated, why = None, error.problems[0].problem
     undated = avoided_production_adjusted(hectares, factor_set)
-    return up_to, dated, undated
+    return up_to, dated, undated, why
 
 
 def _seizures(seized: Any) -> tuple[dict[str, float], dict[str, int]]:
@@ -228,14 +234,21 @@ def _eradication(
             f"Avoided production (up to and adjusted) for {country} is not estimated: {why}.",
         )
         return {**empty, "eradicated_ha": hectares, "missing": missing}
-    up_to, dated, undated = _estimates(erad, hectares, chosen)
+    up_to, dated, undated, why = _estimates(erad, hectares, chosen)
+    missing = (
+        ()
+        if why is None
+        else (
+            f"The adjusted estimate from the records' dates for {country} is not computed: {why}.",
+        )
+    )
     return {
         "eradicated_ha": hectares,
         "factor_set": up_to.provenance.factor_set,
         "avoided_up_to": up_to,
         "avoided_adjusted": dated,
         "adjusted_without_dates": undated,
-        "missing": (),
+        "missing": missing,
     }
 
 
