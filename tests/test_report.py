@@ -187,8 +187,9 @@ def test_the_adjusted_estimate_says_it_rests_on_invented_dates(
     assert adjusted["without_dates"]["central"] == undated.central
     share = next(a for a in adjusted["provenance"]["assumptions"] if a["name"] == "harvested_share")
     # Per-record values from the dates, not "null with low 0 and high 1".
-    assert share["per_record"].startswith("from the eradication dates")
-    assert (share["value"], share["low"], share["high"]) == (None, None, None)
+    assert share["per_record"] is True
+    assert share["records"] == len(peru_2017_example().eradications)
+    assert 0 < share["low"] <= share["value"] <= share["high"] < 1
 
 
 def test_the_headline_training_share_is_the_independently_verified_one(

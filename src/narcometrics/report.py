@@ -230,18 +230,19 @@ def _eradication(
     hectares = float(total(erad, "area_ha").grand_total)
     chosen, why = _factor_set(factors, year, country, notes)
     if chosen is None:
-        missing = (
-            f"Avoided production (up to and adjusted) for {country} is not estimated: {why}.",
-        )
-        return {**empty, "eradicated_ha": hectares, "missing": missing}
+        return {
+            **empty,
+            "eradicated_ha": hectares,
+            "missing": (
+                f"Avoided production (up to and adjusted) for {country} is not estimated: {why}.",
+            ),
+        }
     up_to, dated, undated, why = _estimates(erad, hectares, chosen)
-    missing = (
-        ()
-        if why is None
-        else (
+    missing: tuple[str, ...] = ()
+    if why is not None:
+        missing = (
             f"The adjusted estimate from the records' dates for {country} is not computed: {why}.",
         )
-    )
     return {
         "eradicated_ha": hectares,
         "factor_set": up_to.provenance.factor_set,
