@@ -267,12 +267,13 @@ def test_a_reports_estimates_give_one_reference_list_for_its_json() -> None:
 
     example = peru_2017_example()
     report = build_report(ReportData(eradications=example.eradications, label="example"))
-    refs = references(report.avoided_up_to, report.avoided_adjusted)
+    [section] = report.sections
+    refs = references(section.avoided_up_to, section.avoided_adjusted)
     items = _validate_csl(json.dumps([r.to_csl() for r in refs]))
     assert items[0]["id"] == f"narcometrics-{narcometrics.__version__}"
     assert len({i["id"] for i in items}) == len(items)
     assert (
-        {c.publisher for c in _sources(report.avoided_adjusted)}
+        {c.publisher for c in _sources(section.avoided_adjusted)}
         <= {
             i["author"][0]["literal"]  # type: ignore[index]
             for i in items[1:]

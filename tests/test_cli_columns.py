@@ -47,7 +47,8 @@ def test_a_mapping_file_reads_a_spanish_workbook_and_reports_each_change(
     status = main(["report", "--data", str(data), "--columns", str(columns), "--format", "json"])
     out, err = capsys.readouterr()
     assert status == 0
-    seizures = json.loads(out)["seizures"]
+    [section] = json.loads(out)["sections"]
+    seizures = section["seizures"]["by_substance"]
     assert seizures["coca_paste"] == {"mass_kg": 3.0, "seizures": 2}
     assert seizures["cocaine_hcl"] == {"mass_kg": 1.5, "seizures": 1}
     assert f"note: {data}: substance: 'PBC' -> 'coca_paste' (1 values)" in err

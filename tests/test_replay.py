@@ -69,15 +69,15 @@ def test_replay_reproduces_the_bundled_reports_estimates_exactly(tmp_path: Path)
     results = replay(path)
     where = [r.where for r in results]
     assert where == [
-        "$.eradication.avoided_production_up_to",
-        "$.eradication.avoided_production_adjusted",
+        "$.sections[0].eradication.avoided_production_up_to",
+        "$.sections[0].eradication.avoided_production_adjusted",
     ]
     assert all(r.same and not r.changes and not r.differences for r in results), results
     up_to, adjusted = (r.estimate for r in results)
     assert up_to is not None
     assert adjusted is not None
     assert round(up_to.central, 1) == 204.8  # the published "up to" figure
-    stored = json.loads(text)["eradication"]
+    stored = json.loads(text)["sections"][0]["eradication"]
     assert adjusted.central == stored["avoided_production_adjusted"]["central"]
     status, out = _run(["replay", str(path)])
     assert status == 0
@@ -293,8 +293,11 @@ def test_every_public_model_records_what_it_was_called_with() -> None:
             np.array([30.0, 50.0]),
             "pe-gov-2024",
             eradication_date=[dt.date(2017, 3, 1), dt.date(2017, 11, 30)],
-            replanting_share=0.3,
+            date_kind="event",
             licit_share=Uncertain(0.1, 0.0, 0.2),
+        ),
+        avoided_production_adjusted(
+            np.array([30.0, 50.0]), "pe-gov-2024", horizon="twelve_months", replanting_share=0.3
         ),
     ]
     for estimate in estimates:
