@@ -7,6 +7,9 @@ serve later commands), and the lines after each ``$ `` line must equal what it p
 commands run in this process through :func:`narcometrics.cli.main` (with ``| head -n N``
 applied to the output), which keeps the test fast; the other commands run in bash. Console
 blocks with other commands (installing, ``uv run``) are shown, not run.
+
+After a deliberate change of output, rewrite the pages with what the commands print now:
+``NARCOMETRICS_UPDATE_DOCS=1 uv run pytest tests/test_docs_cli.py`` (then read the diff).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ def test_console_session_in_docs_prints_what_the_page_shows(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "80")  # argparse wraps its help at the terminal width
     status = 0
+    printed: list[list[str]] = []
     for command, expected in session:
         if command == "echo $?":
             output = [str(status)]
@@ -103,7 +107,28 @@ def test_console_session_in_docs_prints_what_the_page_shows(
             )
             status = done.returncode
             output = done.stdout.splitlines()
-        assert _normalise(output) == _normalise(expected), f"{page}: $ {command}"
+        printed.append(_normalise(output))
+        if not os.environ.get("NARCOMETRICS_UPDATE_DOCS"):
+            assert _normalise(output) == _normalise(expected), f"{page}: $ {command}"
+    if os.environ.get("NARCOMETRICS_UPDATE_DOCS"):
+        _rewrite(ROOT / page, printed)
+
+
+def _rewrite(page: Path, printed: list[list[str]]) -> None:
+    """Write what each runnable session step printed back into the page's console blocks."""
+    outputs = iter(printed)
+
+    def block(match: re.Match[str]) -> str:
+        steps = [line for line in match.group(1).splitlines() if line.startswith("$ ")]
+        if not steps or not all(step[2:].split()[0] in RUNNABLE for step in steps):
+            return match.group(0)
+        lines = []
+        for step in steps:
+            lines.extend([step, *next(outputs)])
+        return "```console\n" + "\n".join(lines) + "\n```"
+
+    text = page.read_text(encoding="utf-8")
+    page.write_text(_BLOCK.sub(block, text), encoding="utf-8")
 
 
 def test_the_docs_show_a_console_session() -> None:
