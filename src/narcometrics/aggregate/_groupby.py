@@ -9,7 +9,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, group
+from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums, int_sums
+from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, exact_values, group
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables import Categorical, Table
 from narcometrics.tables._base import PERIODS
@@ -36,13 +37,22 @@ def _by(table: Table[Any], by: str | Sequence[str]) -> tuple[str, ...]:
             raise UnknownNameError("by", field if isinstance(field, str) else repr(field), valid)
     if len(set(fields)) != len(fields):
         raise ValidationError("by", "must not repeat a field", fields)
+    for within in ("quarter", "month"):
+        if within in fields and "year" not in fields:
+            raise ValidationError(
+                "by",
+                f"{within!r} needs 'year' too: {within} alone would add up the same {within} "
+                f"of different years; group by ('year', {within!r})",
+                fields,
+            )
     return fields
 
 
 def _weights(
     table: Table[Any], measure: str, missing: Missing
 ) -> tuple[NDArray[Any] | None, NDArray[np.bool_] | None]:
-    """The measure per row (None for "count") and the rows to keep (None for all)."""
+    """The measure per row (None for "count", 0 where missing) and the rows with a value
+    (None for all)."""
     if measure not in measures(table):
         raise UnknownNameError("measure", measure, measures(table))
     if missing not in ("error", "skip"):
@@ -57,12 +67,13 @@ def _weights(
         return np.asarray(col.data), None
     if missing == "error":
         rows = np.flatnonzero(mask)
+        every = " (every row: the data do not hold this count)" if len(rows) == len(mask) else ""
         raise ValidationError(
             measure,
-            f"is missing in {len(rows)} rows (first: row {rows[0]}); "
-            "pass missing='skip' to total the known values",
+            f"is missing in {len(rows)} of {len(mask)} rows{every} (first: row {rows[0]}); "
+            "a missing count is not 0: pass missing='skip' to total the known values",
         )
-    return np.asarray(col.data), ~mask
+    return np.where(mask, 0, col.data), ~mask
 
 
 def _field(table: Table[Any], field: str) -> tuple[NDArray[Any], NDArray[Any], int]:
@@ -173,49 +184,64 @@ def total(
     fields = _by(table, by)
     weights, keep = _weights(table, measure, missing)
     name = type(table).__name__
-    if len(table) == 0 or (keep is not None and not keep.any()):
-        return Totals.empty(by=fields, measure=measure, table=name)
+    ids = table.column("id") if "id" in table.field_names() else None
+    if len(table) == 0:
+        return Totals.empty(by=fields, measure=measure, table=name, ids=ids)
     columns = [_field(table, f) for f in fields]
     codes = [c for c, _, _ in columns]
-    if keep is not None:
-        codes = [c[keep] for c in codes]
-        weights = weights[keep] if weights is not None else None
     levels = [lv for _, lv, _ in columns]
     radices = [len(lv) for lv in levels]
     if not fields:
-        count = np.array([len(weights) if weights is not None else len(table)])
-        value = np.array([np.sum(weights, dtype=np.float64)]) if weights is not None else count
-        return Totals(
-            by=fields,
-            measure=measure,
-            table=name,
-            levels=[],
-            codes=[],
-            values=value.astype(np.float64),
-            counts=count,
-        )
-    if math.prod(radices) <= DENSE_GROUPS:
+        key: NDArray[Any] = np.zeros(len(table), dtype=np.int8)
+        group_codes: list[NDArray[Any]] = []
+        rows = np.array([len(table)], dtype=np.int64)
+    elif math.prod(radices) <= DENSE_GROUPS:
         # offset: the constant part of sum((c_i + o_i) * stride_i) for fields with missing
         strides = [math.prod(radices[i + 1 :]) for i in range(len(radices))]
         offset = sum(o * s for (_, _, o), s in zip(columns, strides, strict=True))
-        key = _dense_key(codes, radices, offset).astype(np.intp, copy=False)
+        key = _dense_key(codes, radices, offset)
         size = math.prod(radices)
-        counts = np.bincount(key, minlength=size)
-        sums = counts if weights is None else np.bincount(key, weights=weights, minlength=size)
-        present = np.flatnonzero(counts)
+        every = np.bincount(key, minlength=size)
+        present = np.flatnonzero(every)
         group_codes = list(np.unravel_index(present, radices))
-        counts, sums = counts[present], sums[present]
+        rows = every[present]
+        if len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
+            lookup = np.zeros(size, dtype=code_dtype(len(present)))
+            lookup[present] = np.arange(len(present))
+            key = lookup[key]
     else:
         shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
-        inverse, group_codes = group(shifted, radices)
-        counts = np.bincount(inverse)
-        sums = counts if weights is None else np.bincount(inverse, weights=weights)
+        key, group_codes = group(shifted, radices)
+        rows = np.bincount(key, minlength=len(group_codes[0]))
+    n_groups = len(rows)
+    exact: NDArray[np.object_] | None = None
+    scale = FLOAT_SCALE
+    counts = rows
+    if weights is not None:
+        sums = float_sums if weights.dtype.kind == "f" else int_sums
+        scale = FLOAT_SCALE if weights.dtype.kind == "f" else INT_SCALE
+        known, exact = sums(key, n_groups, weights, keep, count=keep is not None)
+        if keep is not None:
+            counts = known
+
+        def describe(i: int) -> object:
+            labels = tuple(lv[c[i]].item() if hasattr(lv[c[i]], "item") else lv[c[i]]
+                           for lv, c in zip(levels, group_codes, strict=True))
+            return dict(zip(fields, labels, strict=True)) if fields else "(all records)"
+
+        values: NDArray[Any] = exact_values(measure, scale, exact, describe)
+        values[counts == 0] = np.nan
+    else:
+        values = rows
     return Totals.canonical(
         by=fields,
         measure=measure,
         table=name,
         levels=levels,
         codes=group_codes,
-        values=sums.astype(np.float64),
+        values=values,
         counts=counts.astype(np.int64),
+        exact=exact,
+        scale=scale,
+        ids=ids,
     )
