@@ -67,11 +67,11 @@ def _weights(
         return np.asarray(col.data), None
     if missing == "error":
         rows = np.flatnonzero(mask)
-        every = " (every row: the data do not hold this count)" if len(rows) == len(mask) else ""
+        every = ", every row: the data do not hold it" if len(rows) == len(mask) else ""
         raise ValidationError(
             measure,
-            f"is missing in {len(rows)} of {len(mask)} rows{every} (first: row {rows[0]}); "
-            "a missing count is not 0: pass missing='skip' to total the known values",
+            f"is missing in {len(rows)} rows (first: row {rows[0]}{every}); a missing "
+            "count is not 0: pass missing='skip' to total the known values",
         )
     return np.where(mask, 0, col.data), ~mask
 

@@ -19,6 +19,7 @@ from typing import IO, Any, Literal
 import attrs
 import numpy as np
 
+from narcometrics._checks import parse_count, parse_float
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.io._files import (
     PathLike,
@@ -100,14 +101,11 @@ def locate(
 
 
 def _parse_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("must be finite")
-    return value
+    return parse_float(text)  # plain ASCII decimal notation only
 
 
 def _parse_count(text: str) -> int:
-    return int(text, 10)
+    return parse_count(text)  # plain ASCII decimal digits only, within int64
 
 
 def _parse_date(text: str) -> _dt.date:
