@@ -38,6 +38,7 @@ MAX_COUNT = int(np.iinfo(np.int64).max)
 # no "inf"/"nan" words, no hexadecimal.
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 #: Longest integer text accepted (more digits cannot be a count of the int64 range).
 _MAX_INT_DIGITS = 40
 
@@ -137,6 +138,8 @@ def parse_float(text: str) -> float:
         With a message saying what is accepted (callers add field, row and column).
     """
     if not _DECIMAL.fullmatch(text):
+        if _NON_FINITE.fullmatch(text):
+            raise ValueError("must be finite")
         raise ValueError("must be a number in plain decimal notation (e.g. 12.5 or 1.2e3)")
     value = float(text)
     if not math.isfinite(value):
@@ -240,7 +243,7 @@ def check_country(name: str, value: object) -> str:
         )
     if not (len(value) == 3 and value.isascii() and value.isalpha()):
         raise ValidationError(
-            name, "must be an ISO 3166-1 alpha-3 code (three ASCII letters, e.g. PER)", value
+            name, "must be an ISO 3166-1 alpha-3 code (three letters, e.g. PER)", value
         )
     if _COUNTRY.fullmatch(value) is None or value not in iso_alpha3():
         raise ValidationError(name, "is not an ISO 3166-1 alpha-3 country code", value)

@@ -179,7 +179,7 @@ def total(
     >>> total(table, "mass_kg", by=("year", "country")).to_dict()
     {(2016, 'PER'): 2.5, (2017, 'BOL'): 1.0, (2017, 'PER'): 4.0}
     >>> total(table, "count", by="year").to_dict()
-    {(2016,): 1.0, (2017,): 2.0}
+    {(2016,): 1, (2017,): 2}
     """
     fields = _by(table, by)
     weights, keep = _weights(table, measure, missing)

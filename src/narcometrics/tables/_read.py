@@ -125,7 +125,8 @@ def read_numpy(
             codes[null] = MISSING_CODE
         return Raw(Categorical.trusted(codes, object_array(uniques.tolist())))
     if spec.kind == "float" and kind in "fiu":
-        data = np.array(array, dtype=np.float64)
+        with np.errstate(over="ignore"):  # beyond float64 (long double): inf, refused
+            data = np.array(array, dtype=np.float64)
         if null is not None:
             data[null] = np.nan
         return Raw(data, null)

@@ -157,6 +157,7 @@ def operations(
     agencies: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     max_count: int = 1000,
+    unreported: bool = True,
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[Operation]:
@@ -167,12 +168,15 @@ def operations(
     countries, agencies, regions : sequence, optional
         Draw from these values only.
     max_count : int
-        Upper bound of each count field (the lower bound is 0); each count may also be
-        None (not reported).
+        Upper bound of each count field (the lower bound is 0).
+    unreported : bool
+        Whether a count may be None (not reported); False gives every count a value.
     min_date, max_date : datetime.date
         Bounds of ``date``.
     """
-    count = st.none() | st.integers(min_value=0, max_value=max_count)
+    count = st.integers(min_value=0, max_value=max_count)
+    if unreported:
+        count = st.none() | count
     return st.builds(
         Operation,
         date=dates(min_date=min_date, max_date=max_date),
