@@ -55,7 +55,7 @@ def same(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     try:
-        return bool(a == b) and type(a) is type(b) or repr(a) == repr(b)
+        return (bool(a == b) and type(a) is type(b)) or repr(a) == repr(b)
     except Exception:
         return repr(a) == repr(b)
 
@@ -148,12 +148,20 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ("mass float32", lambda: seizure(mass_kg=np.float32(2.5)), Ok(mass_is(2.5))),
     ("mass float64", lambda: seizure(mass_kg=np.float64(3.5)), Ok(mass_is(3.5))),
     ("mass longdouble", lambda: seizure(mass_kg=np.longdouble(4.5)), Ok(mass_is(4.5))),
-    ("mass longdouble huge", lambda: seizure(mass_kg=np.longdouble("1e400")), Bad("Seizure.mass_kg")),
+    (
+        "mass longdouble huge",
+        lambda: seizure(mass_kg=np.longdouble("1e400")),
+        Bad("Seizure.mass_kg"),
+    ),
     ("mass float32 nan", lambda: seizure(mass_kg=np.float32("nan")), Bad("Seizure.mass_kg")),
     ("mass int8", lambda: seizure(mass_kg=np.int8(7)), Ok(mass_is(7.0))),
     ("mass uint64 max", lambda: seizure(mass_kg=np.uint64(2**64 - 1)), Ok(mass_is(2.0**64))),
     ("mass tiny subnormal", lambda: seizure(mass_kg=5e-324), Ok(mass_is(5e-324))),
-    ("mass max float", lambda: seizure(mass_kg=1.7976931348623157e308), Ok(mass_is(1.7976931348623157e308))),
+    (
+        "mass max float",
+        lambda: seizure(mass_kg=1.7976931348623157e308),
+        Ok(mass_is(1.7976931348623157e308)),
+    ),
     ("purity 10**400", lambda: seizure(purity=10**400), Bad("Seizure.purity", 10**400)),
     ("purity nan", lambda: seizure(purity=math.nan), Bad("Seizure.purity")),
     ("purity -0.0", lambda: seizure(purity=-0.0), Bad("Seizure.purity", -0.0)),
@@ -166,7 +174,11 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ("arrests -1", lambda: operation(arrests=-1), Bad("Operation.arrests", -1)),
     ("arrests 2**63", lambda: operation(arrests=2**63), Bad("Operation.arrests", 2**63)),
     ("arrests 2**63-1", lambda: operation(arrests=2**63 - 1), Ok(arrests_is(2**63 - 1))),
-    ("arrests uint64 max", lambda: operation(arrests=np.uint64(2**64 - 1)), Bad("Operation.arrests")),
+    (
+        "arrests uint64 max",
+        lambda: operation(arrests=np.uint64(2**64 - 1)),
+        Bad("Operation.arrests"),
+    ),
     ("arrests int8", lambda: operation(arrests=np.int8(5)), Ok(arrests_is(5))),
     ("arrests uint16", lambda: operation(arrests=np.uint16(6)), Ok(arrests_is(6))),
     ("arrests int64", lambda: operation(arrests=np.int64(7)), Ok(arrests_is(7))),
@@ -188,8 +200,16 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ("country number", lambda: seizure(country=604), Bad("Seizure.country", 604)),
     ("country bytes", lambda: seizure(country=b"PER"), Bad("Seizure.country", b"PER")),
     # -------------------------------------------------------------- records: the rest
-    ("substance upper", lambda: seizure(substance="CRACK"), Ok(lambda r: r.substance is Substance.CRACK)),
-    ("substance fullwidth", lambda: seizure(substance="ｃｒａｃｋ"), Bad("Seizure.substance", "ｃｒａｃｋ")),
+    (
+        "substance upper",
+        lambda: seizure(substance="CRACK"),
+        Ok(lambda r: r.substance is Substance.CRACK),
+    ),
+    (
+        "substance fullwidth",
+        lambda: seizure(substance="ｃｒａｃｋ"),
+        Bad("Seizure.substance", "ｃｒａｃｋ"),
+    ),
     ("substance padded", lambda: seizure(substance=" crack"), Bad("Seizure.substance", " crack")),
     ("substance kelvin sign", lambda: seizure(substance="\u212aRACK"), Bad("Seizure.substance")),
     ("date datetime", lambda: seizure(date=dt.datetime(2017, 1, 1)), Bad("Seizure.date")),
@@ -219,7 +239,11 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ),
     # ---------------------------------------------------------------- from_columns
     ("columns mass nan", lambda: seizure_columns(mass_kg=[math.nan]), Bad("mass_kg", math.nan)),
-    ("columns mass inf", lambda: seizure_columns(mass_kg=np.array([math.inf])), Bad("mass_kg", math.inf)),
+    (
+        "columns mass inf",
+        lambda: seizure_columns(mass_kg=np.array([math.inf])),
+        Bad("mass_kg", math.inf),
+    ),
     ("columns mass -0.0", lambda: seizure_columns(mass_kg=np.array([-0.0])), Bad("mass_kg", -0.0)),
     ("columns mass bool array", lambda: seizure_columns(mass_kg=np.array([True])), Bad("mass_kg")),
     ("columns mass bool list", lambda: seizure_columns(mass_kg=[True]), Bad("mass_kg", True)),
@@ -246,8 +270,16 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
         lambda: seizure_columns(mass_kg=np.ma.MaskedArray([1.0], mask=[True])),
         Bad("mass_kg", None),
     ),
-    ("columns arrests bool array", lambda: operation_columns(arrests=np.array([True])), Bad("arrests")),
-    ("columns arrests float array", lambda: operation_columns(arrests=np.array([1.0])), Bad("arrests")),
+    (
+        "columns arrests bool array",
+        lambda: operation_columns(arrests=np.array([True])),
+        Bad("arrests"),
+    ),
+    (
+        "columns arrests float array",
+        lambda: operation_columns(arrests=np.array([1.0])),
+        Bad("arrests"),
+    ),
     ("columns arrests 2**63", lambda: operation_columns(arrests=[2**63]), Bad("arrests", 2**63)),
     (
         "columns arrests uint64 beyond int64",
@@ -280,7 +312,11 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
         Bad("arrests", "1_000"),
     ),
     ("columns country ßa", lambda: seizure_columns(country=["ßa"]), Bad("country", "ßa")),
-    ("columns country XXX", lambda: seizure_columns(country=np.array(["XXX"])), Bad("country", "XXX")),
+    (
+        "columns country XXX",
+        lambda: seizure_columns(country=np.array(["XXX"])),
+        Bad("country", "XXX"),
+    ),
     (
         "columns country lower",
         lambda: seizure_columns(2, country=["per", "PER"]),
@@ -296,15 +332,27 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ("columns repeated id", lambda: seizure_columns(2, id=["a", "a"]), Bad("id")),
     # ------------------------------------------------------------------ from_frame
     *[
-        (f"{kind} mass nan", lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [1.0, math.nan])), Bad("mass_kg"))
+        (
+            f"{kind} mass nan",
+            lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [1.0, math.nan])),
+            Bad("mass_kg"),
+        )
         for kind in ("pandas", "polars", "pyarrow")
     ],
     *[
-        (f"{kind} mass inf", lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [math.inf])), Bad("mass_kg", math.inf))
+        (
+            f"{kind} mass inf",
+            lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [math.inf])),
+            Bad("mass_kg", math.inf),
+        )
         for kind in ("pandas", "polars", "pyarrow")
     ],
     *[
-        (f"{kind} mass bool", lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [True])), Bad("mass_kg"))
+        (
+            f"{kind} mass bool",
+            lambda kind=kind: SeizureTable.from_frame(frame_masses(kind, [True])),
+            Bad("mass_kg"),
+        )
         for kind in ("pandas", "polars", "pyarrow")
     ],
     *[
@@ -313,7 +361,13 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
             lambda kind=kind: OperationTable.from_frame(
                 frame_arrests(kind, pa.array([2**63], type=pa.uint64()).to_pylist())
                 if kind != "pyarrow"
-                else pa.table({"date": [D], "country": ["PER"], "arrests": pa.array([2**63], type=pa.uint64())})
+                else pa.table(
+                    {
+                        "date": [D],
+                        "country": ["PER"],
+                        "arrests": pa.array([2**63], type=pa.uint64()),
+                    }
+                )
             ),
             Bad("arrests"),
         )
@@ -422,9 +476,11 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
             by="region",
         ),
         Ok(
-            lambda r: len(r) == 1_000_000
-            and bool((r.values == 0.1).all())
-            and r.grand_total == math.fsum([0.1] * 1_000_000)
+            lambda r: (
+                len(r) == 1_000_000
+                and bool((r.values == 0.1).all())
+                and r.grand_total == math.fsum([0.1] * 1_000_000)
+            )
         ),
     ),
 ]

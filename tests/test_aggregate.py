@@ -54,11 +54,24 @@ seizure_lists = st.lists(
     max_size=30,
     unique_by=lambda r: r.id if r.id is not None else id(r),  # repeated ids are refused
 )
+
+
+def with_year(fields: list[str]) -> list[str]:
+    """Month and quarter group within a year (alone they are refused)."""
+    if "year" in fields or not {"quarter", "month"} & set(fields):
+        return fields
+    return ["year", *fields]
+
+
 groupings = st.lists(
     st.sampled_from(["year", "quarter", "month", "country", "substance", "region", "agency"]),
     unique=True,
     max_size=3,
-).map(lambda fields: fields if "year" in fields or not {"quarter", "month"} & set(fields) else ["year", *fields])
+).map(
+    lambda fields: (
+        fields if "year" in fields or not {"quarter", "month"} & set(fields) else ["year", *fields]
+    )
+)
 seizure_measures = st.sampled_from(["count", "mass_kg"])
 
 

@@ -432,7 +432,9 @@ def test_hectares_and_avoided_production_are_conserved_across_periods(
 @st.composite
 def shared_people(draw: st.DrawFn) -> list[TrainingOutcome]:
     """Training records whose participants come from a pool of 8 people (ids on all or some)."""
-    records = draw(nst.record_lists(nst.training_outcomes(max_participants=8, **YEARS), max_size=12))
+    records = draw(
+        nst.record_lists(nst.training_outcomes(max_participants=8, **YEARS), max_size=12)
+    )
     all_ids = draw(st.booleans())
     out = []
     for record in records:
@@ -485,7 +487,10 @@ def test_running_people_totals_end_at_the_people_of_the_whole_table(
         assert last == sum(r.participants for r in records)
 
 
-@given(nst.record_lists(nst.training_outcomes(max_participants=50, **YEARS), min_size=1, max_size=12), BY)
+@given(
+    nst.record_lists(nst.training_outcomes(max_participants=50, **YEARS), min_size=1, max_size=12),
+    BY,
+)
 def test_pooled_share_over_periods_equals_k_over_n_of_transfer_rate(
     records: list[TrainingOutcome], by: Any
 ) -> None:

@@ -183,9 +183,7 @@ def int_sums(
             yield weights[start:stop].astype(np.float64)
 
         bits = max(1, largest.bit_length())
-        counts, (sums,) = _accumulate(
-            key, n_groups, 1, whole, keep, chunk_bits, bits, count=count
-        )
+        counts, (sums,) = _accumulate(key, n_groups, 1, whole, keep, chunk_bits, bits, count=count)
         return counts, sums
 
     def digits(start: int, stop: int) -> Iterator[NDArray[np.float64]]:
@@ -194,9 +192,7 @@ def int_sums(
         yield (chunk & ((1 << _INT_BITS) - 1)).astype(np.float64)
 
     chunk_bits = min(chunk_bits, 53 - 33)
-    counts, (high, low) = _accumulate(
-        key, n_groups, 2, digits, keep, chunk_bits, 33, count=count
-    )
+    counts, (high, low) = _accumulate(key, n_groups, 2, digits, keep, chunk_bits, 33, count=count)
     return counts, high * (1 << _INT_BITS) + low
 
 

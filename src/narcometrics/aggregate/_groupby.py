@@ -184,7 +184,8 @@ def total(
     fields = _by(table, by)
     weights, keep = _weights(table, measure, missing)
     name = type(table).__name__
-    ids = table.column("id") if "id" in table.field_names() else None
+    id_column = table.column("id") if "id" in table.field_names() else None
+    ids = id_column if isinstance(id_column, Categorical) else None
     if len(table) == 0:
         return Totals.empty(by=fields, measure=measure, table=name, ids=ids)
     columns = [_field(table, f) for f in fields]
@@ -225,8 +226,10 @@ def total(
             counts = known
 
         def describe(i: int) -> object:
-            labels = tuple(lv[c[i]].item() if hasattr(lv[c[i]], "item") else lv[c[i]]
-                           for lv, c in zip(levels, group_codes, strict=True))
+            labels = tuple(
+                lv[c[i]].item() if hasattr(lv[c[i]], "item") else lv[c[i]]
+                for lv, c in zip(levels, group_codes, strict=True)
+            )
             return dict(zip(fields, labels, strict=True)) if fields else "(all records)"
 
         values: NDArray[Any] = exact_values(measure, scale, exact, describe)

@@ -223,7 +223,7 @@ class Totals:
             2**53, where float64 no longer holds every integer).
         """
         if self._exact is None:
-            return int(self._counts.sum())  # type: ignore[return-value]
+            return int(self._counts.sum())
         known = self._counts > 0
         if len(self) and not known.any():
             return math.nan
@@ -301,9 +301,7 @@ class Totals:
             and len(self) == len(other)
             and self.keys() == other.keys()
             and bool(np.array_equal(self._counts, other._counts))
-            and bool(
-                np.allclose(self._values, other._values, rtol=rtol, atol=atol, equal_nan=True)
-            )
+            and bool(np.allclose(self._values, other._values, rtol=rtol, atol=atol, equal_nan=True))
         )
 
     def __repr__(self) -> str:
@@ -461,7 +459,7 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
     if first._exact is None:
         return result
     exact = np.zeros(n_groups, dtype=object)
-    np.add.at(exact, inverse, np.concatenate([p._exact for p in nonempty]))  # type: ignore[misc]
+    np.add.at(exact, inverse, np.concatenate([p._exact for p in nonempty]))
     keys = result.keys()
     values = exact_values(
         first.measure, first._scale, exact, lambda i: dict(zip(first.by, keys[i], strict=True))

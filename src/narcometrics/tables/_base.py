@@ -20,8 +20,8 @@ from narcometrics.tables._columns import (
     Ragged,
     code_dtype,
     concat_categoricals,
-    is_row_number,
     concat_ragged,
+    is_row_number,
     normalise_index,
     object_array,
     readonly,
@@ -114,7 +114,7 @@ class Table(Generic[R]):
         return tuple(spec.name for spec in cls.schema)
 
     @classmethod
-    def from_columns(cls, *, duplicates: Duplicates = "error", **columns: object) -> Self:
+    def from_columns(cls, **columns: Any) -> Self:
         """Build a table from one array (or sequence, or dataframe series) per field.
 
         Parameters
@@ -136,6 +136,7 @@ class Table(Generic[R]):
             Unknown or missing columns, columns of unequal length or of the wrong type,
             every bad value (field, value, row), all in one error; repeated ids.
         """
+        duplicates = columns.pop("duplicates", "error")
         _check_option(duplicates)
         problems = Problems()
         for name in columns:

@@ -9,7 +9,7 @@ is ``values[offsets[i]:offsets[i + 1]]``. Neither holds a Python object per row.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, TypeAlias, overload
+from typing import Any, TypeAlias, TypeGuard, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,7 +59,7 @@ def _remap(codes: Codes, mapping: NDArray[np.integer[Any]], n_labels: int) -> Co
     return table[codes]
 
 
-def is_row_number(index: object) -> bool:
+def is_row_number(index: object) -> TypeGuard[int | np.integer[Any]]:
     """Whether ``index`` selects one row: an int or numpy integer, never a bool.
 
     ``True`` and ``False`` are ints in Python, so ``table[False]`` would otherwise be
@@ -75,7 +75,7 @@ def is_row_number(index: object) -> bool:
     return isinstance(index, (int, np.integer))
 
 
-def normalise_index(index: Index, n: int) -> slice | NDArray[np.intp]:
+def normalise_index(index: Any, n: int) -> slice | NDArray[np.intp]:
     """A slice, or an integer array of rows, for selecting rows of a column of length n."""
     if isinstance(index, slice):
         return index
@@ -246,11 +246,16 @@ class Categorical:
         if isinstance(other, (list, tuple, np.ndarray)):
             values = object_array(other) if not isinstance(other, np.ndarray) else other
             if values.ndim != 1:
-                raise TypeError(f"cannot compare a Categorical with an array of shape {values.shape}")
+                raise TypeError(
+                    f"cannot compare a Categorical with an array of shape {values.shape}"
+                )
             self._check_length(len(values))
             decoded = self.to_numpy()
             result = np.array(
-                [a is not None and a == b for a, b in zip(decoded.tolist(), values.tolist(), strict=True)],
+                [
+                    a is not None and a == b
+                    for a, b in zip(decoded.tolist(), values.tolist(), strict=True)
+                ],
                 dtype=np.bool_,
             )
             return result

@@ -174,7 +174,7 @@ def operations(
     min_date, max_date : datetime.date
         Bounds of ``date``.
     """
-    count = st.integers(min_value=0, max_value=max_count)
+    count: st.SearchStrategy[int | None] = st.integers(min_value=0, max_value=max_count)
     if unreported:
         count = st.none() | count
     return st.builds(
