@@ -18,6 +18,23 @@ from narcometrics.tables._columns import code_dtype, object_array
 
 Missing = Literal["error", "skip"]
 
+#: Largest number of possible groups counted and summed in the same pass over the rows.
+_ONE_PASS = 1 << 16
+
+
+def _sums(
+    key: NDArray[Any],
+    n_groups: int,
+    weights: NDArray[Any],
+    keep: NDArray[np.bool_] | None,
+    *,
+    count: bool,
+) -> tuple[NDArray[np.int64], NDArray[np.object_], int]:
+    """Counts, exact sums and their scale (float or integer measure)."""
+    if weights.dtype.kind == "f":
+        return (*float_sums(key, n_groups, weights, keep, count=count), FLOAT_SCALE)
+    return (*int_sums(key, n_groups, weights, keep, count=count), INT_SCALE)
+
 
 def measures(table: Table[Any] | type[Table[Any]]) -> tuple[str, ...]:
     """The measures ``total`` accepts for a table: ``"count"`` and its additive fields."""
@@ -192,9 +209,10 @@ def total(
     codes = [c for c, _, _ in columns]
     levels = [lv for _, lv, _ in columns]
     radices = [len(lv) for lv in levels]
+    one_pass: tuple[NDArray[np.int64], NDArray[np.object_], int] | None = None
+    group_codes: list[NDArray[Any]] = []
     if not fields:
         key: NDArray[Any] = np.zeros(len(table), dtype=np.int8)
-        group_codes: list[NDArray[Any]] = []
         rows = np.array([len(table)], dtype=np.int64)
     elif math.prod(radices) <= DENSE_GROUPS:
         # offset: the constant part of sum((c_i + o_i) * stride_i) for fields with missing
@@ -202,28 +220,35 @@ def total(
         offset = sum(o * s for (_, _, o), s in zip(columns, strides, strict=True))
         key = _dense_key(codes, radices, offset)
         size = math.prod(radices)
-        every = np.bincount(key, minlength=size)
-        present = np.flatnonzero(every)
-        group_codes = list(np.unravel_index(present, radices))
-        rows = every[present]
-        if len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
-            lookup = np.zeros(size, dtype=code_dtype(len(present)))
-            lookup[present] = np.arange(len(present))
-            key = lookup[key]
+        if size <= _ONE_PASS and weights is not None and keep is None:
+            # few possible groups: count and sum in one pass, keep the groups that occur
+            one_pass = _sums(key, size, weights, None, count=True)
+        else:
+            every = np.bincount(key, minlength=size)
+            present = np.flatnonzero(every)
+            rows = every[present]
+            if len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
+                lookup = np.zeros(size, dtype=code_dtype(len(present)))
+                lookup[present] = np.arange(len(present))
+                key = lookup[key]
     else:
         shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
         key, group_codes = group(shifted, radices)
         rows = np.bincount(key, minlength=len(group_codes[0]))
-    n_groups = len(rows)
     exact: NDArray[np.object_] | None = None
     scale = FLOAT_SCALE
+    if one_pass is not None:
+        every, exact, scale = one_pass
+        present = np.flatnonzero(every)
+        rows, exact = every[present], exact[present]
+    if fields and len(group_codes) != len(fields):
+        group_codes = list(np.unravel_index(present, radices))
     counts = rows
     if weights is not None:
-        sums = float_sums if weights.dtype.kind == "f" else int_sums
-        scale = FLOAT_SCALE if weights.dtype.kind == "f" else INT_SCALE
-        known, exact = sums(key, n_groups, weights, keep, count=keep is not None)
-        if keep is not None:
-            counts = known
+        if exact is None:
+            known, exact, scale = _sums(key, len(rows), weights, keep, count=keep is not None)
+            if keep is not None:
+                counts = known
 
         def describe(i: int) -> object:
             labels = tuple(
