@@ -398,3 +398,19 @@ def test_every_guarantee_names_a_test_that_exists() -> None:
     for module, function in named:
         source = (root / module).read_text(encoding="utf-8")
         assert f"def {function}(" in source, f"{module}::{function}"
+
+
+def test_running_totals_are_exact_sums_so_far() -> None:
+    from narcometrics.aggregate import cumulative
+
+    values = [1e16, 1.0, 1.0, 0.1, 0.2]
+    running = cumulative([2010, 2011, 2012, 2013, 2014], values)
+    assert running.tolist() == [math.fsum(values[: i + 1]) for i in range(len(values))]
+    assert running[2] == 1.0000000000000002e16  # a left-to-right sum says 1e16
+    table = SeizureTable.from_records(
+        [seizure(date=dt.date(2010 + i, 1, 1), mass_kg=m) for i, m in enumerate(values)]
+    )
+    by_year = cumulative(total(table, "mass_kg", by="year"))
+    assert by_year.tolist() == running.tolist()
+    counts = cumulative(total(table, "count", by="year"))
+    assert counts.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]

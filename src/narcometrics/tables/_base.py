@@ -124,11 +124,10 @@ class Table(Generic[R]):
             sequences (``None`` = missing), [`Categorical`][narcometrics.tables.Categorical],
             [`Ragged`][narcometrics.tables.Ragged] or dataframe series. Fields with a record default
             may be left out; a left-out optional field (an operation count, say) is missing in
-            every row, never 0.
-        duplicates : {"error", "allow"}
-            Whether rows may repeat a (non-empty) ``id``: by default a repeated id is an error
-            listing the first 10 repeated ids and their count (rows without an id are never
-            compared).
+            every row, never 0. One more keyword, ``duplicates`` (``"error"``, the default,
+            or ``"allow"``), says whether rows may repeat a non-empty ``id``: by default a
+            repeated id is an error listing the first 10 repeated ids and their count (rows
+            without an id are never compared).
 
         Raises
         ------
