@@ -414,3 +414,52 @@ def test_running_totals_are_exact_sums_so_far() -> None:
     assert by_year.tolist() == running.tolist()
     counts = cumulative(total(table, "count", by="year"))
     assert counts.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_the_report_never_counts_an_unreported_operation_count_as_zero(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from narcometrics.cli import main
+
+    path = tmp_path / "operations.csv"
+    path.write_text(
+        "date,country,laboratories_destroyed,arrests\n2017-05-09,PER,3,\n2017-06-09,PER,2,4\n",
+        encoding="utf-8",
+    )
+    assert main(["report", "--data", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Arrests                                     not in the data" in out
+    assert "so not reported: organisations_disbanded, airstrips_destroyed, arrests" in out
+    path.write_text(
+        f"date,country,arrests\n2017-05-09,PER,{2**63 - 1}\n2017-06-09,PER,3\n", encoding="utf-8"
+    )
+    assert main(["report", "--data", str(path)]) == 2  # never a wrapped-around count
+    assert "arrests: the total of group" in capsys.readouterr().err
+
+
+def test_the_report_reads_json_counts_record_by_record(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from narcometrics.cli import main
+
+    path = tmp_path / "operations.json"
+    path.write_text(
+        '[{"date": "2017-01-02", "country": "PER", "laboratories_destroyed": 1},'
+        ' {"date": "2017-01-03", "country": "PER", "laboratories_destroyed": 2, "arrests": 50}]',
+        encoding="utf-8",
+    )
+    assert main(["report", "--data", str(path), "--format", "json"]) == 0
+    import json
+
+    operations = json.loads(capsys.readouterr().out)["operations"]
+    assert operations["laboratories_destroyed"] == 3
+    assert operations["arrests"] is None  # the first record has none: no honest total
+    path.write_text(
+        '[{"date": "2017-01-02", "country": "PER", "laboratories_destroyed": 1},'
+        ' {"date": "2017-01-03", "country": "PER", "laboratories_destroyed": 2, "arrests": 50},'
+        ' {"date": "2017-01-04", "country": "PER", "arrests": 1}]',
+        encoding="utf-8",
+    )
+    assert main(["report", "--data", str(path), "--format", "json"]) == 0
+    operations = json.loads(capsys.readouterr().out)["operations"]
+    assert operations["laboratories_destroyed"] is None  # the third record has none

@@ -313,12 +313,13 @@ def build_report(
     if data.operations is not None:
         ops = _in_year(data.operations, year)
         held = data.reported_counts
-        counts = {
-            name: int(np.asarray(getattr(ops, name)).sum())
-            if held is None or name in held
-            else None
-            for name in COUNTS
-        }
+        for name in COUNTS:  # exact totals; a count some records lack has no honest total
+            unknown = int(np.ma.count_masked(getattr(ops, name)))
+            absent = held is not None and name not in held  # (JSON: the first record's keys)
+            if unknown or (absent and not len(ops)):
+                counts[name] = None
+            else:
+                counts[name] = int(total(ops, name).grand_total)
         missing = [name for name, value in counts.items() if value is None]
         if missing:
             notes.append(f"Not in the operation records, so not reported: {', '.join(missing)}.")
