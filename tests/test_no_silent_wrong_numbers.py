@@ -463,3 +463,11 @@ def test_the_report_reads_json_counts_record_by_record(
     assert main(["report", "--data", str(path), "--format", "json"]) == 0
     operations = json.loads(capsys.readouterr().out)["operations"]
     assert operations["laboratories_destroyed"] is None  # the third record has none
+
+
+def test_taking_a_row_with_an_id_twice_is_refused() -> None:
+    table = SeizureTable.from_records([seizure(id="a"), seizure(id="b"), seizure()])
+    assert [r.id for r in table[[1, 0]]] == ["b", "a"]
+    with pytest.raises(ValidationError, match="'a'"):
+        table[[0, 0]]
+    assert len(table[[2, 2]]) == 2  # rows without an id are never compared
