@@ -314,7 +314,7 @@ def build_report(
         ops = _in_year(data.operations, year)
         held = data.reported_counts
         for name in COUNTS:  # exact totals; a count some records lack has no honest total
-            unknown = int(np.ma.count_masked(getattr(ops, name)))
+            unknown = int(np.ma.getmaskarray(getattr(ops, name)).sum())
             absent = held is not None and name not in held  # (JSON: the first record's keys)
             if unknown or (absent and not len(ops)):
                 counts[name] = None

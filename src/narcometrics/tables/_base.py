@@ -363,7 +363,7 @@ class Table(Generic[R]):
             return self.record_type(**self._row(int(index) % self._length))  # type: ignore[no-any-return]
         rows = normalise_index(index, self._length)
         columns = {name: _take(col, rows) for name, col in self._columns.items()}
-        if not isinstance(rows, slice) and len(rows) > 1:
+        if not isinstance(rows, slice) and len(rows) > 1 and np.asarray(index).dtype != np.bool_:
             check_unique_ids(columns.get("id"))  # taking a row twice repeats its id
         length = len(range(self._length)[rows]) if isinstance(rows, slice) else len(rows)
         return self._trusted(columns, length)
