@@ -471,3 +471,33 @@ def test_taking_a_row_with_an_id_twice_is_refused() -> None:
     with pytest.raises(ValidationError, match="'a'"):
         table[[0, 0]]
     assert len(table[[2, 2]]) == 2  # rows without an id are never compared
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.floats(allow_nan=False, allow_infinity=False), st.integers(0, 4)),
+        max_size=60,
+    )
+)
+def test_exact_group_sums_are_the_correctly_rounded_sum_of_any_finite_floats(
+    rows: list[tuple[float, int]],
+) -> None:
+    from fractions import Fraction
+
+    from narcometrics.aggregate._exact import FLOAT_SCALE, float_sums, to_floats
+
+    values = np.array([v for v, _ in rows], dtype=np.float64)
+    key = np.array([g for _, g in rows], dtype=np.int8)
+    counts, exact = float_sums(key, 5, values)
+    got, overflow = to_floats(exact, FLOAT_SCALE)
+    assert counts.tolist() == [sum(1 for _, g in rows if g == k) for k in range(5)]
+    for k in range(5):
+        members = [Fraction(v) for v, g in rows if g == k]
+        assert exact[k] == sum(members, Fraction(0)) * 2**FLOAT_SCALE  # exact, to the bit
+        try:
+            expected = float(sum(members, Fraction(0)))  # correctly rounded
+        except OverflowError:
+            assert overflow == k  # too large for a float: reported, never inf
+            return
+        assert got[k] == expected

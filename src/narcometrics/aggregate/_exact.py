@@ -138,6 +138,8 @@ def float_sums(
     buffers = [np.empty(min(1 << chunk_bits, n)) for _ in range(3)] if grid else []
 
     def digits(start: int, stop: int) -> Iterator[NDArray[np.float64]]:
+        if not grid:  # every value is 0
+            return
         m = stop - start
         residual = weights[start:stop]
         digit, *spare = (b[:m] for b in buffers)
