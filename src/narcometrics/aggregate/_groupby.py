@@ -134,7 +134,8 @@ def partial(
 
     Named for its role in partitioned aggregation: compute ``partial`` on each file, chunk or
     worker, then [`merge`][narcometrics.aggregate.merge] the results; the merged totals equal the
-    totals of all rows together.
+    totals of all rows together, to the last bit. The partial remembers the ids of its records,
+    so merging partials that share a record is refused.
     """
     return total(table, measure, by=by, missing=missing)
 
@@ -161,27 +162,35 @@ def total(
         table's categorical fields (``country``, ``substance``, ``region``, ...);
         ``()`` for the grand total.
     missing : {"error", "skip"}
-        For an optional measure (``completed``, ...) with missing values: raise, or
-        total the known values only (``counts`` then counts the rows with a value).
+        For an optional measure (``completed``, an operation count, ...) with missing values:
+        raise, or total the known values only (``counts`` then counts the rows with a value,
+        and a group with no known value has a total of NaN). A missing value is never 0.
 
     Returns
     -------
     Totals
-        The non-empty groups in sorted order, with their labels, sums and record counts.
-        An empty table gives an empty Totals.
+        The non-empty groups in sorted order, with their labels, sums (int64 record counts
+        for ``"count"``) and record counts. An empty table gives an empty Totals.
 
     Raises
     ------
     UnknownNameError
         For an unknown measure or grouping field; the message lists the valid names.
+    ValidationError
+        For ``"month"`` or ``"quarter"`` without ``"year"``; for missing values with
+        ``missing="error"``; for a total too large for a float64, or an integer total beyond
+        2**53, naming the measure and the group.
 
     Notes
     -----
     The groups' codes combine into one mixed-radix key,
     $k = (c_1 R_2 + c_2) R_3 + c_3$, in the narrowest integer type; ``np.bincount``
-    then sums the measure (in float64, in row order) and counts the records per key, and
-    only keys with at least one record are kept. Conservation: the group totals add up to
-    the grand total (exactly for counts, to rounding for float sums).
+    counts the records per key, and only keys with at least one record are kept. Each
+    group's sum is exact: the values are cut into integer digits on a grid shared by all
+    rows, summed per group without rounding, and the exact sum (a Python integer per group)
+    is rounded once to float64. So a total is the correctly rounded sum of its values
+    (what `math.fsum` gives), whatever the order of the rows, and merged partials equal
+    the total of all rows to the last bit. See the documentation page "Aggregating tables".
 
     Examples
     --------
