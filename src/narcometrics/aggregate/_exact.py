@@ -1,23 +1,25 @@
 """Exact group sums: each group's sum as an integer, whatever the order of the rows.
 
 Every float64 value is an integer multiple of $2^{-1074}$, so the exact sum of any
-float64 values is an integer $N$ times $2^{-1074}$. [`group_sums`][] computes $N$ per group
+float64 values is an integer $N$ times $2^{-1074}$. `float_sums` computes $N$ per group
 without a Python object per row: each value $x$ is cut into *levels* on a grid that is the
 same for every row, $x = \\sum_j q_j 2^{f_j}$ with integer $|q_j| < 2^w$ (the digits of
 $x$ in base $2^w$, truncated towards zero), and ``numpy.bincount`` adds the $q_j$ of each
-level per group. A chunk of $m$ rows adds at most $m 2^w \\le 2^{53}$ in magnitude, so
-these float64 sums are integers computed without rounding, and the chunks' sums are
-accumulated in int64 (at most $n 2^w < 2^{63}$). The levels run from the exponent of the
-largest value down to the lowest bit of the smallest, so the number of levels grows with
-the dynamic range of the data (two for masses from grams to tonnes). The chunks fit in
-the processor cache, which keeps the cost close to one ``bincount`` per level.
+level per group, chunk by chunk. A chunk of $m$ rows adds less than $m 2^w \\le 2^{53}$ in
+magnitude, so these float64 sums are integers computed without rounding; the chunks' sums
+are accumulated in int64 and moved to Python integers before they could reach $2^{63}$.
+The levels run from the exponent of the largest value down to the lowest bit of the
+smallest, so the number of levels grows with the dynamic range of the data (two while the
+largest value is up to about $10^8$ times the smallest). The chunks fit in the processor
+cache, which keeps the cost close to one ``bincount`` per level.
 
-Integer measures (counts) are summed the same way in two levels of 31 bits.
+Integer measures (counts, `int_sums`) are summed in one level when small, else in two
+levels of 32 and 31 bits.
 
 The exact sums are Python integers per *group* (never per row); the float total of a
-group is $N / 2^{1074}$ correctly rounded (Python's integer division), so it is the same
-for every row order, every grouping of the same rows and every partitioning into partial
-results merged afterwards.
+group is $N / 2^{1074}$ correctly rounded (Python's integer division, `to_floats`), so it
+is the same for every row order, every grouping of the same rows and every partitioning
+into partial results merged afterwards.
 """
 
 from __future__ import annotations
