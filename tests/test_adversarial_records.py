@@ -165,6 +165,18 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     ("purity 10**400", lambda: seizure(purity=10**400), Bad("Seizure.purity", 10**400)),
     ("purity nan", lambda: seizure(purity=math.nan), Bad("Seizure.purity")),
     ("purity -0.0", lambda: seizure(purity=-0.0), Bad("Seizure.purity", -0.0)),
+    *[
+        (f"mass {t.__name__}", lambda t=t: seizure(mass_kg=t(3)), Ok(mass_is(3.0)))
+        for t in (np.int16, np.int32, np.uint8, np.uint32)
+    ],
+    *[
+        (f"arrests {t.__name__}", lambda t=t: operation(arrests=t(3)), Ok(arrests_is(3)))
+        for t in (np.int16, np.int32, np.uint8, np.uint32, np.uint64)
+    ],
+    *[
+        (f"arrests {t.__name__}", lambda t=t: operation(arrests=t(3)), Bad("Operation.arrests"))
+        for t in (np.float16, np.float32, np.longdouble)
+    ],
     # ----------------------------------------------------------------- records: counts
     ("arrests True", lambda: operation(arrests=True), Bad("Operation.arrests", True)),
     ("arrests np.bool_", lambda: operation(arrests=np.False_), Bad("Operation.arrests")),
