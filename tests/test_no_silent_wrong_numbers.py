@@ -501,3 +501,25 @@ def test_exact_group_sums_are_the_correctly_rounded_sum_of_any_finite_floats(
             assert overflow == k  # too large for a float: reported, never inf
             return
         assert got[k] == expected
+
+
+def test_totals_built_from_values_merge_as_those_values() -> None:
+    from narcometrics.aggregate import Totals
+
+    def built(values: list[float], counts: list[int], measure: str = "mass_kg") -> Totals:
+        return Totals(
+            by=("country",),
+            measure=measure,
+            table="SeizureTable" if measure == "mass_kg" else "OperationTable",
+            levels=[np.array(["BOL", "PER"], dtype=object)],
+            codes=[np.arange(len(values))],
+            values=np.array(values),
+            counts=np.array(counts),
+        )
+
+    merged = merge(built([2.5, 1e16], [1, 1]), built([4.0, 1.0], [2, 1]), built([0.5, 1.0], [1, 1]))
+    assert merged.to_dict() == {("BOL",): 7.0, ("PER",): 1.0000000000000002e16}
+    assert merged.counts.tolist() == [4, 3]
+    table = OperationTable.from_records([operation(arrests=3, country="BOL")])
+    mixed = merge(total(table, "arrests", by="country"), built([2.0, 5.0], [1, 1], "arrests"))
+    assert mixed.to_dict() == {("BOL",): 5.0, ("PER",): 5.0}

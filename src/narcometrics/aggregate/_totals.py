@@ -124,6 +124,8 @@ class Totals:
         dtype = np.int64 if measure == "count" else np.float64
         self._values = readonly(np.asarray(values, dtype=dtype))
         self._counts = readonly(np.asarray(counts, dtype=np.int64))
+        if exact is None and measure != "count":  # built from values: exact as given
+            exact, scale = exact_from_values(measure, self._values), FLOAT_SCALE
         self._exact = exact
         self._scale = scale
         self._ids = ids
@@ -315,6 +317,19 @@ class Totals:
         )
 
 
+def exact_from_values(measure: str, values: NDArray[Any]) -> NDArray[np.object_]:
+    """The exact sums (in units of 2**-1074) that float ``values`` stand for (0 for NaN)."""
+    exact = np.zeros(len(values), dtype=object)
+    for i, value in enumerate(values.tolist()):
+        if math.isnan(value):
+            continue
+        if not math.isfinite(value):
+            raise ValidationError(measure, "a total must be finite", value)
+        numerator, denominator = float(value).as_integer_ratio()
+        exact[i] = numerator * ((1 << FLOAT_SCALE) // denominator)
+    return exact
+
+
 def exact_values(
     measure: str, scale: int, exact: NDArray[np.object_], describe: Callable[[int], object]
 ) -> NDArray[np.float64]:
@@ -456,13 +471,15 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
         counts=merged_counts,
         ids=ids,
     )
-    if first._exact is None:
+    if first.measure == "count":
         return result
+    scales = {p._scale for p in nonempty}
+    scale = scales.pop() if len(scales) == 1 else FLOAT_SCALE
     exact = np.zeros(n_groups, dtype=object)
-    np.add.at(exact, inverse, np.concatenate([p._exact for p in nonempty]))
+    np.add.at(exact, inverse, np.concatenate([_exact_at(p, scale) for p in nonempty]))
     keys = result.keys()
     values = exact_values(
-        first.measure, first._scale, exact, lambda i: dict(zip(first.by, keys[i], strict=True))
+        first.measure, scale, exact, lambda i: dict(zip(first.by, keys[i], strict=True))
     )
     values[merged_counts == 0] = np.nan
     return Totals(
@@ -474,6 +491,15 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
         values=values,
         counts=merged_counts,
         exact=exact,
-        scale=first._scale,
+        scale=scale,
         ids=ids,
     )
+
+
+def _exact_at(part: Totals, scale: int) -> NDArray[np.object_]:
+    """A part's exact sums in units of 2**-scale (integer sums to float units if needed)."""
+    exact = part._exact
+    assert exact is not None
+    if part._scale == scale:
+        return exact
+    return exact * (1 << (scale - part._scale))  # type: ignore[no-any-return]
