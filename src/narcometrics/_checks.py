@@ -117,11 +117,11 @@ def to_enum(enum: type[E], value: object) -> object:
     """Map an enum's value strings, in any ASCII case, to its members; anything else
     unchanged (``"COCAINE_HCL"`` and ``"cocaine_hcl"`` are the same member)."""
     if isinstance(value, str) and not isinstance(value, enum):
-        key = value.lower() if value.isascii() else value
-        try:
-            return enum(key)
-        except ValueError:
-            return value
+        for key in (value, value.lower() if value.isascii() else value):
+            try:
+                return enum(key)
+            except ValueError:
+                pass
     return value
 
 
