@@ -204,10 +204,14 @@ def to_floats(exact: ObjectArray, scale: int) -> tuple[NDArray[np.float64], int 
     """Correctly rounded float64 of ``exact * 2**-scale``, and the first group too large
     for a float (None when all fit)."""
     divisor = 1 << scale
+    try:  # Python's int / int is correctly rounded; numpy loops over the groups in C
+        return np.asarray(exact / divisor, dtype=np.float64), None
+    except OverflowError:
+        pass
     out = np.empty(len(exact), dtype=np.float64)
     for i, value in enumerate(exact.tolist()):
         try:
             out[i] = value / divisor
         except OverflowError:
             return out, i
-    return out, None
+    return out, None  # pragma: no cover (the vectorised division overflowed)
