@@ -340,6 +340,7 @@ def test_repeated_ids_in_one_table_are_refused_listing_the_first_ten() -> None:
     with pytest.raises(ValidationError) as info:
         SeizureTable.from_records(records)
     message = str(info.value)
+    assert info.value.problems[0].row == 12  # the first row that repeats an earlier id
     assert "12 ids occur in more than one record (first 10 shown)" in message
     assert "'S0'" in message
     assert "'S9'" in message

@@ -423,8 +423,9 @@ def _check_option(duplicates: object) -> None:
         raise UnknownNameError("duplicates", str(duplicates), DUPLICATES)
 
 
-def repeated_ids(ids: Iterable[object]) -> ValidationError:
-    """The error for repeated record ids: the first ten and how many there are."""
+def repeated_ids(ids: Iterable[object], *, row: int | None = None) -> ValidationError:
+    """The error for repeated record ids: the first ten and how many there are (``row``:
+    the first row that repeats an earlier id, when known)."""
     repeated = list(ids)
     shown = ", ".join(repr(i) for i in repeated[:SHOWN_DUPLICATES])
     more = f" (first {SHOWN_DUPLICATES} shown)" if len(repeated) > SHOWN_DUPLICATES else ""
@@ -433,6 +434,7 @@ def repeated_ids(ids: Iterable[object]) -> ValidationError:
         f"{len(repeated)} ids occur in more than one record{more}: {shown}; the same record "
         "counted twice inflates every total (pass duplicates='allow' if the repeats are "
         "distinct records)",
+        row=row,
     )
 
 
@@ -445,7 +447,10 @@ def check_unique_ids(col: Column | None) -> None:
     counts = np.bincount(present.astype(np.intp, copy=False), minlength=len(col.labels))
     repeated = np.flatnonzero(counts > 1)
     if repeated.size:
-        raise repeated_ids(col.labels[repeated].tolist())
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        again = order[1:][(ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0)]
+        raise repeated_ids(col.labels[repeated].tolist(), row=int(again.min()))
 
 
 def _check(spec: FieldSpec, raw: Raw, problems: Problems) -> Column | None:
