@@ -393,7 +393,7 @@ def yearly(actuals: list[Actual]) -> dict[tuple[int | None, Any], float]:
     return {(a.period.calendar_year, a.dimensions): a.value or 0.0 for a in actuals}
 
 
-@given(st.lists(nst.operations(max_count=50, **YEARS), max_size=30), BY)
+@given(nst.record_lists(nst.operations(max_count=50, unreported=False, **YEARS), max_size=30), BY)
 def test_operation_counts_are_conserved_from_quarters_or_months_to_years(
     records: list[Operation], by: Any
 ) -> None:
@@ -404,14 +404,14 @@ def test_operation_counts_are_conserved_from_quarters_or_months_to_years(
         assert sum(a.value or 0 for a in fine) == sum(getattr(r, measure) for r in records)
 
 
-@given(st.lists(nst.seizures(**YEARS), min_size=1, max_size=30), BY)
+@given(nst.record_lists(nst.seizures(**YEARS), min_size=1, max_size=30), BY)
 def test_seizure_masses_are_conserved_per_substance_across_periods(records: Any, by: Any) -> None:
     table = SeizureTable.from_records(records)
     fine = per_year(seizures_by_substance(table, by=by), STANDARD["OUT-5"])
     assert fine == pytest.approx(yearly(seizures_by_substance(table)), rel=1e-12)
 
 
-@given(st.lists(nst.eradications(**YEARS), min_size=1, max_size=30), BY, st.booleans())
+@given(nst.record_lists(nst.eradications(**YEARS), min_size=1, max_size=30), BY, st.booleans())
 def test_hectares_and_avoided_production_are_conserved_across_periods(
     records: list[Eradication], by: Any, adjusted: bool
 ) -> None:
@@ -434,7 +434,9 @@ def test_hectares_and_avoided_production_are_conserved_across_periods(
 @st.composite
 def shared_people(draw: st.DrawFn) -> list[TrainingOutcome]:
     """Training records whose participants come from a pool of 8 people (ids on all or some)."""
-    records = draw(st.lists(nst.training_outcomes(max_participants=8, **YEARS), max_size=12))
+    records = draw(
+        nst.record_lists(nst.training_outcomes(max_participants=8, **YEARS), max_size=12)
+    )
     all_ids = draw(st.booleans())
     out = []
     for record in records:
@@ -487,7 +489,10 @@ def test_running_people_totals_end_at_the_people_of_the_whole_table(
         assert last == sum(r.participants for r in records)
 
 
-@given(st.lists(nst.training_outcomes(max_participants=50, **YEARS), min_size=1, max_size=12), BY)
+@given(
+    nst.record_lists(nst.training_outcomes(max_participants=50, **YEARS), min_size=1, max_size=12),
+    BY,
+)
 def test_pooled_share_over_periods_equals_k_over_n_of_transfer_rate(
     records: list[TrainingOutcome], by: Any
 ) -> None:

@@ -55,10 +55,10 @@ def _write(tmp_path: Path, text: str | bytes, name: str = "data.csv") -> Path:
 # ------------------------------------------------------------------------ round trips
 
 records = st.one_of(
-    st.lists(nst.seizures(), min_size=1, max_size=8),
-    st.lists(nst.eradications(), min_size=1, max_size=8),
-    st.lists(nst.operations(), min_size=1, max_size=8),
-    st.lists(nst.training_outcomes(max_participants=8), min_size=1, max_size=4),
+    nst.record_lists(nst.seizures(), min_size=1, max_size=8),
+    nst.record_lists(nst.eradications(), min_size=1, max_size=8),
+    nst.record_lists(nst.operations(), min_size=1, max_size=8),
+    nst.record_lists(nst.training_outcomes(max_participants=8), min_size=1, max_size=4),
 )
 
 

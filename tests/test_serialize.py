@@ -29,7 +29,7 @@ def test_every_record_round_trips_through_json_unchanged(record: Any) -> None:
         assert to_dict(back)[name] == value
 
 
-@given(st.lists(nst.seizures(), max_size=5))
+@given(nst.record_lists(nst.seizures(), max_size=5))
 def test_lists_of_records_round_trip(records: list[Seizure]) -> None:
     assert loads(Seizure, dumps(records)) == records
 

@@ -165,7 +165,7 @@ def test_grouping_by_one_and_several_fields_gives_sorted_label_tuples() -> None:
 
 
 @given(
-    st.lists(
+    nst.record_lists(
         nst.training_outcomes(institutions=["A", "B", "C"], max_participants=40),
         min_size=1,
         max_size=8,
@@ -189,7 +189,7 @@ def test_group_counts_sum_to_the_pooled_total_under_any_grouping(
         assert total.share == pytest.approx(weighted)
 
 
-@given(st.lists(nst.training_outcomes(max_participants=40), min_size=1, max_size=6))
+@given(nst.record_lists(nst.training_outcomes(max_participants=40), min_size=1, max_size=6))
 def test_summary_is_json_and_its_level_follows_the_evidence(records: list[TrainingOutcome]) -> None:
     s = training_summary(records)
     json.dumps(s.to_dict(), allow_nan=False)

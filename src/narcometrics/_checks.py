@@ -9,6 +9,7 @@ the field name, raise a [`ValidationError`][narcometrics.errors.ValidationError]
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import numbers
 import re
@@ -29,6 +30,26 @@ FloatOrArray = float | NDArray[np.float64]
 
 _COUNTRY = re.compile(r"[A-Z]{3}")
 
+#: Largest value of an integer count: the int64 range of the tables' count columns.
+MAX_COUNT = int(np.iinfo(np.int64).max)
+
+# Plain ASCII decimal notation: optional sign, digits with an optional fraction (or a
+# fraction alone), optional exponent. No "_" separators, no non-ASCII digits, no spaces,
+# no "inf"/"nan" words, no hexadecimal.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+#: Longest integer text accepted (more digits cannot be a count of the int64 range).
+_MAX_INT_DIGITS = 40
+
+
+@functools.cache
+def iso_alpha3() -> frozenset[str]:
+    """The ISO 3166-1 alpha-3 codes (from `pycountry`, loaded on first use and cached)."""
+    import pycountry
+
+    return frozenset(country.alpha_3 for country in pycountry.countries)
+
 
 def is_real(value: object) -> bool:
     """True for int/float/numpy real scalars, False for bool and everything else."""
@@ -41,8 +62,14 @@ def is_integer(value: object) -> bool:
 
 
 def to_float(value: float) -> float:
-    """Real numbers (not bool) to ``float``; anything else unchanged."""
-    return float(value) if is_real(value) else value
+    """Real numbers (not bool) to ``float``; anything else (and numbers too large for a
+    float, such as ``10**400``) unchanged, for the validator to refuse."""
+    if not is_real(value):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return value
 
 
 def to_optional_float(value: float | None) -> float | None:
@@ -61,8 +88,17 @@ def to_optional_int(value: int | None) -> int | None:
 
 
 def to_country(value: str) -> str:
-    """Strings to upper case; anything else unchanged."""
-    return value.upper() if isinstance(value, str) else value
+    """A code of three ASCII letters in any case to upper case when that is an ISO 3166-1
+    alpha-3 code; anything else unchanged (so the validator shows the value as typed).
+
+    Only ASCII letters are upper-cased: Unicode case mapping would turn ``"ßa"`` into
+    ``"SSA"`` and ``"ſwe"`` into ``"SWE"``. White space is not stripped.
+    """
+    if isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha():
+        upper = value.upper()
+        if upper in iso_alpha3():
+            return upper
+    return value
 
 
 def to_float_tuple(value: Sequence[float]) -> tuple[float, ...]:
@@ -78,12 +114,55 @@ def to_optional_str_tuple(value: Sequence[str] | None) -> tuple[str, ...] | None
 
 
 def to_enum(enum: type[E], value: object) -> object:
-    """Map an enum's value strings to its members; anything else unchanged."""
+    """Map an enum's value strings, in any ASCII case, to its members; anything else
+    unchanged (``"COCAINE_HCL"`` and ``"cocaine_hcl"`` are the same member)."""
     if isinstance(value, str) and not isinstance(value, enum):
-        try:
-            return enum(value)
-        except ValueError:
-            return value
+        for key in (value, value.lower() if value.isascii() else value):
+            try:
+                return enum(key)
+            except ValueError:
+                pass
+    return value
+
+
+def parse_float(text: str) -> float:
+    """A finite float from plain ASCII decimal text (``"12.5"``, ``"-3"``, ``"1e-3"``).
+
+    Refuses what Python's `float` also accepts: ``"1_000"``, non-ASCII digits
+    (``"١٢"``, ``"１２"``), surrounding white space, ``"inf"``, ``"nan"``, and numbers
+    too large for a float (``"1e400"``).
+
+    Raises
+    ------
+    ValueError
+        With a message saying what is accepted (callers add field, row and column).
+    """
+    if not _DECIMAL.fullmatch(text):
+        if _NON_FINITE.fullmatch(text):
+            raise ValueError("must be finite")
+        raise ValueError("must be a number in plain decimal notation (e.g. 12.5 or 1.2e3)")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("must be finite (too large for a float)")
+    return value
+
+
+def parse_count(text: str) -> int:
+    """An integer from plain ASCII decimal text (``"12"``, ``"+3"``), within int64.
+
+    Refuses ``"1_000"``, non-ASCII digits, white space, ``"1.0"`` and values beyond the
+    int64 range (callers check the sign and minimum).
+
+    Raises
+    ------
+    ValueError
+        With a message saying what is accepted.
+    """
+    if len(text) > _MAX_INT_DIGITS or not _INTEGER.fullmatch(text):
+        raise ValueError("must be an integer in plain decimal digits (e.g. 12)")
+    value = int(text, 10)
+    if abs(value) > MAX_COUNT:
+        raise ValueError(f"must be at most {MAX_COUNT} (the int64 range)")
     return value
 
 
@@ -94,7 +173,10 @@ def check_real(name: str, value: object, *, allow_nan: bool = False) -> float:
     """Check a real number (not bool, finite unless ``allow_nan``) and return it as float."""
     if not is_real(value):
         raise ValidationError(name, f"must be a real number, not {type(value).__name__}", value)
-    number = float(cast(Any, value))
+    try:
+        number = float(cast(Any, value))
+    except OverflowError:
+        raise ValidationError(name, "must be finite (too large for a float)", value) from None
     if not math.isfinite(number) and not (allow_nan and math.isnan(number)):
         raise ValidationError(name, "must be finite", value)
     return number
@@ -133,6 +215,8 @@ def check_count(name: str, value: object, *, minimum: int = 0) -> int:
     count = int(cast(Any, value))
     if count < minimum:
         raise ValidationError(name, f"must be >= {minimum}", value)
+    if count > MAX_COUNT:
+        raise ValidationError(name, f"must be <= {MAX_COUNT} (the int64 range)", value)
     return count
 
 
@@ -144,9 +228,25 @@ def check_date(name: str, value: object) -> _dt.date:
 
 
 def check_country(name: str, value: object) -> str:
-    """Check an ISO 3166-1 alpha-3 shaped code: three ASCII letters."""
-    if not isinstance(value, str) or _COUNTRY.fullmatch(value) is None:
-        raise ValidationError(name, "must be an ISO 3166-1 alpha-3 code (three letters)", value)
+    """Check an ISO 3166-1 alpha-3 code in upper case (`to_country` normalises the case).
+
+    The value must be one of the codes of ISO 3166-1 (as listed by `pycountry`): ``"XXX"``
+    is refused. White space around the code is refused, not stripped.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(
+            name, f"must be an ISO 3166-1 alpha-3 code, not {type(value).__name__}", value
+        )
+    if value != value.strip():
+        raise ValidationError(
+            name, "must be an ISO 3166-1 alpha-3 code without surrounding white space", value
+        )
+    if not (len(value) == 3 and value.isascii() and value.isalpha()):
+        raise ValidationError(
+            name, "must be an ISO 3166-1 alpha-3 code (three letters, e.g. PER)", value
+        )
+    if _COUNTRY.fullmatch(value) is None or value not in iso_alpha3():
+        raise ValidationError(name, "is not an ISO 3166-1 alpha-3 country code", value)
     return value
 
 

@@ -26,6 +26,7 @@ from narcometrics._display import (
     fmt_sum,
     section,
 )
+from narcometrics.errors import ValidationError
 
 if TYPE_CHECKING:
     from narcometrics.aggregate._series import BestEver
@@ -91,7 +92,10 @@ def table(t: Table[Any], rows: int = PREVIEW_ROWS) -> View:
 def totals(t: Totals) -> View:
     """Totals: measure, grouping, grand total, and one row per group."""
     counts = t.counts
-    grand = fmt_sum(t.grand_total, int(counts.sum()) if len(counts) else 1)
+    try:
+        grand = fmt_sum(t.grand_total, int(counts.sum()) if len(counts) else 1)
+    except ValidationError:  # a grand total beyond the float range: the groups still show
+        grand = "overflow"
     keys = t.keys()
     values = t.values
     rows = [

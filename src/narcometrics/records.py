@@ -2,8 +2,13 @@
 
 Records are frozen, slotted, keyword-only `attrs` classes. Fields carry their unit in
 the name (``mass_kg``, ``area_ha``), fractions are 0..1 (``purity``), dates are
-`datetime.date`, places are ISO 3166-1 alpha-3 country codes (normalised to upper
-case) plus free region and zone text. Every invalid value raises
+`datetime.date`, places are ISO 3166-1 alpha-3 country codes plus free region and zone
+text. Country codes are checked against the ISO 3166-1 list (``"XXX"`` is refused); ASCII
+letters in any case are accepted and upper-cased (``"per"`` is ``"PER"``), other letters
+are refused, and white space around a code is refused, not stripped. Enum fields accept
+the member or its value in any ASCII case (``"COCAINE_HCL"`` is
+``Substance.COCAINE_HCL``). Numbers must be real numbers (a bool is not a number), finite,
+and counts integers within the int64 range. Every invalid value raises
 [`ValidationError`][narcometrics.errors.ValidationError] naming the field and showing the value.
 
 For many records at once use the columnar tables in [`narcometrics.tables`][narcometrics.tables].
@@ -179,10 +184,6 @@ def _text(*, optional: bool = True) -> Any:
     return attrs.field(validator=c.v_text())
 
 
-def _count(*, minimum: int = 0) -> Any:
-    return attrs.field(default=0, converter=c.to_int, validator=c.v_count(minimum=minimum))
-
-
 def _optional_count() -> Any:
     return attrs.field(
         default=None, converter=c.to_optional_int, validator=c.v_count(optional=True)
@@ -198,9 +199,9 @@ class Seizure:
     date : datetime.date
         Date of the seizure.
     country : str
-        ISO 3166-1 alpha-3 code; lower case is normalised to upper case.
+        ISO 3166-1 alpha-3 code; lower case ASCII is normalised to upper case.
     substance : Substance or str
-        What was seized (an enum member or its value, e.g. ``"cocaine_hcl"``).
+        What was seized (an enum member or its value in any case, e.g. ``"cocaine_hcl"``).
     mass_kg : float [kg]
         Bulk mass, no purity adjustment (UNODC convention); > 0 and finite. Seizures
         reported in litres convert at 1 kg/L (`narcometrics.units.KG_PER_LITRE_SEIZURE`).
@@ -265,14 +266,15 @@ class Operation:
         ISO 3166-1 alpha-3 code.
     agency, region, id : str or None
         Free text: lead agency, sub-national region and the record id.
-    organisations_disbanded : int [count]
-        Criminal organisations disbanded; integer >= 0 (a bool is not a count).
-    airstrips_destroyed : int [count]
-        Illegal airstrips destroyed.
-    laboratories_destroyed : int [count]
-        Drug laboratories destroyed.
-    arrests : int [count]
-        People arrested.
+    organisations_disbanded : int or None [count]
+        Criminal organisations disbanded; integer >= 0 (a bool is not a count), or None
+        when not reported (the default): a count that is not reported is not 0.
+    airstrips_destroyed : int or None [count]
+        Illegal airstrips destroyed, or None when not reported.
+    laboratories_destroyed : int or None [count]
+        Drug laboratories destroyed, or None when not reported.
+    arrests : int or None [count]
+        People arrested, or None when not reported.
     """
 
     date: _dt.date = _date()
@@ -280,10 +282,10 @@ class Operation:
     agency: str | None = _text()
     region: str | None = _text()
     id: str | None = _text()
-    organisations_disbanded: int = _count()
-    airstrips_destroyed: int = _count()
-    laboratories_destroyed: int = _count()
-    arrests: int = _count()
+    organisations_disbanded: int | None = _optional_count()
+    airstrips_destroyed: int | None = _optional_count()
+    laboratories_destroyed: int | None = _optional_count()
+    arrests: int | None = _optional_count()
 
 
 @attrs.frozen(kw_only=True)

@@ -1,7 +1,8 @@
 """Fast, exact aggregation of tables: totals, mergeable partials, change over time.
 
 [`total`][narcometrics.aggregate.total] sums a measure (or counts records) per group of calendar
-periods and categorical labels in one pass of integer arithmetic over the table's codes.
+periods and categorical labels with integer arithmetic over the table's codes; each sum is
+exact, rounded once, so it does not depend on the order of the rows.
 [`partial`][narcometrics.aggregate.partial] and [`merge`][narcometrics.aggregate.merge] let
 partitions (files, chunks, workers) aggregate independently and combine into the same totals.
 [`year_over_year`][narcometrics.aggregate.year_over_year],

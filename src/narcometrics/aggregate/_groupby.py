@@ -9,13 +9,31 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, group
+from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums, int_sums
+from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, exact_values, group
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables import Categorical, Table
 from narcometrics.tables._base import PERIODS
 from narcometrics.tables._columns import code_dtype, object_array
 
 Missing = Literal["error", "skip"]
+
+#: Largest number of possible groups counted and summed in the same pass over the rows.
+_ONE_PASS = 1 << 16
+
+
+def _sums(
+    key: NDArray[Any],
+    n_groups: int,
+    weights: NDArray[Any],
+    keep: NDArray[np.bool_] | None,
+    *,
+    count: bool,
+) -> tuple[NDArray[np.int64], NDArray[np.object_], int]:
+    """Counts, exact sums and their scale (float or integer measure)."""
+    if weights.dtype.kind == "f":
+        return (*float_sums(key, n_groups, weights, keep, count=count), FLOAT_SCALE)
+    return (*int_sums(key, n_groups, weights, keep, count=count), INT_SCALE)
 
 
 def measures(table: Table[Any] | type[Table[Any]]) -> tuple[str, ...]:
@@ -36,13 +54,22 @@ def _by(table: Table[Any], by: str | Sequence[str]) -> tuple[str, ...]:
             raise UnknownNameError("by", field if isinstance(field, str) else repr(field), valid)
     if len(set(fields)) != len(fields):
         raise ValidationError("by", "must not repeat a field", fields)
+    for within in ("quarter", "month"):
+        if within in fields and "year" not in fields:
+            raise ValidationError(
+                "by",
+                f"{within!r} needs 'year' too: {within} alone would add up the same {within} "
+                f"of different years; group by ('year', {within!r})",
+                fields,
+            )
     return fields
 
 
 def _weights(
     table: Table[Any], measure: str, missing: Missing
 ) -> tuple[NDArray[Any] | None, NDArray[np.bool_] | None]:
-    """The measure per row (None for "count") and the rows to keep (None for all)."""
+    """The measure per row (None for "count", 0 where missing) and the rows with a value
+    (None for all)."""
     if measure not in measures(table):
         raise UnknownNameError("measure", measure, measures(table))
     if missing not in ("error", "skip"):
@@ -57,12 +84,13 @@ def _weights(
         return np.asarray(col.data), None
     if missing == "error":
         rows = np.flatnonzero(mask)
+        every = ", every row: the data do not hold it" if len(rows) == len(mask) else ""
         raise ValidationError(
             measure,
-            f"is missing in {len(rows)} rows (first: row {rows[0]}); "
-            "pass missing='skip' to total the known values",
+            f"is missing in {len(rows)} rows (first: row {rows[0]}{every}); a missing "
+            "count is not 0: pass missing='skip' to total the known values",
         )
-    return np.asarray(col.data), ~mask
+    return np.where(mask, 0, col.data), ~mask
 
 
 def _field(table: Table[Any], field: str) -> tuple[NDArray[Any], NDArray[Any], int]:
@@ -106,7 +134,8 @@ def partial(
 
     Named for its role in partitioned aggregation: compute ``partial`` on each file, chunk or
     worker, then [`merge`][narcometrics.aggregate.merge] the results; the merged totals equal the
-    totals of all rows together.
+    totals of all rows together, to the last bit. The partial remembers the ids of its records,
+    so merging partials that share a record is refused.
     """
     return total(table, measure, by=by, missing=missing)
 
@@ -133,27 +162,35 @@ def total(
         table's categorical fields (``country``, ``substance``, ``region``, ...);
         ``()`` for the grand total.
     missing : {"error", "skip"}
-        For an optional measure (``completed``, ...) with missing values: raise, or
-        total the known values only (``counts`` then counts the rows with a value).
+        For an optional measure (``completed``, an operation count, ...) with missing values:
+        raise, or total the known values only (``counts`` then counts the rows with a value,
+        and a group with no known value has a total of NaN). A missing value is never 0.
 
     Returns
     -------
     Totals
-        The non-empty groups in sorted order, with their labels, sums and record counts.
-        An empty table gives an empty Totals.
+        The non-empty groups in sorted order, with their labels, sums (int64 record counts
+        for ``"count"``) and record counts. An empty table gives an empty Totals.
 
     Raises
     ------
     UnknownNameError
         For an unknown measure or grouping field; the message lists the valid names.
+    ValidationError
+        For ``"month"`` or ``"quarter"`` without ``"year"``; for missing values with
+        ``missing="error"``; for a total too large for a float64, or an integer total beyond
+        2**53, naming the measure and the group.
 
     Notes
     -----
     The groups' codes combine into one mixed-radix key,
     $k = (c_1 R_2 + c_2) R_3 + c_3$, in the narrowest integer type; ``np.bincount``
-    then sums the measure (in float64, in row order) and counts the records per key, and
-    only keys with at least one record are kept. Conservation: the group totals add up to
-    the grand total (exactly for counts, to rounding for float sums).
+    counts the records per key, and only keys with at least one record are kept. Each
+    group's sum is exact: the values are cut into integer digits on a grid shared by all
+    rows, summed per group without rounding, and the exact sum (a Python integer per group)
+    is rounded once to float64. So a total is the correctly rounded sum of its values
+    (what `math.fsum` gives), whatever the order of the rows, and merged partials equal
+    the total of all rows to the last bit. See the documentation page "Aggregating tables".
 
     Examples
     --------
@@ -168,54 +205,80 @@ def total(
     >>> total(table, "mass_kg", by=("year", "country")).to_dict()
     {(2016, 'PER'): 2.5, (2017, 'BOL'): 1.0, (2017, 'PER'): 4.0}
     >>> total(table, "count", by="year").to_dict()
-    {(2016,): 1.0, (2017,): 2.0}
+    {(2016,): 1, (2017,): 2}
     """
     fields = _by(table, by)
     weights, keep = _weights(table, measure, missing)
     name = type(table).__name__
-    if len(table) == 0 or (keep is not None and not keep.any()):
-        return Totals.empty(by=fields, measure=measure, table=name)
+    id_column = table.column("id") if "id" in table.field_names() else None
+    ids = id_column if isinstance(id_column, Categorical) else None
+    if len(table) == 0:
+        return Totals.empty(by=fields, measure=measure, table=name, ids=ids)
     columns = [_field(table, f) for f in fields]
     codes = [c for c, _, _ in columns]
-    if keep is not None:
-        codes = [c[keep] for c in codes]
-        weights = weights[keep] if weights is not None else None
     levels = [lv for _, lv, _ in columns]
     radices = [len(lv) for lv in levels]
+    one_pass: tuple[NDArray[np.int64], NDArray[np.object_], int] | None = None
+    group_codes: list[NDArray[Any]] = []
     if not fields:
-        count = np.array([len(weights) if weights is not None else len(table)])
-        value = np.array([np.sum(weights, dtype=np.float64)]) if weights is not None else count
-        return Totals(
-            by=fields,
-            measure=measure,
-            table=name,
-            levels=[],
-            codes=[],
-            values=value.astype(np.float64),
-            counts=count,
-        )
-    if math.prod(radices) <= DENSE_GROUPS:
+        key: NDArray[Any] = np.zeros(len(table), dtype=np.int8)
+        rows = np.array([len(table)], dtype=np.int64)
+    elif math.prod(radices) <= DENSE_GROUPS:
         # offset: the constant part of sum((c_i + o_i) * stride_i) for fields with missing
         strides = [math.prod(radices[i + 1 :]) for i in range(len(radices))]
         offset = sum(o * s for (_, _, o), s in zip(columns, strides, strict=True))
-        key = _dense_key(codes, radices, offset).astype(np.intp, copy=False)
+        key = _dense_key(codes, radices, offset)
         size = math.prod(radices)
-        counts = np.bincount(key, minlength=size)
-        sums = counts if weights is None else np.bincount(key, weights=weights, minlength=size)
-        present = np.flatnonzero(counts)
-        group_codes = list(np.unravel_index(present, radices))
-        counts, sums = counts[present], sums[present]
+        if size <= _ONE_PASS and weights is not None and keep is None:
+            # few possible groups: count and sum in one pass, keep the groups that occur
+            one_pass = _sums(key, size, weights, None, count=True)
+        else:
+            every = np.bincount(key, minlength=size)
+            present = np.flatnonzero(every)
+            rows = every[present]
+            if len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
+                lookup = np.zeros(size, dtype=code_dtype(len(present)))
+                lookup[present] = np.arange(len(present))
+                key = lookup[key]
     else:
         shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
-        inverse, group_codes = group(shifted, radices)
-        counts = np.bincount(inverse)
-        sums = counts if weights is None else np.bincount(inverse, weights=weights)
+        key, group_codes = group(shifted, radices)
+        rows = np.bincount(key, minlength=len(group_codes[0]))
+    exact: NDArray[np.object_] | None = None
+    scale = FLOAT_SCALE
+    if one_pass is not None:
+        every, exact, scale = one_pass
+        present = np.flatnonzero(every)
+        rows, exact = every[present], exact[present]
+    if fields and len(group_codes) != len(fields):
+        group_codes = list(np.unravel_index(present, radices))
+    counts = rows
+    if weights is not None:
+        if exact is None:
+            known, exact, scale = _sums(key, len(rows), weights, keep, count=keep is not None)
+            if keep is not None:
+                counts = known
+
+        def describe(i: int) -> object:
+            labels = tuple(
+                lv[c[i]].item() if hasattr(lv[c[i]], "item") else lv[c[i]]
+                for lv, c in zip(levels, group_codes, strict=True)
+            )
+            return dict(zip(fields, labels, strict=True)) if fields else "(all records)"
+
+        values: NDArray[Any] = exact_values(measure, scale, exact, describe)
+        values[counts == 0] = np.nan
+    else:
+        values = rows
     return Totals.canonical(
         by=fields,
         measure=measure,
         table=name,
         levels=levels,
         codes=group_codes,
-        values=sums.astype(np.float64),
+        values=values,
         counts=counts.astype(np.int64),
+        exact=exact,
+        scale=scale,
+        ids=ids,
     )

@@ -9,6 +9,7 @@ entry per group in the Totals' order; with arrays, one entry per input position.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any, TypeAlias, overload
 
 import attrs
@@ -282,12 +283,41 @@ def records(
     return BestEver(is_record=_unsort(order, found.is_record), label=_unsort(order, found.label))
 
 
-def _running(values: Floats, series: NDArray[np.intp]) -> Floats:
+_SCALE = 1 << 1074  # every float64 is an integer multiple of 2**-1074
+
+
+def _exact_cumsum(values: NDArray[Any]) -> Floats:
+    """Running totals, each the exact sum so far rounded once (NaN from the first NaN on).
+
+    A left-to-right float sum drifts with every addition; the exact running sum is kept as
+    an integer in units of 2**-1074 (one Python integer per value of a yearly or monthly
+    series, never per record).
+    """
+    out = np.empty(len(values), dtype=np.float64)
+    running = 0
+    unknown = False
+    for i, value in enumerate(values.tolist()):
+        if unknown or math.isnan(value):
+            unknown = True
+            out[i] = math.nan
+            continue
+        numerator, denominator = float(value).as_integer_ratio()
+        running += numerator * (_SCALE // denominator)
+        try:
+            out[i] = running / _SCALE
+        except OverflowError:
+            raise ValidationError(
+                "values", "running total too large for a float64 (overflow)", value
+            ) from None
+    return out
+
+
+def _running(values: NDArray[Any], series: NDArray[np.intp]) -> Floats:
     """Cumulative sum restarting at each new series (sorted input)."""
-    out = np.empty_like(values)
+    out = np.empty(len(values), dtype=np.float64)
     bounds = _bounds(series)
     for start, stop in itertools.pairwise(bounds):
-        np.cumsum(values[start:stop], out=out[start:stop])
+        out[start:stop] = _exact_cumsum(values[start:stop])
     return out
 
 
@@ -307,7 +337,8 @@ def cumulative(
         non-calendar fields define separate series), or the years of one series.
     values : array_like of float, optional
         With years: the value of each year. A NaN (no data) makes every later running
-        total NaN: a sum over an unknown value is unknown.
+        total NaN: a sum over an unknown value is unknown. Each running total is the exact
+        sum so far, rounded once (no drift from adding left to right).
     year_to_date : bool
         Restart at each year boundary (with Totals grouped by year and month or quarter).
 
@@ -342,4 +373,4 @@ def cumulative(
         return _unsort(order, _running(data.values[order], series))
     year_array, numbers = _arrays(data, values)
     order = np.argsort(year_array)
-    return _unsort(order, np.cumsum(numbers[order]))
+    return _unsort(order, _exact_cumsum(numbers[order]))

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
+from narcometrics.aggregate._exact import (
+    FLOAT_SCALE,
+    INT_SCALE,
+    MAX_EXACT_INT,
+    to_floats,
+)
 from narcometrics.errors import UnknownNameError, ValidationError
-from narcometrics.tables._base import PERIODS
-from narcometrics.tables._columns import object_array, readonly
+from narcometrics.tables._base import DUPLICATES, PERIODS, Duplicates, repeated_ids
+from narcometrics.tables._columns import Categorical, object_array, readonly
 
 Key: TypeAlias = tuple[int | str | None, ...]
+#: The ids of the records behind a Totals: the table's id column, or the ids themselves.
+Ids: TypeAlias = Categorical | NDArray[np.object_] | None
 Levels: TypeAlias = NDArray[Any]  # int64 (calendar fields) or object (str, then None)
 GroupCodes: TypeAlias = NDArray[np.intp]
 
@@ -61,7 +69,9 @@ class Totals:
     [`partial`][narcometrics.aggregate.partial], the same thing). Groups are the label combinations
     that occur in the data, in sorted order (calendar fields numerically, categorical labels
     alphabetically with missing, ``None``, last). A Totals is its own mergeable partial:
-    ``a.merge(b)`` (or ``a + b``) gives the totals of both partitions.
+    ``a.merge(b)`` (or ``a + b``) gives the totals of both partitions. It keeps each group's
+    exact sum (a Python integer per group), so merged partials give the same totals, to the
+    last bit, as the total of all rows at once.
 
     Attributes
     ----------
@@ -71,13 +81,26 @@ class Totals:
         The summed field, or ``"count"``.
     table : str
         The table type it came from (e.g. ``"SeizureTable"``); only equal ones merge.
-    values : numpy.ndarray of float64
-        The sum per group, in the measure's unit.
+    values : numpy.ndarray
+        The sum per group, in the measure's unit: the exact sum correctly rounded to float64
+        (NaN for a group with no known value under ``missing="skip"``); int64 record counts
+        for the measure ``"count"``.
     counts : numpy.ndarray of int64
-        Records per group.
+        Records per group (with ``missing="skip"``: records with a known value).
     """
 
-    __slots__ = ("_codes", "_counts", "_levels", "_values", "by", "measure", "table")
+    __slots__ = (
+        "_codes",
+        "_counts",
+        "_exact",
+        "_ids",
+        "_levels",
+        "_scale",
+        "_values",
+        "by",
+        "measure",
+        "table",
+    )
 
     def __init__(
         self,
@@ -87,19 +110,28 @@ class Totals:
         table: str,
         levels: Sequence[Levels],
         codes: Sequence[GroupCodes],
-        values: NDArray[np.float64],
+        values: NDArray[Any],
         counts: NDArray[np.int64],
+        exact: NDArray[np.object_] | None = None,
+        scale: int = FLOAT_SCALE,
+        ids: Ids = None,
     ) -> None:
         self.by = by
         self.measure = measure
         self.table = table
         self._levels = tuple(levels)
         self._codes = tuple(codes)
-        self._values = readonly(np.asarray(values, dtype=np.float64))
+        dtype = np.int64 if measure == "count" else np.float64
+        self._values = readonly(np.asarray(values, dtype=dtype))
         self._counts = readonly(np.asarray(counts, dtype=np.int64))
+        if exact is None and measure != "count":  # built from values: exact as given
+            exact, scale = exact_from_values(measure, self._values), FLOAT_SCALE
+        self._exact = exact
+        self._scale = scale
+        self._ids = ids
 
     @classmethod
-    def empty(cls, *, by: tuple[str, ...], measure: str, table: str) -> Totals:
+    def empty(cls, *, by: tuple[str, ...], measure: str, table: str, ids: Ids = None) -> Totals:
         """No groups."""
         levels = [np.zeros(0, dtype=np.int64) if f in PERIODS else object_array([]) for f in by]
         none = np.zeros(0, dtype=np.intp)
@@ -111,6 +143,8 @@ class Totals:
             codes=[none] * len(by),
             values=np.zeros(0),
             counts=np.zeros(0, dtype=np.int64),
+            exact=None if measure == "count" else np.zeros(0, dtype=object),
+            ids=ids,
         )
 
     @classmethod
@@ -122,8 +156,11 @@ class Totals:
         table: str,
         levels: Sequence[Levels],
         codes: Sequence[NDArray[np.integer[Any]]],
-        values: NDArray[np.float64],
+        values: NDArray[Any],
         counts: NDArray[np.int64],
+        exact: NDArray[np.object_] | None = None,
+        scale: int = FLOAT_SCALE,
+        ids: Ids = None,
     ) -> Totals:
         """Totals from unique groups in any order: keep used levels, sort levels and groups."""
         new_levels, new_codes = [], []
@@ -141,13 +178,16 @@ class Totals:
             codes=[c[order] for c in new_codes],
             values=values[order],
             counts=counts[order],
+            exact=None if exact is None else exact[order],
+            scale=scale,
+            ids=ids,
         )
 
     # ---------------------------------------------------------------------- access
 
     @property
-    def values(self) -> NDArray[np.float64]:
-        """The sum per group (read-only)."""
+    def values(self) -> NDArray[Any]:
+        """The sum per group (read-only): float64, or int64 for the measure ``"count"``."""
         return self._values
 
     @property
@@ -175,8 +215,22 @@ class Totals:
 
     @property
     def grand_total(self) -> float:
-        """The sum over all groups (``math.fsum``, correctly rounded)."""
-        return math.fsum(self._values.tolist())
+        """The sum over all groups: the exact sum correctly rounded (an int for the measure
+        ``"count"``; 0 for no groups; NaN when no group has a known value).
+
+        Raises
+        ------
+        ValidationError
+            When the sum is too large for a float64 (or, for an integer measure, beyond
+            2**53, where float64 no longer holds every integer).
+        """
+        if self._exact is None:
+            return int(self._counts.sum())
+        known = self._counts > 0
+        if len(self) and not known.any():
+            return math.nan
+        exact = np.array([sum(self._exact[known].tolist())], dtype=object)
+        return float(exact_values(self.measure, self._scale, exact, lambda i: "(grand total)")[0])
 
     def __len__(self) -> int:
         return len(self._values)
@@ -187,7 +241,8 @@ class Totals:
         return list(zip(*columns, strict=True)) if columns else [()] * len(self)
 
     def to_dict(self) -> dict[Key, float]:
-        """Map each group's label tuple (plain int/str, None for missing) to its total."""
+        """Map each group's label tuple (plain int/str, None for missing) to its total (an
+        int for the measure ``"count"``)."""
         return dict(zip(self.keys(), self._values.tolist(), strict=True))
 
     def to_frame(self, backend: str = "pandas") -> Any:
@@ -211,10 +266,10 @@ class Totals:
 
     # ------------------------------------------------------------------- merging
 
-    def merge(self, *others: Totals) -> Totals:
+    def merge(self, *others: Totals, duplicates: Duplicates = "error") -> Totals:
         """The totals of this partition and ``others`` together (see
         [`merge`][narcometrics.aggregate.merge])."""
-        return merge(self, *others)
+        return merge(self, *others, duplicates=duplicates)
 
     def __add__(self, other: object) -> Totals:
         if not isinstance(other, Totals):
@@ -231,21 +286,24 @@ class Totals:
             self._same_shape(other)
             and len(self) == len(other)
             and self.keys() == other.keys()
-            and bool(np.array_equal(self._values, other._values))
+            and bool(np.array_equal(self._values, other._values, equal_nan=self._floats))
             and bool(np.array_equal(self._counts, other._counts))
         )
+
+    @property
+    def _floats(self) -> bool:
+        return self._values.dtype.kind == "f"
 
     __hash__ = None  # type: ignore[assignment]
 
     def allclose(self, other: Totals, *, rtol: float = 1e-12, atol: float = 0.0) -> bool:
-        """Same groups and counts, values equal within ``rtol``/``atol`` (float sums
-        depend on the order of addition; counts are exact)."""
+        """Same groups and counts, values equal within ``rtol``/``atol`` (NaN equals NaN)."""
         return (
             self._same_shape(other)
             and len(self) == len(other)
             and self.keys() == other.keys()
             and bool(np.array_equal(self._counts, other._counts))
-            and bool(np.allclose(self._values, other._values, rtol=rtol, atol=atol))
+            and bool(np.allclose(self._values, other._values, rtol=rtol, atol=atol, equal_nan=True))
         )
 
     def __repr__(self) -> str:
@@ -260,6 +318,44 @@ class Totals:
         return _views.totals(self).html()
 
 
+def exact_from_values(measure: str, values: NDArray[Any]) -> NDArray[np.object_]:
+    """The exact sums (in units of 2**-1074) that float ``values`` stand for (0 for NaN)."""
+    exact = np.zeros(len(values), dtype=object)
+    for i, value in enumerate(values.tolist()):
+        if math.isnan(value):
+            continue
+        if not math.isfinite(value):
+            raise ValidationError(measure, "a total must be finite", value)
+        numerator, denominator = float(value).as_integer_ratio()
+        exact[i] = numerator * ((1 << FLOAT_SCALE) // denominator)
+    return exact
+
+
+def exact_values(
+    measure: str, scale: int, exact: NDArray[np.object_], describe: Callable[[int], object]
+) -> NDArray[np.float64]:
+    """Correctly rounded float64 values of exact sums; overflow names measure and group
+    (``describe(i)`` names group ``i``)."""
+    values, overflow = to_floats(exact, scale)
+    if overflow is not None:
+        raise ValidationError(
+            measure,
+            f"the total of group {describe(overflow)} is too large for a float64 (overflow); "
+            "check the values of this group for a unit or typing error",
+        )
+    if scale == INT_SCALE and len(exact):
+        largest = max(abs(v) for v in exact.tolist())
+        if largest > MAX_EXACT_INT:
+            where = next(i for i, v in enumerate(exact.tolist()) if abs(v) == largest)
+            raise ValidationError(
+                measure,
+                f"the total of group {describe(where)} exceeds 2**53 and cannot be represented "
+                "exactly (a count this large is a data error)",
+                largest,
+            )
+    return values
+
+
 def _union(levels: Sequence[Levels]) -> tuple[Levels, list[NDArray[np.intp]]]:
     """Sorted union of level arrays and, per input, the map old index -> union index."""
     if levels[0].dtype != object:
@@ -271,23 +367,59 @@ def _union(levels: Sequence[Levels]) -> tuple[Levels, list[NDArray[np.intp]]]:
     return union, [np.array([position[i] for i in lv.tolist()], dtype=np.intp) for lv in levels]
 
 
-def merge(*parts: Totals) -> Totals:
+def used_ids(ids: Ids) -> list[object]:
+    """The ids of a partial's records (the labels of its id column that rows use)."""
+    if ids is None:
+        return []
+    if isinstance(ids, Categorical):
+        if not len(ids.labels):
+            return []
+        codes = ids.codes[ids.codes >= 0] if ids.has_missing else ids.codes
+        used = np.bincount(codes.astype(np.intp), minlength=len(ids.labels)) > 0
+        return ids.labels[used].tolist()  # type: ignore[no-any-return]
+    return ids.tolist()  # type: ignore[no-any-return]
+
+
+def _merged_ids(parts: Sequence[Totals], duplicates: Duplicates) -> Ids:
+    """The ids of all parts; repeated ids are an error unless allowed."""
+    if duplicates not in DUPLICATES:
+        raise UnknownNameError("duplicates", str(duplicates), DUPLICATES)
+    seen: set[object] = set()
+    collected: list[object] = []
+    repeated: dict[object, None] = {}
+    for part in parts:
+        ids = used_ids(part._ids)
+        if duplicates == "error":
+            for item in seen.intersection(ids):
+                repeated[item] = None
+        seen.update(ids)
+        collected.extend(ids)
+    if repeated:
+        order = {item: i for i, item in enumerate(collected)}
+        raise repeated_ids(sorted(repeated, key=order.__getitem__))
+    return object_array(collected) if collected else None
+
+
+def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
     """Combine totals of disjoint partitions into the totals of their union.
 
     Groups are matched by their labels, so partitions built from tables with different
-    label sets (different files, chunks, workers) merge correctly.
+    label sets (different files, chunks, workers) merge correctly. The same record in two
+    partitions would be counted twice: an ``id`` found in more than one part is an error
+    (listing the first 10 repeated ids and their count) unless ``duplicates="allow"``.
 
     Notes
     -----
-    Merging is associative and commutative: counts (and sums of integer measures, below
-    $2^{53}$) exactly; float sums within rounding, since floating-point addition
-    is not associative. Within one call, each group's contributions are added in order of
-    value, so ``merge(*parts)`` does not depend on the order of ``parts``.
+    Each part holds the exact sum of every group (a Python integer in units of
+    $2^{-1074}$, or of 1 for integer measures); merging adds them exactly and rounds once.
+    So ``merge(partial(a), partial(b))`` equals ``total(a + b)`` to the last bit, for any
+    split, and merging is exactly associative and commutative.
 
     Raises
     ------
     ValidationError
-        When the parts differ in ``by``, ``measure`` or table type.
+        When the parts differ in ``by``, ``measure`` or table type, when they repeat ids,
+        or when a merged total overflows.
 
     Examples
     --------
@@ -311,9 +443,10 @@ def merge(*parts: Totals) -> Totals:
                 f"parts must share by, measure and table: {first.by}/{first.measure}/"
                 f"{first.table} and {part.by}/{part.measure}/{part.table}",
             )
+    ids = _merged_ids(parts, duplicates)
     nonempty = [p for p in parts if len(p)]
-    if len(nonempty) <= 1:
-        return nonempty[0] if nonempty else first
+    if not nonempty:
+        return Totals.empty(by=first.by, measure=first.measure, table=first.table, ids=ids)
     levels, codes = [], []
     for i in range(len(first.by)):
         union, mappings = _union([p._levels[i] for p in nonempty])
@@ -321,23 +454,53 @@ def merge(*parts: Totals) -> Totals:
         codes.append(
             np.concatenate([m[p._codes[i]] for p, m in zip(nonempty, mappings, strict=True)])
         )
-    values = np.concatenate([p._values for p in nonempty])
     counts = np.concatenate([p._counts for p in nonempty])
     if codes:
         inverse, group_codes = group(codes, [len(lv) for lv in levels])
     else:
-        inverse, group_codes = np.zeros(len(values), dtype=np.intp), []
-    order = np.lexsort((values, inverse))  # add each group's parts in order of value
+        inverse, group_codes = np.zeros(len(counts), dtype=np.intp), []
     n_groups = int(inverse.max()) + 1
-    sums = np.bincount(inverse[order], weights=values[order], minlength=n_groups)
     merged_counts = np.zeros(n_groups, dtype=np.int64)
     np.add.at(merged_counts, inverse, counts)
+    result = Totals(
+        by=first.by,
+        measure=first.measure,
+        table=first.table,
+        levels=levels,
+        codes=group_codes,
+        values=merged_counts,
+        counts=merged_counts,
+        ids=ids,
+    )
+    if first.measure == "count":
+        return result
+    scales = {p._scale for p in nonempty}
+    scale = scales.pop() if len(scales) == 1 else FLOAT_SCALE
+    exact = np.zeros(n_groups, dtype=object)
+    np.add.at(exact, inverse, np.concatenate([_exact_at(p, scale) for p in nonempty]))
+    keys = result.keys()
+    values = exact_values(
+        first.measure, scale, exact, lambda i: dict(zip(first.by, keys[i], strict=True))
+    )
+    values[merged_counts == 0] = np.nan
     return Totals(
         by=first.by,
         measure=first.measure,
         table=first.table,
         levels=levels,
         codes=group_codes,
-        values=np.asarray(sums, dtype=np.float64),
+        values=values,
         counts=merged_counts,
+        exact=exact,
+        scale=scale,
+        ids=ids,
     )
+
+
+def _exact_at(part: Totals, scale: int) -> NDArray[np.object_]:
+    """A part's exact sums in units of 2**-scale (integer sums to float units if needed)."""
+    exact = part._exact
+    assert exact is not None
+    if part._scale == scale:
+        return exact
+    return exact * (1 << (scale - part._scale))  # type: ignore[no-any-return]

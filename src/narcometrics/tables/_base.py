@@ -21,6 +21,7 @@ from narcometrics.tables._columns import (
     code_dtype,
     concat_categoricals,
     concat_ragged,
+    is_row_number,
     normalise_index,
     object_array,
     readonly,
@@ -38,6 +39,10 @@ from narcometrics.tables._validate import (
 )
 
 Backend: TypeAlias = Literal["pandas", "polars", "pyarrow"]
+Duplicates: TypeAlias = Literal["error", "allow"]
+DUPLICATES: tuple[Duplicates, ...] = ("error", "allow")
+#: How many repeated ids an error lists.
+SHOWN_DUPLICATES = 10
 Period: TypeAlias = Literal["year", "quarter", "month"]
 PERIODS: tuple[Period, ...] = ("year", "quarter", "month")
 
@@ -109,7 +114,7 @@ class Table(Generic[R]):
         return tuple(spec.name for spec in cls.schema)
 
     @classmethod
-    def from_columns(cls, **columns: object) -> Self:
+    def from_columns(cls, **columns: Any) -> Self:
         """Build a table from one array (or sequence, or dataframe series) per field.
 
         Parameters
@@ -118,14 +123,20 @@ class Table(Generic[R]):
             Field name to values: numpy arrays, numpy masked arrays (mask = missing), Python
             sequences (``None`` = missing), [`Categorical`][narcometrics.tables.Categorical],
             [`Ragged`][narcometrics.tables.Ragged] or dataframe series. Fields with a record default
-            may be left out.
+            may be left out; a left-out optional field (an operation count, say) is missing in
+            every row, never 0. One more keyword, ``duplicates`` (``"error"``, the default,
+            or ``"allow"``), says whether rows may repeat a non-empty ``id``: by default a
+            repeated id is an error listing the first 10 repeated ids and their count (rows
+            without an id are never compared).
 
         Raises
         ------
         ValidationError
             Unknown or missing columns, columns of unequal length or of the wrong type,
-            and every bad value (field, value, row), all in one error.
+            every bad value (field, value, row), all in one error; repeated ids.
         """
+        duplicates = columns.pop("duplicates", "error")
+        _check_option(duplicates)
         problems = Problems()
         for name in columns:
             if name not in cls.field_names():
@@ -137,10 +148,16 @@ class Table(Generic[R]):
                 raws[spec.name] = read_input(spec, columns[spec.name], problems)
             elif not spec.default:
                 problems.column(spec.name, "is a required column and is missing")
-        return cls._validated(raws, problems)
+        return cls._validated(raws, problems, duplicates=duplicates)
 
     @classmethod
-    def from_frame(cls, frame: Any, *, extra: Literal["error", "ignore"] = "error") -> Self:
+    def from_frame(
+        cls,
+        frame: Any,
+        *,
+        extra: Literal["error", "ignore"] = "error",
+        duplicates: Duplicates = "error",
+    ) -> Self:
         """Build a table from a dataframe (pandas, polars, pyarrow: anything narwhals reads).
 
         Columns are matched by name. A column that is not a field is an error unless
@@ -160,6 +177,8 @@ class Table(Generic[R]):
             must hold whole days; time zones are refused.
         extra : {"error", "ignore"}
             What to do with columns that are not fields of the record.
+        duplicates : {"error", "allow"}
+            Whether rows may repeat a non-empty ``id`` (see `from_columns`).
         """
         try:
             df = nw.from_native(frame, eager_only=True)
@@ -178,6 +197,7 @@ class Table(Generic[R]):
             ) from None
         if extra not in ("error", "ignore"):
             raise UnknownNameError("extra", str(extra), ("error", "ignore"))
+        _check_option(duplicates)
         problems = Problems()
         names = set(df.columns)
         if extra == "error":
@@ -194,11 +214,16 @@ class Table(Generic[R]):
                 raws[spec.name] = read_series(spec, df.get_column(spec.name), problems)
             elif not spec.default:
                 problems.column(spec.name, "is a required column and is missing")
-        return cls._validated(raws, problems, length=len(df))
+        return cls._validated(raws, problems, length=len(df), duplicates=duplicates)
 
     @classmethod
     def _validated(
-        cls, raws: Mapping[str, Raw | None], problems: Problems, length: int | None = None
+        cls,
+        raws: Mapping[str, Raw | None],
+        problems: Problems,
+        length: int | None = None,
+        *,
+        duplicates: Duplicates = "error",
     ) -> Self:
         problems.raise_if_any()
         lengths = {name: len(raw.data) for name, raw in raws.items() if raw is not None}
@@ -216,6 +241,8 @@ class Table(Generic[R]):
         problems.raise_if_any()
         cls._check_rows(columns, n, problems)
         problems.raise_if_any()
+        if duplicates == "error":
+            check_unique_ids(columns.get("id"))
         return cls._trusted(columns, n)
 
     @classmethod
@@ -223,8 +250,14 @@ class Table(Generic[R]):
         """Cross-field rules (overridden where the record has them)."""
 
     @classmethod
-    def from_records(cls, records: Iterable[R]) -> Self:
-        """Build a table from records of `record_type` (already validated)."""
+    def from_records(cls, records: Iterable[R], *, duplicates: Duplicates = "error") -> Self:
+        """Build a table from records of `record_type` (already validated).
+
+        ``duplicates="allow"`` lets records repeat a non-empty ``id``; by default a
+        repeated id is a [`ValidationError`][narcometrics.errors.ValidationError] listing the
+        first 10 repeated ids and their count.
+        """
+        _check_option(duplicates)
         rows = list(records)
         wrong = [i for i, r in enumerate(rows) if type(r) is not cls.record_type]
         if wrong:
@@ -244,11 +277,18 @@ class Table(Generic[R]):
             spec.name: _from_values(spec, [getattr(r, spec.name) for r in rows])
             for spec in cls.schema
         }
+        if duplicates == "error":
+            check_unique_ids(columns.get("id"))
         return cls._trusted(columns, len(rows))
 
     @classmethod
-    def concat(cls, tables: Sequence[Self]) -> Self:
-        """Rows of ``tables`` one after the other (labels are merged and codes remapped)."""
+    def concat(cls, tables: Sequence[Self], *, duplicates: Duplicates = "error") -> Self:
+        """Rows of ``tables`` one after the other (labels are merged and codes remapped).
+
+        The same record in two tables is counted twice: an id found in more than one row
+        of the result is an error unless ``duplicates="allow"``.
+        """
+        _check_option(duplicates)
         for table in tables:
             if type(table) is not cls:
                 raise TypeError(f"cannot concatenate {type(table).__name__} to {cls.__name__}")
@@ -259,6 +299,8 @@ class Table(Generic[R]):
         columns = {
             spec.name: _concat([t._columns[spec.name] for t in tables]) for spec in cls.schema
         }
+        if duplicates == "error":
+            check_unique_ids(columns.get("id"))
         return cls._trusted(columns, sum(len(t) for t in tables))
 
     # ------------------------------------------------------------------------ output
@@ -323,12 +365,14 @@ class Table(Generic[R]):
     @overload
     def __getitem__(self, index: Index) -> Self: ...
     def __getitem__(self, index: int | Index) -> R | Self:
-        if isinstance(index, (int, np.integer)):
+        if is_row_number(index):
             if not -self._length <= index < self._length:
                 raise IndexError(f"row {index} out of range for {self._length} rows")
             return self.record_type(**self._row(int(index) % self._length))  # type: ignore[no-any-return]
         rows = normalise_index(index, self._length)
         columns = {name: _take(col, rows) for name, col in self._columns.items()}
+        if not isinstance(rows, slice) and len(rows) > 1 and np.asarray(index).dtype != np.bool_:
+            check_unique_ids(columns.get("id"))  # taking a row twice repeats its id
         length = len(range(self._length)[rows]) if isinstance(rows, slice) else len(rows)
         return self._trusted(columns, length)
 
@@ -399,6 +443,41 @@ class Table(Generic[R]):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _check_option(duplicates: object) -> None:
+    if duplicates not in DUPLICATES:
+        raise UnknownNameError("duplicates", str(duplicates), DUPLICATES)
+
+
+def repeated_ids(ids: Iterable[object], *, row: int | None = None) -> ValidationError:
+    """The error for repeated record ids: the first ten and how many there are (``row``:
+    the first row that repeats an earlier id, when known)."""
+    repeated = list(ids)
+    shown = ", ".join(repr(i) for i in repeated[:SHOWN_DUPLICATES])
+    more = f" (first {SHOWN_DUPLICATES} shown)" if len(repeated) > SHOWN_DUPLICATES else ""
+    return ValidationError(
+        "id",
+        f"{len(repeated)} ids occur in more than one record{more}: {shown}; the same record "
+        "counted twice inflates every total (pass duplicates='allow' if the repeats are "
+        "distinct records)",
+        row=row,
+    )
+
+
+def check_unique_ids(col: Column | None) -> None:
+    """Raise a ValidationError when a non-empty id occurs in more than one row."""
+    if not isinstance(col, Categorical) or len(col) < 2 or not len(col.labels):
+        return
+    codes = col.codes
+    present = codes[codes >= 0] if col.has_missing else codes
+    counts = np.bincount(present.astype(np.intp, copy=False), minlength=len(col.labels))
+    repeated = np.flatnonzero(counts > 1)
+    if repeated.size:
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        again = order[1:][(ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0)]
+        raise repeated_ids(col.labels[repeated].tolist(), row=int(again.min()))
 
 
 def _check(spec: FieldSpec, raw: Raw, problems: Problems) -> Column | None:
@@ -500,7 +579,9 @@ def _concat(parts: list[Column]) -> Column:
 
 
 def _equal(a: Column, b: Column) -> bool:
-    if isinstance(a, (Categorical, Ragged)):
+    if isinstance(a, Categorical):
+        return a.equals(b)
+    if isinstance(a, Ragged):
         return a == b
     if isinstance(a, np.ma.MaskedArray):
         assert isinstance(b, np.ma.MaskedArray)

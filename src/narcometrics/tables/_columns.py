@@ -9,7 +9,7 @@ is ``values[offsets[i]:offsets[i + 1]]``. Neither holds a Python object per row.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, TypeAlias, overload
+from typing import Any, TypeAlias, TypeGuard, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,11 +59,32 @@ def _remap(codes: Codes, mapping: NDArray[np.integer[Any]], n_labels: int) -> Co
     return table[codes]
 
 
-def normalise_index(index: Index, n: int) -> slice | NDArray[np.intp]:
+def is_row_number(index: object) -> TypeGuard[int | np.integer[Any]]:
+    """Whether ``index`` selects one row: an int or numpy integer, never a bool.
+
+    ``True`` and ``False`` are ints in Python, so ``table[False]`` would otherwise be
+    ``table[0]``: a bool (Python or numpy, or a 0-d boolean array) is a `TypeError`.
+    """
+    if isinstance(index, (bool, np.bool_)) or (
+        isinstance(index, np.ndarray) and index.ndim == 0 and index.dtype == np.bool_
+    ):
+        raise TypeError(
+            "a bool is not a row number: select rows with a boolean mask of one value per "
+            "row (e.g. table[table.substance == 'cocaine_hcl'])"
+        )
+    return isinstance(index, (int, np.integer))
+
+
+def normalise_index(index: Any, n: int) -> slice | NDArray[np.intp]:
     """A slice, or an integer array of rows, for selecting rows of a column of length n."""
     if isinstance(index, slice):
         return index
     array = np.asarray(index)
+    if array.ndim != 1:
+        raise IndexError(
+            "rows are selected by an int, a slice, a boolean mask or int array, "
+            f"not an array of shape {array.shape}"
+        )
     if array.dtype == np.bool_:
         if array.shape != (n,):
             raise IndexError(f"boolean index of shape {array.shape} for {n} rows")
@@ -169,7 +190,7 @@ class Categorical:
     @overload
     def __getitem__(self, index: Index) -> Categorical: ...
     def __getitem__(self, index: int | Index) -> str | Categorical | None:
-        if isinstance(index, (int, np.integer)):
+        if is_row_number(index):
             code = int(self._codes[index])
             return None if code < 0 else str(self._labels[code])
         return self.take(normalise_index(index, len(self)))
@@ -196,9 +217,62 @@ class Categorical:
             raise ValueError("recode: a used label is not among the new labels")
         return Categorical.trusted(result, labels)
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> NDArray[np.bool_]:  # type: ignore[override]
+        """Element-wise comparison: a boolean mask with one value per row.
+
+        ``other`` is a label (a str, or a StrEnum member such as
+        ``Substance.COCAINE_HCL``), another column of the same length (a Categorical, a
+        sequence or an array of labels). A missing value equals nothing. Use `equals` to
+        compare two whole columns.
+        """
+        return self._compare(other)
+
+    def __ne__(self, other: object) -> NDArray[np.bool_]:  # type: ignore[override]
+        """Element-wise ``!=``: the negation of ``==`` (a missing value differs from any
+        label)."""
+        return ~self._compare(other)
+
+    def _compare(self, other: object) -> NDArray[np.bool_]:
+        if isinstance(other, str):
+            position = {label: i for i, label in enumerate(self._labels.tolist())}
+            code = position.get(str(other), -2)
+            return np.asarray(self._codes == code)
+        if isinstance(other, Categorical):
+            self._check_length(len(other))
+            labels, (mine, theirs) = union_labels([self._labels, other._labels])
+            left = _remap(self._codes, mine, len(labels))
+            right = _remap(other._codes, theirs, len(labels))
+            return np.asarray((left == right) & (left != MISSING_CODE))
+        if isinstance(other, (list, tuple, np.ndarray)):
+            values = object_array(other) if not isinstance(other, np.ndarray) else other
+            if values.ndim != 1:
+                raise TypeError(
+                    f"cannot compare a Categorical with an array of shape {values.shape}"
+                )
+            self._check_length(len(values))
+            decoded = self.to_numpy()
+            result = np.array(
+                [
+                    a is not None and a == b
+                    for a, b in zip(decoded.tolist(), values.tolist(), strict=True)
+                ],
+                dtype=np.bool_,
+            )
+            return result
+        raise TypeError(
+            f"cannot compare a Categorical column with {type(other).__name__}: compare with a "
+            "label (str), another column or a sequence of labels"
+        )
+
+    def _check_length(self, n: int) -> None:
+        if n != len(self):
+            raise ValueError(f"cannot compare columns of {len(self)} and {n} rows")
+
+    def equals(self, other: object) -> bool:
+        """Whether ``other`` is a Categorical with the same values in every row (labels
+        may differ in order)."""
         if not isinstance(other, Categorical):
-            return NotImplemented
+            return False
         if len(self) != len(other):
             return False
         if np.array_equal(self._labels, other._labels):
@@ -324,7 +398,7 @@ class Ragged:
     @overload
     def __getitem__(self, index: Index) -> Ragged: ...
     def __getitem__(self, index: int | Index) -> tuple[Any, ...] | Ragged:
-        if isinstance(index, (int, np.integer)):
+        if is_row_number(index):
             n = len(self)
             if not -n <= index < n:
                 raise IndexError(f"row {index} out of range for {n} rows")
@@ -348,7 +422,7 @@ class Ragged:
         if not np.array_equal(self._offsets, other._offsets):
             return False
         if isinstance(self._values, Categorical) or isinstance(other._values, Categorical):
-            return self._values == other._values
+            return isinstance(self._values, Categorical) and self._values.equals(other._values)
         return bool(np.array_equal(self._values, other._values, equal_nan=True))
 
     __hash__ = None  # type: ignore[assignment]

@@ -125,14 +125,23 @@ def read_numpy(
             codes[null] = MISSING_CODE
         return Raw(Categorical.trusted(codes, object_array(uniques.tolist())))
     if spec.kind == "float" and kind in "fiu":
-        data = np.array(array, dtype=np.float64)
+        with np.errstate(over="ignore"):  # beyond float64 (long double): inf, refused
+            data = np.array(array, dtype=np.float64)
         if null is not None:
             data[null] = np.nan
         return Raw(data, null)
     if spec.kind == "count" and kind in "iu":
-        if kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
-            _wrong_type(spec, problems, array.dtype, " (values beyond int64)")
-            return None
+        if kind == "u" and array.size and array.max() > c.MAX_COUNT:
+            beyond = array > c.MAX_COUNT
+            if null is not None:
+                beyond &= ~null
+            if beyond.any():
+                check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
+                problems.rows(
+                    np.flatnonzero(beyond),
+                    lambda row: at(scalar_problem(check, spec.name, int(array[row])), row),
+                )
+                return None
         data = np.array(array, dtype=np.int64)
         if null is not None:
             data[null] = 0
@@ -168,7 +177,7 @@ def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) 
         for i, v in enumerate(values):
             if v is None:
                 null[i] = True
-            elif c.is_real(v):
+            elif c.is_real(v) and _fits_float(v):
                 data[i] = float(v)  # type: ignore[arg-type]
             else:
                 bad.append((i, scalar_problem(c.check_real, name, v)))
@@ -178,7 +187,7 @@ def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) 
         for i, v in enumerate(values):
             if v is None:
                 null[i] = True
-            elif c.is_integer(v):
+            elif c.is_integer(v) and abs(int(v)) <= c.MAX_COUNT:  # type: ignore[call-overload]
                 data[i] = int(v)  # type: ignore[call-overload]
             else:
                 bad.append((i, scalar_problem(check, name, v)))
@@ -189,6 +198,15 @@ def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) 
         problems.rows(np.flatnonzero(null), lambda row: required(name, row))
         return None
     return Raw(data, null if null.any() else None)
+
+
+def _fits_float(value: object) -> bool:
+    """Whether a real number converts to a float (``10**400`` does not)."""
+    try:
+        float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return False
+    return True
 
 
 def _encode_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) -> Raw | None:
@@ -232,7 +250,7 @@ def _read_ragged_objects(
             continue
         if spec.kind == "floats":
             for k, item in enumerate(row):
-                if not c.is_real(item):
+                if not (c.is_real(item) and _fits_float(item)):
                     bad.append(at(scalar_problem(c.check_real, f"{name}[{k}]", item), i))
         lengths[i] = len(row)
         items.extend(row)

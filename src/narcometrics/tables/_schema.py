@@ -101,10 +101,10 @@ OPERATION: tuple[FieldSpec, ...] = (
     _text("agency"),
     _text("region"),
     _text("id"),
-    _count("organisations_disbanded"),
-    _count("airstrips_destroyed"),
-    _count("laboratories_destroyed"),
-    _count("arrests"),
+    _count("organisations_disbanded", optional=True),
+    _count("airstrips_destroyed", optional=True),
+    _count("laboratories_destroyed", optional=True),
+    _count("arrests", optional=True),
 )
 
 TRAINING: tuple[FieldSpec, ...] = (

@@ -109,10 +109,11 @@ class OperationTable(Table[Operation]):
     ----------
     date : numpy.ndarray of datetime64[D]
     country, agency, region, id : Categorical
-    organisations_disbanded, airstrips_destroyed : numpy.ndarray of int64 [count]
-        Counts >= 0 (0 when the column is left out, as in the record).
-    laboratories_destroyed, arrests : numpy.ndarray of int64 [count]
-        Counts >= 0.
+    organisations_disbanded, airstrips_destroyed : numpy.ma.MaskedArray of int64 [count]
+        Counts >= 0, masked where not reported (a None in the record, or every row when the
+        column is left out): a count that is not in the data is never 0.
+    laboratories_destroyed, arrests : numpy.ma.MaskedArray of int64 [count]
+        Counts >= 0, masked where not reported.
     """
 
     record_type = Operation
@@ -124,10 +125,10 @@ class OperationTable(Table[Operation]):
     agency = column[Categorical]()
     region = column[Categorical]()
     id = column[Categorical]()
-    organisations_disbanded = column[Counts]()
-    airstrips_destroyed = column[Counts]()
-    laboratories_destroyed = column[Counts]()
-    arrests = column[Counts]()
+    organisations_disbanded = column[OptionalCounts]()
+    airstrips_destroyed = column[OptionalCounts]()
+    laboratories_destroyed = column[OptionalCounts]()
+    arrests = column[OptionalCounts]()
 
 
 class TrainingTable(Table[TrainingOutcome]):

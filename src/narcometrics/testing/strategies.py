@@ -18,11 +18,12 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-import string
 from collections.abc import Sequence
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
+from narcometrics._checks import iso_alpha3
 from narcometrics.records import (
     Eradication,
     EradicationMethod,
@@ -38,6 +39,7 @@ __all__ = [
     "dates",
     "eradications",
     "operations",
+    "record_lists",
     "seizures",
     "texts",
     "training_outcomes",
@@ -55,10 +57,11 @@ def dates(
 
 
 def countries(*, codes: Sequence[str] | None = None) -> st.SearchStrategy[str]:
-    """ISO 3166-1 alpha-3 shaped codes (upper case), or one of ``codes``."""
+    """ISO 3166-1 alpha-3 codes (upper case; the records refuse other codes), or one of
+    ``codes``."""
     if codes is not None:
         return st.sampled_from([c.upper() for c in codes])
-    return st.text(alphabet=string.ascii_uppercase, min_size=3, max_size=3)
+    return st.sampled_from(sorted(iso_alpha3()))
 
 
 def texts(*, max_size: int = 20) -> st.SearchStrategy[str]:
@@ -154,6 +157,7 @@ def operations(
     agencies: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     max_count: int = 1000,
+    unreported: bool = True,
     min_date: _dt.date = _MIN_DATE,
     max_date: _dt.date = _MAX_DATE,
 ) -> st.SearchStrategy[Operation]:
@@ -165,10 +169,14 @@ def operations(
         Draw from these values only.
     max_count : int
         Upper bound of each count field (the lower bound is 0).
+    unreported : bool
+        Whether a count may be None (not reported); False gives every count a value.
     min_date, max_date : datetime.date
         Bounds of ``date``.
     """
-    count = st.integers(min_value=0, max_value=max_count)
+    count: st.SearchStrategy[int | None] = st.integers(min_value=0, max_value=max_count)
+    if unreported:
+        count = st.none() | count
     return st.builds(
         Operation,
         date=dates(min_date=min_date, max_date=max_date),
@@ -273,6 +281,41 @@ def training_outcomes(
         min_date=min_date,
         max_date=max_date,
     )
+
+
+R = TypeVar("R")
+
+
+def record_lists(
+    records: st.SearchStrategy[R], *, min_size: int = 0, max_size: int | None = None
+) -> st.SearchStrategy[list[R]]:
+    """Lists of records with distinct ids, as a table accepts them.
+
+    Tables refuse records that repeat an ``id`` (the same record counted twice); records
+    without an id are never compared. Use this instead of ``st.lists`` to build tables.
+
+    Parameters
+    ----------
+    records : SearchStrategy
+        The records, e.g. ``seizures()``.
+    min_size, max_size : int
+        Bounds of the list length.
+
+    Examples
+    --------
+    >>> from narcometrics.testing import strategies as nst
+    >>> strategy = nst.record_lists(nst.seizures(), max_size=5)
+    """
+    return st.lists(
+        records,
+        min_size=min_size,
+        max_size=max_size,
+        unique_by=lambda record: _identity(getattr(record, "id", None), record),
+    )
+
+
+def _identity(record_id: object, record: object) -> object:
+    return ("id", record_id) if record_id is not None else ("object", id(record))
 
 
 def _countries(codes: Sequence[str] | None) -> st.SearchStrategy[str]:
