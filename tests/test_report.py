@@ -445,33 +445,39 @@ def test_a_year_without_a_factor_set_prints_everything_else(
 # ------------------------------------------------------------------- unsafe output
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-def test_json_with_non_finite_numbers_writes_null(
+def test_json_with_an_undefined_share_writes_null(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Two finite masses whose total overflows to infinity (this crashed the JSON output
-    # with "Out of range float values"), and a course with nobody followed up, whose share
-    # is undefined (NaN).
-    seizures = _write(
-        tmp_path / "seizures.csv",
-        "date,country,substance,mass_kg\n2017-03-01,PER,crack,1.7e308\n2017-04-01,PER,crack,1.7e308\n",
-    )
+    # A course with nobody followed up: its share is undefined (NaN), written as null (this
+    # crashed the JSON output with "Out of range float values").
     training = _write(
         tmp_path / "training.csv",
         "date,institution,course,participants,followed_up,applying,verification\n"
         "2017-06-01,DIRANDRO,C1,10,0,0,independent\n",
     )
-    argv = ["report", "--data", str(seizures), str(training), "--format", "json"]
+    argv = ["report", "--data", str(training), "--format", "json"]
     status, out, err = _run(argv, capsys)
     assert status == 0, err
     assert "NaN" not in out
     assert "Infinity" not in out
     data = json.loads(out)
-    crack = _section(data, "PER")["seizures"]["by_substance"]["crack"]
-    assert (crack["mass_kg"], crack["seizures"]) == (None, 2)
     assert data["training"]["independently_verified"]["share"] is None
-    rows = _csv(argv[:-2], capsys)
-    assert [r["value"] for r in rows if r["indicator"] == "crack_mass_kg"] == [""]
+
+
+def test_a_total_beyond_the_float_range_is_an_error_never_a_printed_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two finite masses whose total overflows: an error naming the measure and the group
+    # (issue 12), not "inf kg" and not null.
+    seizures = _write(
+        tmp_path / "seizures.csv",
+        "date,country,substance,mass_kg\n2017-03-01,PER,crack,1.7e308\n2017-04-01,PER,crack,1.7e308\n",
+    )
+    for fmt in ("text", "json", "csv"):
+        status, out, err = _run(["report", "--data", str(seizures), "--format", fmt], capsys)
+        assert status == 2
+        assert out == ""
+        assert "mass_kg: the total of group {'substance': 'crack'} is too large" in err
 
 
 def test_csv_escapes_every_text_cell(

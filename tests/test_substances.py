@@ -7,13 +7,12 @@ import math
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from narcometrics import Seizure, SeizureTable, Substance, ValidationError
 from narcometrics.aggregate import total
 from narcometrics.records import SUBSTANCE_GROUPS, SubstanceGroup
 from narcometrics.substances import by_group, total_by_group
-from narcometrics.testing.strategies import seizures
+from narcometrics.testing.strategies import record_lists, seizures
 
 DAY = dt.date(2017, 5, 1)
 
@@ -137,7 +136,7 @@ def test_an_empty_table_gives_no_groups() -> None:
     assert total_by_group(SeizureTable.from_records([])).to_dict() == {}
 
 
-@given(st.lists(seizures(), max_size=30))
+@given(record_lists(seizures(), max_size=30))
 def test_group_totals_conserve_the_grand_total_and_the_record_count(records: list[Seizure]) -> None:
     table = SeizureTable.from_records(records)
     groups = total_by_group(table, by=("year", "country"))
