@@ -51,7 +51,7 @@ def main(out: str = ".") -> None:
     series = national_series("PER")
     save(plot.national_series(series), folder, "plot-national-series.png")
 
-    seizures = total(example.seizures, "mass_kg", by=("quarter", "substance"))
+    seizures = total(example.seizures, "mass_kg", by=("year", "quarter", "substance"))
     save(
         plot.totals(seizures, title="Seizures by quarter and substance, 2017 (synthetic records)"),
         folder,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,25 @@ def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(_bundled_payload()).encode())
     assert load_definition(path).derive == load_definition().derive
+
+
+def test_a_count_the_data_do_not_hold_is_left_out_of_the_framework_never_zero() -> None:
+    from narcometrics import Operation, OperationTable
+
+    operations = OperationTable.from_records(
+        [
+            Operation(date=dt.date(2024, 2, 3), country="PER", laboratories_destroyed=3),
+            Operation(date=dt.date(2024, 5, 3), country="PER", laboratories_destroyed=5),
+        ]
+    )
+    framework = derive_framework(operations=operations)
+    assert framework.codes == ("OUT-3",)  # no organisations or airstrips in the data
+    assert framework["OUT-3"].actual_total().value == 8.0
+    partly = OperationTable.from_records(
+        [
+            Operation(date=dt.date(2024, 2, 3), country="PER", laboratories_destroyed=3),
+            Operation(date=dt.date(2024, 5, 3), country="PER", airstrips_destroyed=1),
+        ]
+    )
+    with pytest.raises(ValidationError, match="missing"):
+        derive_framework(operations=partly)  # some records lack it: no honest total

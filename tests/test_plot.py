@@ -307,3 +307,17 @@ def test_a_missing_category_is_labelled_not_recorded_and_a_huge_progress_draws_n
     assert huge.status == "achieved"
     assert all(math.isnan(b.get_width()) for b in _bars(ax))
     assert "achieved" in _texts(ax)
+
+
+def test_totals_by_year_and_quarter_put_each_quarter_of_each_year_on_the_axis() -> None:
+    table = SeizureTable.from_records(
+        [
+            Seizure(date=dt.date(2017, 2, 1), country="PER", substance="crack", mass_kg=1.0),
+            Seizure(date=dt.date(2018, 2, 1), country="PER", substance="crack", mass_kg=2.0),
+            Seizure(date=dt.date(2018, 8, 1), country="PER", substance="cannabis", mass_kg=4.0),
+        ]
+    )
+    ax = plot.totals(total(table, "mass_kg", by=("year", "quarter", "substance")))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2017-Q1", "2018-Q1", "2018-Q3"]
+    heights = sorted(b.get_height() for b in _bars(ax) if math.isfinite(b.get_height()))
+    assert heights == [1.0, 2.0, 4.0]  # the first quarters of 2017 and 2018 are not pooled

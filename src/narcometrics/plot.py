@@ -192,6 +192,10 @@ def national_series(
     return ax
 
 
+def _period_label(period: str, year: object, part: object) -> str:
+    return f"{year}-Q{part}" if period == "quarter" else f"{year}-{int(str(part)):02d}"
+
+
 def totals(result: Totals, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Plot totals as bars: by one field, one bar per label; by two, grouped bars.
 
@@ -199,8 +203,9 @@ def totals(result: Totals, *, ax: Axes | None = None, title: str | None = None) 
     ----------
     result : Totals
         From [`total`][narcometrics.aggregate.total], grouped by one or two fields (e.g.
-        ``by=("quarter", "substance")``): the first on the x axis, the second as bars side
-        by side within each group.
+        ``by=("year", "substance")``): the first on the x axis, the second as bars side
+        by side within each group. A calendar period with its year counts as one field:
+        ``by=("year", "quarter", "substance")`` puts ``2017-Q1``... on the x axis.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when None.
     title : str, optional
@@ -219,10 +224,13 @@ def totals(result: Totals, *, ax: Axes | None = None, title: str | None = None) 
         For totals grouped by no field or by more than two.
     """
     by = tuple(result.by)
-    if not 1 <= len(by) <= 2:
-        raise ValidationError("by", "must group by one or two fields to plot", by)
-    ax = _axes(ax)
     keys = result.keys()
+    if by[:2] in (("year", "quarter"), ("year", "month")):  # one period axis: 2017-Q1, 2017-03
+        keys = [(_period_label(by[1], k[0], k[1]), *k[2:]) for k in keys]
+        by = (by[1], *by[2:])
+    if not 1 <= len(by) <= 2:
+        raise ValidationError("by", "must group by one or two fields to plot", tuple(result.by))
+    ax = _axes(ax)
     values = np.asarray(result.values, dtype=np.float64)
     outer = list(dict.fromkeys(k[0] for k in keys))
     inner = list(dict.fromkeys(k[1] for k in keys)) if len(by) == 2 else [None]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
+import numpy as np
 
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.factors import FactorSet
@@ -251,7 +252,10 @@ def derive_framework(
 ) -> ResultsFramework:
     """A results framework of a definition's indicators with actuals from records.
 
-    Only the indicators that the given tables feed are included; with the bundled definition
+    Only the indicators that the given tables feed are included (an operation count that no
+    record holds, a column the data do not have, is left out, never given 0; a count that
+    some records hold and others lack is an error, as in
+    [`total`][narcometrics.aggregate.total]); with the bundled definition
     ([`standard_indicators`][narcometrics.indicators.standard_indicators]) operations give
     ``OUT-1`` to ``OUT-3``, eradications ``OUT-4`` and ``OC-1``, seizures ``OUT-5`` (one
     actual per substance), training ``OUT-6`` (people, running totals) and ``OC-2``. The
@@ -318,11 +322,21 @@ def derive_framework(
     derived: list[IndicatorValues] = []
     for indicator, name in zip(found.indicators, found.derive, strict=True):
         table = given[DERIVATIONS[name]]
-        if table is not None:
+        if table is not None and not _not_in_the_data(table, name):
             actuals = _DERIVE[name](table, indicator, factors, adjusted, options)
             derived.append(IndicatorValues(indicator=indicator, actuals=actuals))
     return ResultsFramework(title=title, indicators=derived)
 
+
+def _not_in_the_data(table: Any, name: str) -> bool:
+    """Whether the derivation reads a count that no record holds (a column the data do not
+    have): its indicator is left out of the framework, never given 0."""
+    if name not in _COUNTS:
+        return False
+    return bool(len(table)) and bool(np.ma.getmaskarray(table.column(name)).all())
+
+
+_COUNTS = frozenset({"organisations_disbanded", "airstrips_destroyed", "laboratories_destroyed"})
 
 _Derive = Callable[[Any, Indicator, Any, bool, dict[str, Any]], list[Actual]]
 
