@@ -24,11 +24,11 @@ tmp_settings = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40
 )
 
-records = st.one_of(
-    st.lists(nst.seizures(), min_size=1, max_size=6),
-    st.lists(nst.eradications(), min_size=1, max_size=6),
-    st.lists(nst.operations(), min_size=1, max_size=6),
-    st.lists(nst.training_outcomes(max_participants=6), min_size=1, max_size=3),
+records = st.one_of(  # distinct ids, as a table accepts them
+    nst.record_lists(nst.seizures(), min_size=1, max_size=6),
+    nst.record_lists(nst.eradications(), min_size=1, max_size=6),
+    nst.record_lists(nst.operations(), min_size=1, max_size=6),
+    nst.record_lists(nst.training_outcomes(max_participants=6), min_size=1, max_size=3),
 )
 
 
