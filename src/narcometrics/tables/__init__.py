@@ -17,9 +17,6 @@ field, the value and the 0-based row of every bad value (up to `MAX_PROBLEMS`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
-
 from narcometrics.tables._base import Backend, Period, Table
 from narcometrics.tables._columns import MISSING_CODE, Categorical, Ragged
 from narcometrics.tables._schema import FieldSpec
@@ -28,6 +25,7 @@ from narcometrics.tables._tables import (
     OperationTable,
     SeizureTable,
     TrainingTable,
+    concat,
 )
 
 __all__ = [
@@ -44,28 +42,3 @@ __all__ = [
     "TrainingTable",
     "concat",
 ]
-
-T = TypeVar("T", bound=Table)  # type: ignore[type-arg]
-
-
-def concat(tables: Sequence[T]) -> T:
-    """Concatenate tables of one type (at least one): the rows one after the other.
-
-    Categorical labels are merged and codes remapped, so tables built from different
-    files with different label sets combine correctly.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from narcometrics import Seizure, SeizureTable
-    >>> from narcometrics.tables import concat
-    >>> a = SeizureTable.from_records([Seizure(date=dt.date(2017, 1, 5), country="PER",
-    ...     substance="crack", mass_kg=2.0, region="Lima")])
-    >>> b = SeizureTable.from_records([Seizure(date=dt.date(2017, 2, 5), country="PER",
-    ...     substance="crack", mass_kg=3.0, region="Puno")])
-    >>> concat([a, b]).region.to_list()
-    ['Lima', 'Puno']
-    """
-    if not tables:
-        raise ValueError("concat needs at least one table (use Table.concat([]) for none)")
-    return type(tables[0]).concat(tables)

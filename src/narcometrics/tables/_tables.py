@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from collections.abc import Sequence
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 import numpy as np
@@ -11,7 +12,7 @@ from numpy.typing import NDArray
 from narcometrics.errors import ValidationError
 from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
 from narcometrics.tables import _schema
-from narcometrics.tables._base import Table, column
+from narcometrics.tables._base import Duplicates, Table, column
 from narcometrics.tables._columns import Categorical, Ragged
 from narcometrics.tables._validate import Column, Problems, at
 
@@ -242,3 +243,39 @@ def _bad_ids(ids: Ragged, participants: Counts, n: int) -> NDArray[np.bool_]:
         same = (owner[order][1:] == owner[order][:-1]) & (codes[order][1:] == codes[order][:-1])
         bad |= np.bincount(owner[order][1:][same], minlength=n) > 0
     return bad
+
+
+T = TypeVar("T", bound=Table)  # type: ignore[type-arg]
+
+
+def concat(tables: Sequence[T], *, duplicates: Duplicates = "error") -> T:
+    """Concatenate tables of one type (at least one): the rows one after the other.
+
+    Categorical labels are merged and codes remapped, so tables built from different
+    files with different label sets combine correctly. The same record in two tables is
+    counted twice: an id found in more than one row of the result is an error unless
+    ``duplicates="allow"``.
+
+    Raises
+    ------
+    ValidationError
+        For no table at all (use ``Table.concat([])`` for an empty table of a type), and for
+        ids repeated across the tables.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from narcometrics import Seizure, SeizureTable
+    >>> from narcometrics.tables import concat
+    >>> a = SeizureTable.from_records([Seizure(date=dt.date(2017, 1, 5), country="PER",
+    ...     substance="crack", mass_kg=2.0, region="Lima")])
+    >>> b = SeizureTable.from_records([Seizure(date=dt.date(2017, 2, 5), country="PER",
+    ...     substance="crack", mass_kg=3.0, region="Puno")])
+    >>> concat([a, b]).region.to_list()
+    ['Lima', 'Puno']
+    """
+    if not tables:
+        raise ValidationError(
+            "tables", "concat needs at least one table (use Table.concat([]) for none)"
+        )
+    return type(tables[0]).concat(tables, duplicates=duplicates)
