@@ -23,9 +23,9 @@ WIDTH = 1000
 
 
 def main(target: Path) -> Path:
-    from browser import find_chromium, open_pages
     from PIL import Image
 
+    from browser import find_chromium, open_pages
     from narcometrics.cli import main as narcometrics
 
     browser = find_chromium()

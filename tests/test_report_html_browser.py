@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from browser import chromium_or_skip, open_pages
 
+from browser import chromium_or_skip, open_pages
 from narcometrics.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +71,8 @@ def test_the_html_report_renders_offline_with_the_headline_figures(tmp_path: Pat
         assert page.console_errors == []
         assert page.failed_requests == []
         assert page.requests == [path.as_uri()]  # nothing but the file itself
-        assert page.screenshot is not None and page.screenshot.stat().st_size > 10_000
+        assert page.screenshot is not None
+        assert page.screenshot.stat().st_size > 10_000
         layout = page.value
         assert layout["scroll"] <= layout["inner"], "the page is wider than the window"
         for chart in layout["charts"]:
@@ -82,8 +83,10 @@ def test_the_html_report_renders_offline_with_the_headline_figures(tmp_path: Pat
         assert re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,])", first.text), figure
     assert "98.9 t\trange 52.7 to 140.8 t" in first.text  # the adjusted estimate's range
     assert "47 of 69 followed up = 68.1% (95% CI 56.4% to 77.9%, wilson)" in first.text
-    assert "Country: COL" in second.text and "Country: PER" in second.text
-    assert len(first.value["charts"]) == 3 and len(second.value["charts"]) == 2
+    assert "Country: COL" in second.text
+    assert "Country: PER" in second.text
+    assert len(first.value["charts"]) == 3
+    assert len(second.value["charts"]) == 2
 
 
 def test_the_html_report_is_readable_on_a_narrow_window(tmp_path: Path) -> None:
@@ -120,7 +123,8 @@ def test_the_docs_screenshot_script_writes_a_small_png(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location(
         "report_screenshot", ROOT / "scripts" / "report_screenshot.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     target = script.main(tmp_path / "report-html.png")
