@@ -205,7 +205,7 @@ def _write(text: str, output: str | None) -> int:
             print(f"narcometrics: error: {problem}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"narcometrics: error: --output: {error}", file=sys.stderr)
+        print(f"narcometrics: error: --output: {error.strerror or error}", file=sys.stderr)
         return 2
     return 0
 
