@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("normalise",),
     ("datasets",),
     ("stream", "checks", "iati"),
-    ("report", "_report_data", "_report_render"),
+    ("report", "_report_data", "_report_render", "_report_html"),
     ("plot",),
     ("provenance",),
     ("dask",),

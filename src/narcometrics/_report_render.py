@@ -1,4 +1,5 @@
-"""Rendering of a [`Report`][narcometrics.report.Report]: text, JSON and CSV.
+"""Rendering of a [`Report`][narcometrics.report.Report]: text, JSON, CSV (and HTML, in
+`narcometrics._report_html`).
 
 Only formatting: every number is taken from the report as it is. JSON turns NaN and
 infinities into ``null``; CSV escapes every text cell with
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from narcometrics.estimate import Estimate
     from narcometrics.training import TransferRate
 
-Format = Literal["text", "json", "csv"]
+#: The formats of [`render`][narcometrics.report.render].
+Format = Literal["text", "json", "csv", "html"]
+FORMATS: tuple[str, ...] = ("text", "json", "csv", "html")
 
 
 # ------------------------------------------------------------------------------- JSON
@@ -164,7 +167,7 @@ def as_dict(report: Report) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- text
 
 
-def _years(years: Iterable[int]) -> str:
+def years_text(years: Iterable[int]) -> str:
     """``2006-2008, 2010`` for 2006, 2007, 2008, 2010."""
     runs: list[list[int]] = []
     for y in years:
@@ -179,7 +182,7 @@ def record_claim(row: Row) -> str:
     """The record flag with how many values it compares and which years are absent."""
     if not row.record:
         return ""
-    absent = f"; no figure for {_years(row.absent)}" if row.absent else ""
+    absent = f"; no figure for {years_text(row.absent)}" if row.absent else ""
     return f"record: {row.record} ({row.compared} earlier published values{absent})"
 
 
@@ -218,11 +221,19 @@ def _estimate_text(report: Report, section: Section, add: Callable[[str], None])
             f"(range {undated.low:,.1f} to {undated.high:,.1f} t)"
         )
     add(f"      range {adj.low:,.1f} to {adj.high:,.1f} t, from the cited ranges of:")
-    for a in adj.provenance.assumptions:
+    for line in assumption_lines(adj):
+        add(f"        {line}")
+
+
+def assumption_lines(estimate: Estimate) -> list[str]:
+    """Each assumption of an estimate with its cited range (or "per record")."""
+    lines = []
+    for a in estimate.provenance.assumptions:
         if a.value is None:
-            add(f"        {a.name}: per record, from the eradication dates")
+            lines.append(f"{a.name}: per record, from the eradication dates")
         elif a.low is not None and a.high is not None:
-            add(f"        {a.name} {a.low:g} to {a.high:g} {a.unit} (central {a.value:g})")
+            lines.append(f"{a.name} {a.low:g} to {a.high:g} {a.unit} (central {a.value:g})")
+    return lines
 
 
 def _eradication_text(report: Report, section: Section, add: Callable[[str], None]) -> None:
@@ -251,16 +262,24 @@ def _history_text(report: Report, section: Section, add: Callable[[str], None]) 
             f"    {r.year}  {r.eradicated_ha:>10,.0f} ha  {change:>9}  "
             f"{r.status:<10} {record_claim(r)}".rstrip()
         )
-    last = section.history[-1]
-    earlier = [r for r in section.history[:-1] if r.eradicated_ha > last.eradicated_ha]
-    if earlier and last.year == report.year:
-        years = ", ".join(str(r.year) for r in earlier)
-        add(f"    {report.year} is not a record: eradication was higher in {years}.")
+    claim = not_a_record(report, section)
+    if claim:
+        add(f"    {claim}")
     notes = [r for r in section.history if r.note]
     if notes:
         add("    Notes on the published figures:")
         for r in notes:
             add(f"      {r.year}: {r.note}")
+
+
+def not_a_record(report: Report, section: Section) -> str:
+    """ "2017 is not a record: ..." when earlier published years were higher, else ""."""
+    last = section.history[-1]
+    earlier = [r for r in section.history[:-1] if r.eradicated_ha > last.eradicated_ha]
+    if not (earlier and last.year == report.year):
+        return ""
+    years = ", ".join(str(r.year) for r in earlier)
+    return f"{report.year} is not a record: eradication was higher in {years}."
 
 
 def _section_text(report: Report, section: Section, add: Callable[[str], None]) -> None:
@@ -278,7 +297,7 @@ def _section_text(report: Report, section: Section, add: Callable[[str], None]) 
         _history_text(report, section, add)
 
 
-def _rate_text(rate: TransferRate) -> str:
+def rate_text(rate: TransferRate) -> str:
     return (
         f"{rate.k} of {rate.n} followed up = {rate.share:.1%} "
         f"({rate.confidence:.0%} CI {rate.low:.1%} to {rate.high:.1%}, {rate.method})"
@@ -294,29 +313,37 @@ def _training_text(report: Report, add: Callable[[str], None]) -> None:
     people = f" ({s.unique_people:,} people)" if s.unique_people is not None else ""
     add(f"  Trained: {s.trained:,} enrolments{people} in {s.records} courses")
     if report.independent is not None:
-        add(f"  Verified independently as applying: {_rate_text(report.independent)}")
+        add(f"  Verified independently as applying: {rate_text(report.independent)}")
     else:
         add("  Verified independently as applying: no course was verified independently")
     if report.self_reported is not None:
-        add(f"  Self-reported applying (not verification): {_rate_text(report.self_reported)}")
+        add(f"  Self-reported applying (not verification): {rate_text(report.self_reported)}")
     t = s.transfer
     if t.n:
         add(f"  Followed up: {t.n} of {t.trained} trained ({t.follow_up_rate:.1%})")
     add(f"  Kirkpatrick level the evidence reaches: {s.kirkpatrick_level}")
 
 
-def _sources_text(report: Report, add: Callable[[str], None]) -> None:
+def sources(report: Report) -> list[tuple[str, str]]:
+    """Each (status, source) of the report's figures: published, then synthetic, then data."""
     found: dict[str, set[str]] = {}
     for section in report.sections:
         for name, status in section.status.items():
             found.setdefault(status, set()).add(section.sources[name])
     if report.training is not None:
         found.setdefault(report.training_status, set()).add(report.training_source)
+    return [
+        (status, source)
+        for status in ("published", "synthetic", "data")
+        for source in sorted(found.get(status, ()))
+    ]
+
+
+def _sources_text(report: Report, add: Callable[[str], None]) -> None:
     add("")
     add("Status of the figures")
-    for status in ("published", "synthetic", "data"):
-        for source in sorted(found.get(status, ())):
-            add(f"  {status}: {source}")
+    for status, source in sources(report):
+        add(f"  {status}: {source}")
 
 
 def text(report: Report) -> str:
@@ -434,11 +461,14 @@ def csv_text(report: Report) -> str:
 
 
 def render(report: Report, fmt: Format = "text") -> str:
-    """The report as ``"text"`` (for people), ``"json"`` (with provenance) or ``"csv"``.
+    """The report as ``"text"`` (for people), ``"json"`` (with provenance), ``"csv"`` or
+    ``"html"`` (one self-contained page with charts, for a donor or a printer).
 
     JSON has no NaN or infinity: a value that is not finite is ``null``. CSV escapes every
     text cell with [`escape_cell`][narcometrics.io.escape_cell] and leaves a non-finite
-    number empty.
+    number empty. HTML holds the same figures and wording as the text, every value from the
+    data escaped, styles and charts (SVG) inline and no reference to any other host; each
+    figure is also in a ``<data value="...">`` element at full precision.
     """
     if fmt == "text":
         return text(report)
@@ -446,4 +476,8 @@ def render(report: Report, fmt: Format = "text") -> str:
         return json.dumps(as_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "csv":
         return csv_text(report)
-    raise UnknownNameError("format", fmt, ("text", "json", "csv"))
+    if fmt == "html":
+        from narcometrics._report_html import html
+
+        return html(report)
+    raise UnknownNameError("format", fmt, FORMATS)

@@ -80,7 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     report.add_argument(
-        "--format", choices=("text", "json", "csv"), default="text", help="output format"
+        "--format",
+        choices=("text", "json", "csv", "html"),
+        default="text",
+        help="output format; html is one self-contained page with charts (default: text)",
+    )
+    report.add_argument(
+        "--output",
+        metavar="FILE",
+        help=(
+            "write the report to FILE (replaced all at once, never half written) instead of "
+            "standard output"
+        ),
     )
     return parser
 
@@ -176,7 +187,26 @@ def _report(args: argparse.Namespace) -> int:
         for line in problems.lines:
             print(f"narcometrics: error: {line}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(report, args.format))
+    return _write(render(report, args.format), args.output)
+
+
+def _write(text: str, output: str | None) -> int:
+    """``text`` to standard output, or to the file ``output`` all at once (status 2 if not)."""
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    from narcometrics.io._files import atomic_writer
+
+    try:
+        with atomic_writer(output, newline="\n") as fh:
+            fh.write(text)
+    except ValidationError as error:
+        for problem in error.problems:
+            print(f"narcometrics: error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"narcometrics: error: --output: {error.strerror or error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -12,7 +12,7 @@ factor set for the country and year
 [`year_over_year`][narcometrics.aggregate.year_over_year] and
 [`records`][narcometrics.aggregate.records] against the country's published
 [national series][narcometrics.datasets.national_series]. It adds no arithmetic of its own;
-[`render`][narcometrics.report.render] prints the result as text, JSON or CSV, each figure
+[`render`][narcometrics.report.render] prints the result as text, JSON, CSV or HTML, each figure
 labelled published, synthetic or from the data.
 """
 
