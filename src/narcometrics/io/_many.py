@@ -12,7 +12,7 @@ import attrs
 from narcometrics.errors import Problem, ValidationError
 from narcometrics.io._csv import _separator_hint, check_dialect
 from narcometrics.io._files import PathLike, check_regular, csv_rows, display_name, open_text
-from narcometrics.io._kinds import TABLES, table_type
+from narcometrics.io._kinds import TABLES, kind_of_columns, table_type
 from narcometrics.io._readers import (
     json_payload,
     json_table,
@@ -63,21 +63,7 @@ def _kind_of(columns: Iterable[str], path: str, sep: str | None = None) -> type[
             raise ValidationError(
                 "file", hint, next(iter(names_held))[:80], path=path, row=1, column=1
             )
-    fits = []
-    for record, table in TABLES.items():
-        names = {spec.name for spec in table.schema}
-        required = {spec.name for spec in table.schema if not spec.default}
-        if names_held <= names and required <= names_held:
-            fits.append(record)
-    if len(fits) != 1:
-        kinds = ", ".join(r.__name__ for r in (fits or TABLES))
-        problem = (
-            f"columns fit several record types ({kinds})"
-            if fits
-            else f"columns fit no record type ({kinds}); see the file format reference"
-        )
-        raise ValidationError("file", problem, sorted(names_held), path=path)
-    return fits[0]
+    return kind_of_columns(names_held, path)
 
 
 def _suffix(path: PathLike) -> str:

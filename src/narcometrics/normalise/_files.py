@@ -174,27 +174,17 @@ def detect_kind(
     ValidationError
         When the mapped columns fit no record type, or several.
     """
-    from narcometrics.io._kinds import TABLES
+    from narcometrics.io._kinds import kind_of_columns
 
-    names = set(mapped_columns(source, columns, sheet=sheet))
-    fits = []
-    for record, table_class in TABLES.items():
-        fields = {spec.name for spec in table_class.schema}
-        given = set(names)
+    def as_read(record: type[Any], given: set[str]) -> set[str]:
         if record is Seizure and given & {*MASS_COLUMNS, _QUANTITY}:
-            given = (given - {*MASS_COLUMNS, _QUANTITY, _UNIT}) | {"mass_kg"}
-        required = {spec.name for spec in table_class.schema if not spec.default}
-        if given <= fields and required <= given:
-            fits.append(record)
-    if len(fits) != 1:
-        kinds = ", ".join(r.__name__ for r in (fits or TABLES))
-        problem = (
-            f"mapped columns fit several record types ({kinds})"
-            if fits
-            else f"mapped columns fit no record type ({kinds})"
-        )
-        raise ValidationError("file", problem, sorted(names), path=display_name(source))
-    return fits[0]
+            return (given - {*MASS_COLUMNS, _QUANTITY, _UNIT}) | {"mass_kg"}
+        return given
+
+    names = mapped_columns(source, columns, sheet=sheet)
+    return kind_of_columns(
+        names, display_name(source), as_read=as_read, what="mapped columns", hint=""
+    )
 
 
 def read_columns(source: PathLike) -> dict[str, str | None]:
