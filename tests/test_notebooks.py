@@ -50,7 +50,10 @@ def executed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": where}}
     )
-    client.execute()  # raises CellExecutionError, naming the cell, when a cell fails
+    with pytest.MonkeyPatch.context() as env:
+        # A notebook shows figures inline whatever backend the test run sets (CI sets Agg).
+        env.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        client.execute()  # raises CellExecutionError, naming the cell, when a cell fails
     return request.param, notebook
 
 
