@@ -306,7 +306,7 @@ def test_bad_values_raise(values: Any, words: str) -> None:
 
 
 def test_indicator_must_be_an_indicator() -> None:
-    with pytest.raises(ValidationError, match="must be an Indicator"):
+    with pytest.raises(TypeError, match="must be an Indicator"):
         aggregate("X-1", [Actual(period=2017, value=1.0)])  # type: ignore[arg-type]
 
 

@@ -303,7 +303,7 @@ def operation(region: str | None) -> Operation:
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: organisations_disbanded(EXAMPLE.seizures), ValidationError, "OperationTable"),
+        (lambda: organisations_disbanded(EXAMPLE.seizures), TypeError, "OperationTable"),
         (lambda: hectares_eradicated(EXAMPLE.eradications, by="week"), UnknownNameError, "by"),
         (
             lambda: airstrips_destroyed(EXAMPLE.operations, location="city"),
@@ -320,7 +320,7 @@ def operation(region: str | None) -> Operation:
             ValidationError,
             "must not repeat",
         ),
-        (lambda: airstrips_destroyed(EXAMPLE.operations, dimensions=3), ValidationError, "field"),
+        (lambda: airstrips_destroyed(EXAMPLE.operations, dimensions=3), TypeError, "field"),
         (
             lambda: airstrips_destroyed(EXAMPLE.operations, verification="audited"),
             UnknownNameError,
@@ -339,11 +339,11 @@ def operation(region: str | None) -> Operation:
         ),
         (
             lambda: avoided_production(EXAMPLE.eradications, "pe-gov-2017", adjusted="yes"),
-            ValidationError,
+            TypeError,
             "adjusted",
         ),
-        (lambda: people_trained(EXAMPLE.training, unique=1), ValidationError, "unique"),
-        (lambda: people_trained(EXAMPLE.training, cumulative=None), ValidationError, "cumulative"),
+        (lambda: people_trained(EXAMPLE.training, unique=1), TypeError, "unique"),
+        (lambda: people_trained(EXAMPLE.training, cumulative=None), TypeError, "cumulative"),
         (lambda: derive_framework(), ValidationError, "at least one"),
         (
             lambda: derive_framework(eradications=EXAMPLE.eradications),

@@ -29,6 +29,7 @@ import numpy as np
 
 from narcometrics import _checks as c
 from narcometrics.errors import UnknownNameError
+from narcometrics.records import Substance
 from narcometrics.tables import EradicationTable, SeizureTable, Table
 
 __all__ = [
@@ -211,6 +212,10 @@ def large_seizures(table: SeizureTable, threshold_kg: float | Mapping[str, float
     """
     _table(table, (SeizureTable,))
     if isinstance(threshold_kg, Mapping):
+        substances = [str(s) for s in Substance]
+        for key in threshold_kg:
+            if key not in substances:
+                raise UnknownNameError("threshold_kg", str(key), substances)
         limits = {
             str(k): c.check_positive(f"threshold_kg[{k!r}]", v) for k, v in threshold_kg.items()
         }

@@ -94,9 +94,7 @@ def _describe(key: UnitKey) -> str:
 def check_aggregable(indicator: object) -> Indicator:
     """The indicator, after checking it is an Indicator whose values may be aggregated."""
     if not isinstance(indicator, Indicator):
-        raise ValidationError(
-            "indicator", f"must be an Indicator, not {type(indicator).__name__}", indicator
-        )
+        raise TypeError(f"indicator must be an Indicator, not {type(indicator).__name__}")
     if indicator.measure is Measure.QUALITATIVE:
         raise ValidationError(
             "indicator.measure",

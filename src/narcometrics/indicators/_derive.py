@@ -116,7 +116,7 @@ def make_spec(
 ) -> Spec:
     """Check the common arguments; ``required`` dimensions always come first."""
     if not isinstance(table, kind):
-        raise ValidationError(name, f"must be a {kind.__name__}, not {type(table).__name__}")
+        raise TypeError(f"{name} must be a {kind.__name__}, not {type(table).__name__}")
     if not isinstance(by, str) or by not in PERIODS:
         raise UnknownNameError("by", by if isinstance(by, str) else repr(by), list(PERIODS))
     valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
@@ -126,7 +126,9 @@ def make_spec(
         )
     names = (dimensions,) if isinstance(dimensions, str) else dimensions
     if not isinstance(names, (list, tuple)):
-        raise ValidationError("dimensions", "must be a field name or a sequence of them", names)
+        raise TypeError(
+            f"dimensions must be a field name or a sequence of them, not {type(names).__name__}"
+        )
     for item in names:
         if not isinstance(item, str) or item not in valid:
             raise UnknownNameError(
@@ -485,7 +487,7 @@ def avoided_production(
         verification=verification,
     )
     if not isinstance(adjusted, bool):
-        raise ValidationError("adjusted", "must be True or False", adjusted)
+        raise TypeError(f"adjusted must be True or False, not {type(adjusted).__name__}")
     actuals = []
     if adjusted:
         _adjusted_estimate(0.0, factors)  # checks the factor set, also without records

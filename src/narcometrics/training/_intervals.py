@@ -86,7 +86,7 @@ def as_counts(name: str, value: object, *, minimum: int) -> NDArray[np.int64]:
     fractions, naming ``name`` and the index of each bad entry.
     """
     if isinstance(value, (str, bytes)) or has_bool(value):
-        raise ValidationError(name, "must be integer counts, not bool or text", value)
+        raise TypeError(f"{name} must be integer counts, not {type(value).__name__}")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:

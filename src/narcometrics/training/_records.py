@@ -39,15 +39,13 @@ By = str | Sequence[str] | None
 def collect(records: Iterable[TrainingOutcome]) -> list[TrainingOutcome]:
     """The records as a list, each checked to be a TrainingOutcome; at least one."""
     if isinstance(records, (str, bytes, TrainingOutcome)) or not isinstance(records, Iterable):
-        raise ValidationError(
-            "records", "must be an iterable of TrainingOutcome records", type(records).__name__
+        raise TypeError(
+            f"records must be an iterable of TrainingOutcome records, not {type(records).__name__}"
         )
     items = list(records)
     for index, item in enumerate(items):
         if not isinstance(item, TrainingOutcome):
-            raise ValidationError(
-                f"records[{index}]", f"must be a TrainingOutcome, not {type(item).__name__}"
-            )
+            raise TypeError(f"records[{index}] must be a TrainingOutcome, not {type(item).__name__}")
     if not items:
         raise ValidationError("records", "must hold at least one TrainingOutcome", [])
     return items
