@@ -107,7 +107,9 @@ UNKNOWN_NAME: dict[str, Callable[[], Any]] = {
     "indicators.hectares_eradicated(verification)": lambda: indicators.hectares_eradicated(
         EXAMPLE.eradications, verification="audited"
     ),
-    "indicators.aggregate(mixed_periods)": lambda: indicators.aggregate(FLOW, [], mixed_periods="maybe"),
+    "indicators.combine(mixed_periods)": lambda: indicators.combine(
+        FLOW, [], mixed_periods="maybe"
+    ),
     "datasets.national_series(country)": lambda: ds.national_series("XXX"),
     "normalise.unit(name)": lambda: normalise.unit("furlong"),
     "normalise.substance(name)": lambda: normalise.substance("sugar"),

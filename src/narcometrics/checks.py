@@ -212,10 +212,10 @@ def large_seizures(table: SeizureTable, threshold_kg: float | Mapping[str, float
     """
     _table(table, (SeizureTable,))
     if isinstance(threshold_kg, Mapping):
-        substances = [str(s) for s in Substance]
+        known = [str(s) for s in Substance]
         for key in threshold_kg:
-            if key not in substances:
-                raise UnknownNameError("threshold_kg", str(key), substances)
+            if key not in known:
+                raise UnknownNameError("threshold_kg", str(key), known)
         limits = {
             str(k): c.check_positive(f"threshold_kg[{k!r}]", v) for k, v in threshold_kg.items()
         }

@@ -576,9 +576,7 @@ def factor_set_country(factor_set: FactorSet | str) -> str | None:
         If ``factor_set`` is neither a FactorSet nor a str.
     """
     if not isinstance(factor_set, (FactorSet, str)):
-        raise TypeError(
-            f"factor_set must be a FactorSet or an id, not {type(factor_set).__name__}"
-        )
+        raise TypeError(f"factor_set must be a FactorSet or an id, not {type(factor_set).__name__}")
     chosen = get(factor_set) if isinstance(factor_set, str) else factor_set
     country = getattr(chosen, "country", None)
     if isinstance(country, str):

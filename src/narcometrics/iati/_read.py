@@ -213,7 +213,7 @@ class _Reader:
             IndicatorValues,
             Level,
             Measure,
-            Period,
+            ReportingPeriod,
             Target,
         )
 
@@ -298,7 +298,7 @@ class _Reader:
                     end = self.date(e, f"{full}/period-end[1]")
                 if start is None or end is None:
                     continue
-                period = Period(start=start, end=end)
+                period = ReportingPeriod(start=start, end=end)
                 for kind, items in (("target", targets), ("actual", actuals)):
                     for v_path, v in self.children(p, kind):
                         v_full = f"{full}/{v_path}"

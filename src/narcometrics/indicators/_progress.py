@@ -326,7 +326,7 @@ class Change:
         return _views.change(self).html()
 
 
-def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike) -> Change:
+def change_over_time(indicator: Indicator, current: ArrayLike, previous: ArrayLike) -> Change:
     """Change of an indicator's value from the previous year to the current one.
 
     Parameters

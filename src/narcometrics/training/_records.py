@@ -45,7 +45,9 @@ def collect(records: Iterable[TrainingOutcome]) -> list[TrainingOutcome]:
     items = list(records)
     for index, item in enumerate(items):
         if not isinstance(item, TrainingOutcome):
-            raise TypeError(f"records[{index}] must be a TrainingOutcome, not {type(item).__name__}")
+            raise TypeError(
+                f"records[{index}] must be a TrainingOutcome, not {type(item).__name__}"
+            )
     if not items:
         raise ValidationError("records", "must hold at least one TrainingOutcome", [])
     return items
