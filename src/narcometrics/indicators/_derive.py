@@ -97,6 +97,49 @@ class Spec:
         )
 
 
+def _known_name(name: str, value: object, valid: Sequence[str]) -> str:
+    """``value`` if it is one of ``valid``, else an UnknownNameError naming ``name``."""
+    if not isinstance(value, str) or value not in valid:
+        raise UnknownNameError(name, value if isinstance(value, str) else repr(value), valid)
+    return value
+
+
+def _breakdown(
+    dimensions: object, location: object, required: tuple[str, ...], valid: list[str]
+) -> tuple[str, ...]:
+    """The breakdown fields, ``required`` first, each a known field and none repeated."""
+    names = (dimensions,) if isinstance(dimensions, str) else dimensions
+    if not isinstance(names, (list, tuple)):
+        raise TypeError(
+            f"dimensions must be a field name or a sequence of them, not {type(names).__name__}"
+        )
+    for item in names:
+        _known_name("dimensions", item, valid)
+    fields = (*required, *(n for n in names if n not in required))
+    if len(set(names)) != len(names) or location in fields:
+        raise ValidationError("dimensions", "must not repeat a field nor the location", names)
+    return fields
+
+
+def _check_complete(table: Table[Any], fields: Sequence[str | None]) -> None:
+    """Refuse a grouping field that a record leaves empty (its results would be lost)."""
+    for field in fields:
+        if field is None:
+            continue
+        column = table.column(field)
+        assert isinstance(column, Categorical)
+        missing = np.flatnonzero(column.codes < 0)
+        if missing.size:
+            raise ValidationError(
+                field,
+                f"is missing in {missing.size} of {len(table)} records (first: row "
+                f"{missing[0]}): every record needs a category, or its results would be lost "
+                "from the breakdown; fill it in or group by another field",
+                None,
+                row=int(missing[0]),
+            )
+
+
 def make_spec(
     name: str,
     table: object,
@@ -112,49 +155,19 @@ def make_spec(
     """Check the common arguments; ``required`` dimensions always come first."""
     if not isinstance(table, kind):
         raise TypeError(f"{name} must be a {kind.__name__}, not {type(table).__name__}")
-    if not isinstance(by, str) or by not in PERIODS:
-        raise UnknownNameError("by", by if isinstance(by, str) else repr(by), list(PERIODS))
+    period = _known_name("by", by, list(PERIODS))
     valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
-    if location is not None and (not isinstance(location, str) or location not in valid):
-        raise UnknownNameError(
-            "location", location if isinstance(location, str) else repr(location), valid
-        )
-    names = (dimensions,) if isinstance(dimensions, str) else dimensions
-    if not isinstance(names, (list, tuple)):
-        raise TypeError(
-            f"dimensions must be a field name or a sequence of them, not {type(names).__name__}"
-        )
-    for item in names:
-        if not isinstance(item, str) or item not in valid:
-            raise UnknownNameError(
-                "dimensions", item if isinstance(item, str) else repr(item), valid
-            )
-    fields = (*required, *(n for n in names if n not in required))
-    if len(set(names)) != len(names) or location in fields:
-        raise ValidationError("dimensions", "must not repeat a field nor the location", names)
+    place = None if location is None else _known_name("location", location, valid)
+    fields = _breakdown(dimensions, place, required, valid)
     origin = None if source is None else c.check_text("source", source)
     status = c.check_enum(
         "verification", c.to_enum(VerificationStatus, verification), VerificationStatus
     )
-    for field in (location, *fields):
-        if field is None:
-            continue
-        column = table.column(field)
-        assert isinstance(column, Categorical)
-        missing = np.flatnonzero(column.codes < 0)
-        if missing.size:
-            raise ValidationError(
-                field,
-                f"is missing in {missing.size} of {len(table)} records (first: row "
-                f"{missing[0]}): every record needs a category, or its results would be lost "
-                "from the breakdown; fill it in or group by another field",
-                None,
-                row=int(missing[0]),
-            )
+    _check_complete(table, (place, *fields))
     return Spec(
         table=table,
-        by=by,
-        location=location,
+        by=period,
+        location=place,
         dimensions=fields,
         source=origin,
         verification=status,
