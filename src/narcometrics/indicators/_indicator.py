@@ -246,8 +246,7 @@ def _check_allowed_rule(ind: Indicator, field: str, allowed: Mapping[Measure, An
         hint = " (averaging percentages is the known bug)" if bug else ""
         raise ValidationError(
             f"Indicator.{field}",
-            f"must be one of {', '.join(sorted(allowed[measure]))} for a {measure} "
-            f"indicator{hint}",
+            f"must be one of {', '.join(sorted(allowed[measure]))} for a {measure} indicator{hint}",
             str(rule),
         )
 

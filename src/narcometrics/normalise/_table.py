@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from narcometrics._frame import Backend, check_backend
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.io._cells import Located, build_table, convert_cell, is_empty
 from narcometrics.io._kinds import table_type
@@ -103,9 +104,9 @@ class Normalised:
             return f"{len(self.table)} rows, nothing changed"
         return "\n".join([f"{len(self.table)} rows"] + [f"  {c}" for c in self.changes])
 
-    def to_frame(self, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -> Any:
+    def to_frame(self, backend: Backend = "pandas") -> Any:
         """The table as a dataframe, with the reported quantity and unit columns beside it."""
-        frame = self.table.to_frame(backend)
+        frame = self.table.to_frame(check_backend(backend))
         if not self.reported:
             return frame
         if backend == "pandas":
