@@ -59,6 +59,11 @@ except OverflowError:  # pragma: no cover - platforms whose C long is 32 bits
     csv.field_size_limit(2**31 - 1)
 
 
+def _require_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+
+
 def escape_cell(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula.
 
@@ -72,8 +77,7 @@ def escape_cell(text: str) -> str:
     TypeError
         If ``text`` is not a str.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    _require_text(text)
     if text.startswith(FORMULA_PREFIXES) or (
         text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED)
     ):
@@ -93,8 +97,7 @@ def unescape_cell(text: str) -> str:
     TypeError
         If ``text`` is not a str.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    _require_text(text)
     if text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED):
         return text[1:]
     return text
