@@ -20,8 +20,8 @@ from narcometrics.indicators import (
     IndicatorValues,
     Level,
     Measure,
-    Period,
     Reference,
+    ReportingPeriod,
     ResultsFramework,
     Target,
     TimeRule,
@@ -184,18 +184,20 @@ def test_bad_indicator_table_is_distinct() -> None:
 
 
 def test_calendar_periods_have_the_right_first_and_last_days() -> None:
-    assert Period.year(2016) == Period(start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31))
-    assert Period.quarter(2016, 1).end == dt.date(2016, 3, 31)
-    assert Period.quarter(2017, 4).start == dt.date(2017, 10, 1)
-    assert Period.month(2016, 2).end == dt.date(2016, 2, 29)  # leap year
-    assert Period.month(2017, 2).end == dt.date(2017, 2, 28)
+    assert ReportingPeriod.year(2016) == ReportingPeriod(
+        start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31)
+    )
+    assert ReportingPeriod.quarter(2016, 1).end == dt.date(2016, 3, 31)
+    assert ReportingPeriod.quarter(2017, 4).start == dt.date(2017, 10, 1)
+    assert ReportingPeriod.month(2016, 2).end == dt.date(2016, 2, 29)  # leap year
+    assert ReportingPeriod.month(2017, 2).end == dt.date(2017, 2, 28)
 
 
 def test_period_str_names_calendar_periods() -> None:
-    assert str(Period.year(2017)) == "2017"
-    assert str(Period.quarter(2017, 2)) == "2017-Q2"
-    assert str(Period.month(2017, 11)) == "2017-11"
-    odd = Period(start=dt.date(2017, 1, 15), end=dt.date(2017, 3, 31))
+    assert str(ReportingPeriod.year(2017)) == "2017"
+    assert str(ReportingPeriod.quarter(2017, 2)) == "2017-Q2"
+    assert str(ReportingPeriod.month(2017, 11)) == "2017-11"
+    odd = ReportingPeriod(start=dt.date(2017, 1, 15), end=dt.date(2017, 3, 31))
     assert str(odd) == "2017-01-15..2017-03-31"
 
 
@@ -203,27 +205,29 @@ def test_period_str_names_calendar_periods() -> None:
 def test_overlap_is_symmetric_and_means_a_shared_day(
     a: dt.date, b: dt.date, c: dt.date, d: dt.date
 ) -> None:
-    p = Period(start=min(a, b), end=max(a, b))
-    q = Period(start=min(c, d), end=max(c, d))
+    p = ReportingPeriod(start=min(a, b), end=max(a, b))
+    q = ReportingPeriod(start=min(c, d), end=max(c, d))
     assert p.overlaps(q) == q.overlaps(p)
     shared = max(p.start, q.start) <= min(p.end, q.end)
     assert p.overlaps(q) == shared
 
 
 def test_calendar_year_is_none_across_a_year_end() -> None:
-    assert Period.quarter(2017, 3).calendar_year == 2017
-    assert Period(start=dt.date(2016, 7, 1), end=dt.date(2017, 6, 30)).calendar_year is None
+    assert ReportingPeriod.quarter(2017, 3).calendar_year == 2017
+    assert (
+        ReportingPeriod(start=dt.date(2016, 7, 1), end=dt.date(2017, 6, 30)).calendar_year is None
+    )
 
 
 @pytest.mark.parametrize(
     ("build", "words"),
     [
-        (lambda: Period(start=dt.date(2017, 2, 1), end=dt.date(2017, 1, 1)), "Period.end"),
-        (lambda: Period(start="2017-01-01", end=dt.date(2017, 1, 1)), "Period.start"),
-        (lambda: Period.quarter(2017, 5), "quarter"),
-        (lambda: Period.month(2017, 0), "month"),
-        (lambda: Period.year(0), "year"),
-        (lambda: Period.year(2017.0), "year"),
+        (lambda: ReportingPeriod(start=dt.date(2017, 2, 1), end=dt.date(2017, 1, 1)), "Period.end"),
+        (lambda: ReportingPeriod(start="2017-01-01", end=dt.date(2017, 1, 1)), "Period.start"),
+        (lambda: ReportingPeriod.quarter(2017, 5), "quarter"),
+        (lambda: ReportingPeriod.month(2017, 0), "month"),
+        (lambda: ReportingPeriod.year(0), "year"),
+        (lambda: ReportingPeriod.year(2017.0), "year"),
         (lambda: Actual(period="2017", value=1.0), "Actual.period"),
     ],
 )
@@ -238,7 +242,7 @@ def test_bad_periods_raise(build: Any, words: str) -> None:
 def test_actual_accepts_a_year_or_a_pair_of_dates_as_period() -> None:
     by_year = Actual(period=2017, value=324)
     by_pair = Actual(period=(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), value=324)
-    assert by_year.period == by_pair.period == Period.year(2017)
+    assert by_year.period == by_pair.period == ReportingPeriod.year(2017)
     assert by_year.value == 324.0
     assert isinstance(by_year.value, float)
     assert by_year.verification is VerificationStatus.UNVERIFIED

@@ -23,11 +23,11 @@ from narcometrics.indicators import (
     Actual,
     Indicator,
     MixedPeriodsWarning,
-    Period,
+    ReportingPeriod,
     Target,
-    aggregate,
     aggregate_across_units,
     aggregate_over_time,
+    combine,
 )
 
 
@@ -57,7 +57,9 @@ ERADICATED_HA = {2015: 35_868, 2016: 30_151}
 
 
 def year_values(values: dict[int, float], cls: Any = Actual, **kw: Any) -> list[Any]:
-    return [cls(period=Period.year(year), value=value, **kw) for year, value in values.items()]
+    return [
+        cls(period=ReportingPeriod.year(year), value=value, **kw) for year, value in values.items()
+    ]
 
 
 # ------------------------------------------------------------------ the field's known bugs
@@ -66,7 +68,7 @@ def year_values(values: dict[int, float], cls: Any = Actual, **kw: Any) -> list[
 def test_cumulative_indicator_over_periods_gives_the_last_value_not_the_sum() -> None:
     # A programme reporting "hectares eradicated since 2015" reports running totals.
     running = {2015: ERADICATED_HA[2015], 2016: ERADICATED_HA[2015] + ERADICATED_HA[2016]}
-    total = aggregate(LIFETIME, year_values(running))
+    total = combine(LIFETIME, year_values(running))
     assert total.value == 35_868 + 30_151
     assert total.value != sum(running.values())  # the bug: 101,887 ha
 
@@ -83,7 +85,7 @@ def test_programme_percentage_is_pooled_not_the_mean_of_percentages() -> None:
         Actual(period=2017, numerator=r.k, denominator=r.n, location=r.unit)
         for r in follow_up.itertuples()
     ]
-    total = aggregate(PERCENT, actuals)
+    total = combine(PERCENT, actuals)
     pooled = follow_up.k.sum() / follow_up.n.sum() * 100
     mean_of_percentages = (follow_up.k / follow_up.n * 100).mean()
     assert total.value == pytest.approx(pooled)  # 20 / 52
@@ -98,9 +100,9 @@ def test_percentage_reported_without_numerator_and_denominator_is_not_averaged()
         Actual(period=2017, value=25.0, location="B"),
     ]
     with pytest.raises(ValidationError, match="averaging percentages is the known bug"):
-        aggregate(PERCENT, actuals)
+        combine(PERCENT, actuals)
     # one value alone is its own aggregate
-    assert aggregate(PERCENT, actuals[:1]).value == 90.0
+    assert combine(PERCENT, actuals[:1]).value == 90.0
 
 
 @pytest.mark.parametrize(
@@ -115,8 +117,8 @@ def test_period_targets_follow_the_same_rule_as_actuals(ind: Indicator, expected
     plan = {2017: 100.0, 2018: 120.0, 2019: 150.0}
     targets = year_values(plan, Target)
     actuals = year_values(plan, Actual)
-    assert aggregate(ind, targets).value == expected
-    assert aggregate(ind, targets).value == aggregate(ind, actuals).value
+    assert combine(ind, targets).value == expected
+    assert combine(ind, targets).value == combine(ind, actuals).value
 
 
 def test_pooled_percentage_targets_pool_like_actuals() -> None:
@@ -124,7 +126,7 @@ def test_pooled_percentage_targets_pool_like_actuals() -> None:
         Target(period=2017, numerator=8, denominator=10, location="A"),
         Target(period=2017, numerator=30, denominator=40, location="B"),
     ]
-    assert aggregate(PERCENT, targets).value == pytest.approx(38 / 50 * 100)
+    assert combine(PERCENT, targets).value == pytest.approx(38 / 50 * 100)
 
 
 def test_milestone_and_final_target_over_an_enclosing_period_are_not_summed() -> None:
@@ -133,9 +135,9 @@ def test_milestone_and_final_target_over_an_enclosing_period_are_not_summed() ->
         Target(period=(dt.date(2017, 1, 1), dt.date(2019, 12, 31)), value=370.0),
     ]
     with pytest.raises(ValidationError, match="overlaps"):
-        aggregate(FLOW, targets)
+        combine(FLOW, targets)
     # for a stock, the last target is the final one
-    assert aggregate(indicator(time_rule="last"), targets).value == 370.0
+    assert combine(indicator(time_rule="last"), targets).value == 370.0
 
 
 def test_zero_pooled_denominator_gives_nan_never_zero() -> None:
@@ -143,7 +145,7 @@ def test_zero_pooled_denominator_gives_nan_never_zero() -> None:
         Actual(period=2017, numerator=0, denominator=0, location="A"),
         Actual(period=2017, numerator=0, denominator=0, location="B"),
     ]
-    total = aggregate(PERCENT, actuals)
+    total = combine(PERCENT, actuals)
     assert math.isnan(total.value)
     assert total.denominator == 0
 
@@ -156,7 +158,7 @@ def test_two_sources_for_one_figure_are_not_added() -> None:
         Actual(period=2017, value=309, source="PNP-DIRANDRO 2017 year-end balance"),
     ]
     with pytest.raises(ValidationError, match=r"values\[1\].*second value for period 2017"):
-        aggregate(FLOW, actuals)
+        combine(FLOW, actuals)
 
 
 def test_headline_and_breakdown_are_not_added() -> None:
@@ -167,8 +169,8 @@ def test_headline_and_breakdown_are_not_added() -> None:
         Actual(period=2017, value=6, dimensions={"agency": "SUNAT"}),
     ]
     with pytest.raises(ValidationError, match="counts the same results twice"):
-        aggregate(with_breakdown, actuals)
-    assert aggregate(with_breakdown, actuals[1:]).value == 10
+        combine(with_breakdown, actuals)
+    assert combine(with_breakdown, actuals[1:]).value == 10
 
 
 # ------------------------------------------------------------------ rules over time
@@ -178,16 +180,16 @@ def test_yearly_cumulative_resets_at_the_year_boundary() -> None:
     # running totals within each year (test data): 2016 ends at 12, 2017 at 9
     reports = [(2016, 6, 5.0), (2016, 12, 12.0), (2017, 3, 4.0), (2017, 9, 9.0)]
     actuals = [Actual(period=(dt.date(y, 1, 1), dt.date(y, m, 28)), value=v) for y, m, v in reports]
-    assert aggregate(YEARLY, actuals).value == 12 + 9
-    assert aggregate(indicator(cumulative="yearly", time_rule="last"), actuals).value == 9
-    assert aggregate(indicator(cumulative="yearly", time_rule="max"), actuals).value == 12
-    assert aggregate(indicator(cumulative="yearly", time_rule="mean"), actuals).value == 10.5
+    assert combine(YEARLY, actuals).value == 12 + 9
+    assert combine(indicator(cumulative="yearly", time_rule="last"), actuals).value == 9
+    assert combine(indicator(cumulative="yearly", time_rule="max"), actuals).value == 12
+    assert combine(indicator(cumulative="yearly", time_rule="mean"), actuals).value == 10.5
 
 
 def test_yearly_cumulative_refuses_a_period_across_a_year_end() -> None:
     actuals = [Actual(period=(dt.date(2016, 7, 1), dt.date(2017, 6, 30)), value=3.0)]
     with pytest.raises(ValidationError, match="crosses a year end"):
-        aggregate(YEARLY, actuals)
+        combine(YEARLY, actuals)
 
 
 @pytest.mark.parametrize(
@@ -195,33 +197,36 @@ def test_yearly_cumulative_refuses_a_period_across_a_year_end() -> None:
     [("sum", 35_868 + 30_151), ("last", 30_151), ("max", 35_868), ("min", 30_151)],
 )
 def test_time_rules_on_the_peru_eradication_series(rule: str, expected: float) -> None:
-    assert aggregate(indicator(time_rule=rule), year_values(ERADICATED_HA)).value == expected
+    assert combine(indicator(time_rule=rule), year_values(ERADICATED_HA)).value == expected
 
 
 def test_mean_over_time() -> None:
-    total = aggregate(indicator(time_rule="mean"), year_values(ERADICATED_HA))
+    total = combine(indicator(time_rule="mean"), year_values(ERADICATED_HA))
     assert total.value == pytest.approx((35_868 + 30_151) / 2)
 
 
 def test_last_takes_the_latest_end_whatever_the_order_given() -> None:
     actuals = year_values({2017: 3.0, 2015: 1.0, 2016: 2.0})
-    assert aggregate(indicator(time_rule="last"), actuals).value == 3.0
+    assert combine(indicator(time_rule="last"), actuals).value == 3.0
 
 
 def test_last_refuses_two_values_ending_on_the_same_day() -> None:
-    actuals = [Actual(period=2017, value=3.0), Actual(period=Period.quarter(2017, 4), value=1.0)]
+    actuals = [
+        Actual(period=2017, value=3.0),
+        Actual(period=ReportingPeriod.quarter(2017, 4), value=1.0),
+    ]
     with pytest.raises(ValidationError, match="ambiguous"):
-        aggregate(indicator(time_rule="last"), actuals)
+        combine(indicator(time_rule="last"), actuals)
 
 
 def test_percentage_over_time_pools_numerators_and_denominators() -> None:
     actuals = [
-        Actual(period=Period.quarter(2017, q), numerator=k, denominator=n)
+        Actual(period=ReportingPeriod.quarter(2017, q), numerator=k, denominator=n)
         for q, k, n in [(1, 1, 4), (2, 9, 12)]
     ]
-    assert aggregate(PERCENT, actuals).value == pytest.approx(10 / 16 * 100)
+    assert combine(PERCENT, actuals).value == pytest.approx(10 / 16 * 100)
     last = indicator(measure="percentage", unit=None, unit_rule="pooled_ratio", time_rule="last")
-    assert aggregate(last, actuals).value == pytest.approx(9 / 12 * 100)
+    assert combine(last, actuals).value == pytest.approx(9 / 12 * 100)
 
 
 def test_rate_over_units_pools_counts_and_populations() -> None:
@@ -230,7 +235,7 @@ def test_rate_over_units_pools_counts_and_populations() -> None:
         Actual(period=2017, numerator=30, denominator=1_000_000, location="A"),
         Actual(period=2017, numerator=10, denominator=3_000_000, location="B"),
     ]
-    total = aggregate(RATE, actuals)
+    total = combine(RATE, actuals)
     assert total.value == pytest.approx(40 / 4_000_000 * 100_000)
     assert total.unit == "per 100,000"
 
@@ -245,10 +250,8 @@ def test_unit_rule_none_refuses_several_units_and_accepts_one() -> None:
         Actual(period=2017, value=2.0, location="B"),
     ]
     with pytest.raises(ValidationError, match="declares no rule across units"):
-        aggregate(ordinal, actuals)
-    assert (
-        aggregate(ordinal, [*actuals[:1], Actual(period=2018, value=4.0, location="A")]).value == 4
-    )
+        combine(ordinal, actuals)
+    assert combine(ordinal, [*actuals[:1], Actual(period=2018, value=4.0, location="A")]).value == 4
 
 
 def test_stock_per_unit_is_last_of_each_unit_then_summed() -> None:
@@ -259,11 +262,11 @@ def test_stock_per_unit_is_last_of_each_unit_then_summed() -> None:
         Actual(period=2016, value=2.0, location="B"),  # B did not report in 2017
     ]
     with pytest.warns(MixedPeriodsWarning, match="end on different dates"):
-        total = aggregate(stock, actuals, mixed_periods="warn")
+        total = combine(stock, actuals, mixed_periods="warn")
     assert total.value == 7 + 2
     assert total.n_units == 2
     assert total.n_values == 3
-    assert total.period == Period(start=dt.date(2016, 1, 1), end=dt.date(2017, 12, 31))
+    assert total.period == ReportingPeriod(start=dt.date(2016, 1, 1), end=dt.date(2017, 12, 31))
 
 
 def test_aggregate_over_time_takes_one_unit() -> None:
@@ -286,7 +289,7 @@ def test_aggregate_across_units_takes_one_period() -> None:
 def test_qualitative_indicators_are_never_aggregated() -> None:
     qualitative = indicator(measure="qualitative", unit=None, time_rule=None, unit_rule=None)
     with pytest.raises(ValidationError, match="never aggregated"):
-        aggregate(qualitative, [Actual(period=2017, narrative="First IT system (SIIETID)")])
+        combine(qualitative, [Actual(period=2017, narrative="First IT system (SIIETID)")])
 
 
 @pytest.mark.parametrize(
@@ -302,16 +305,16 @@ def test_qualitative_indicators_are_never_aggregated() -> None:
 )
 def test_bad_values_raise(values: Any, words: str) -> None:
     with pytest.raises(ValidationError, match=words):
-        aggregate(FLOW, values)
+        combine(FLOW, values)
 
 
 def test_indicator_must_be_an_indicator() -> None:
-    with pytest.raises(ValidationError, match="must be an Indicator"):
-        aggregate("X-1", [Actual(period=2017, value=1.0)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be an Indicator"):
+        combine("X-1", [Actual(period=2017, value=1.0)])  # type: ignore[arg-type]
 
 
 def test_aggregate_str_shows_value_and_unit() -> None:
-    assert str(aggregate(FLOW, year_values(ERADICATED_HA))) == "66,019 ha"
+    assert str(combine(FLOW, year_values(ERADICATED_HA))) == "66,019 ha"
 
 
 # ------------------------------------------------------------------ properties
@@ -338,7 +341,7 @@ def test_pooled_ratios_are_invariant_to_how_units_are_partitioned(
             Actual(period=2017, numerator=k, denominator=n, location=f"u{u}")
             for u, (k, n) in units.items()
         ]
-        return aggregate(PERCENT, actuals).value
+        return combine(PERCENT, actuals).value
 
     a, b = by_units(first), by_units(second)
     total_n = sum(n for _, n in atoms)
@@ -362,16 +365,16 @@ def test_pooling_group_aggregates_equals_pooling_all_units(
         Actual(period=2017, numerator=k, denominator=n, location=f"u{i}")
         for i, (k, n) in enumerate(units)
     ]
-    overall = aggregate(PERCENT, actuals)
+    overall = combine(PERCENT, actuals)
     by_group: dict[int, list[Actual]] = {}
     for actual, group in zip(actuals, groups, strict=False):
         by_group.setdefault(group, []).append(actual)
-    parts = [aggregate(PERCENT, members) for members in by_group.values()]
+    parts = [combine(PERCENT, members) for members in by_group.values()]
     merged = [
         Actual(period=2017, numerator=p.numerator, denominator=p.denominator, location=f"g{i}")
         for i, p in enumerate(parts)
     ]
-    again = aggregate(PERCENT, merged)
+    again = combine(PERCENT, merged)
     assert again.numerator == overall.numerator
     assert again.denominator == overall.denominator
     assert (math.isnan(again.value) and math.isnan(overall.value)) or again.value == overall.value
@@ -395,14 +398,15 @@ def test_sum_rule_totals_are_conserved_under_any_grouping(
     cells: list[tuple[str, int, int, int]],
 ) -> None:
     actuals = [
-        Actual(period=Period.quarter(year, q), value=v, location=loc) for loc, year, q, v in cells
+        Actual(period=ReportingPeriod.quarter(year, q), value=v, location=loc)
+        for loc, year, q, v in cells
     ]
-    grand = aggregate(FLOW, actuals).value
+    grand = combine(FLOW, actuals).value
     frame = pd.DataFrame(cells, columns=["location", "year", "quarter", "value"])
     assert grand == frame.value.sum()
     for key in ("location", "year", "quarter"):
         groups = frame.groupby(key).groups
-        partial = [aggregate(FLOW, [actuals[i] for i in rows]).value for rows in groups.values()]
+        partial = [combine(FLOW, [actuals[i] for i in rows]).value for rows in groups.values()]
         assert math.fsum(partial) == grand
 
 
@@ -411,7 +415,10 @@ def test_targets_aggregate_exactly_like_actuals_with_the_same_figures(
     cells: list[tuple[str, int, int, int]], rule: str
 ) -> None:
     ind = indicator(time_rule=rule)
-    actuals = [Actual(period=Period.quarter(y, q), value=v, location=loc) for loc, y, q, v in cells]
+    actuals = [
+        Actual(period=ReportingPeriod.quarter(y, q), value=v, location=loc)
+        for loc, y, q, v in cells
+    ]
     targets = [Target(period=a.period, value=a.value, location=a.location) for a in actuals]
     assert _outcome(ind, targets) == _outcome(ind, actuals)
 
@@ -419,7 +426,7 @@ def test_targets_aggregate_exactly_like_actuals_with_the_same_figures(
 def _outcome(ind: Indicator, values: list[Any]) -> object:
     """The aggregate, or the message of its refusal (stocks of different dates)."""
     try:
-        return aggregate(ind, values)
+        return combine(ind, values)
     except ValidationError as error:
         return str(error)
 
@@ -438,36 +445,38 @@ def test_yearly_cumulative_total_equals_the_sum_of_the_increments(
     actuals = []
     for year, month in sorted(increments):
         running[year] = running.get(year, 0) + increments[(year, month)]
-        actuals.append(Actual(period=Period.month(year, month), value=running[year]))
-    flows = [Actual(period=Period.month(y, m), value=v) for (y, m), v in increments.items()]
-    assert aggregate(YEARLY, actuals).value == sum(increments.values())
-    assert aggregate(FLOW, flows).value == sum(increments.values())
+        actuals.append(Actual(period=ReportingPeriod.month(year, month), value=running[year]))
+    flows = [
+        Actual(period=ReportingPeriod.month(y, m), value=v) for (y, m), v in increments.items()
+    ]
+    assert combine(YEARLY, actuals).value == sum(increments.values())
+    assert combine(FLOW, flows).value == sum(increments.values())
 
 
 def test_stocks_of_units_ending_on_different_dates_are_never_summed_silently() -> None:
     stock = indicator(time_rule="last")
-    q3 = Period(start=dt.date(2017, 7, 1), end=dt.date(2017, 9, 30))
-    q4 = Period(start=dt.date(2017, 10, 1), end=dt.date(2017, 12, 31))
+    q3 = ReportingPeriod(start=dt.date(2017, 7, 1), end=dt.date(2017, 9, 30))
+    q4 = ReportingPeriod(start=dt.date(2017, 10, 1), end=dt.date(2017, 12, 31))
     actuals = [
         Actual(period=q3, value=5.0, location="A"),
         Actual(period=q4, value=7.0, location="A"),
         Actual(period=q3, value=2.0, location="B"),  # B's last value is Q3
     ]
     with pytest.raises(ValidationError, match=r"location='A': 2017-12-31; location='B': 2017-09"):
-        aggregate(stock, actuals)
+        combine(stock, actuals)
     same = [*actuals, Actual(period=q4, value=3.0, location="B")]
-    assert aggregate(stock, same).value == 7 + 3
+    assert combine(stock, same).value == 7 + 3
     with pytest.raises(UnknownNameError, match="mixed_periods"):
-        aggregate(stock, same, mixed_periods="ignore")
+        combine(stock, same, mixed_periods="ignore")
 
 
 def test_yearly_cumulative_units_must_end_each_year_on_the_same_date() -> None:
     running = indicator(time_rule="sum", cumulative="yearly")
-    h1 = Period(start=dt.date(2017, 1, 1), end=dt.date(2017, 6, 30))
-    year = Period(start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))
+    h1 = ReportingPeriod(start=dt.date(2017, 1, 1), end=dt.date(2017, 6, 30))
+    year = ReportingPeriod(start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))
     actuals = [
         Actual(period=year, value=10.0, location="A"),
         Actual(period=h1, value=4.0, location="B"),
     ]
     with pytest.raises(ValidationError, match="end on different dates"):
-        aggregate(running, actuals)
+        combine(running, actuals)

@@ -13,7 +13,7 @@ from narcometrics import ValidationError
 from narcometrics.indicators import (
     Actual,
     Indicator,
-    Period,
+    ReportingPeriod,
     Target,
     check_disaggregation,
 )
@@ -69,8 +69,8 @@ def test_every_mismatch_is_reported() -> None:
     assert not report.ok
     assert report.checked == 3
     assert [(m.period, m.dimensions, m.headline, m.parts_total) for m in report.mismatches] == [
-        (Period.year(2016), ("agency",), 10.0, 9.0),
-        (Period.year(2017), ("region",), 8.0, 10.0),
+        (ReportingPeriod.year(2016), ("agency",), 10.0, 9.0),
+        (ReportingPeriod.year(2017), ("region",), 8.0, 10.0),
     ]
     assert report.mismatches[0].difference == -1.0
     assert report.mismatches[0].n_parts == 2

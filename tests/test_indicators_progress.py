@@ -16,10 +16,10 @@ from narcometrics import ValidationError
 from narcometrics.indicators import (
     Indicator,
     ProgressStatus,
+    change_over_time,
     expected_progress,
     progress,
     progress_ratio,
-    year_over_year,
 )
 
 
@@ -200,7 +200,7 @@ def test_expected_progress_refuses_dates_out_of_order(
 
 
 def test_year_over_year_of_a_percentage_is_in_percentage_points() -> None:
-    change = year_over_year(indicator("percentage"), 60.0, 50.0)
+    change = change_over_time(indicator("percentage"), 60.0, 50.0)
     assert change.value == 10.0
     assert change.unit == "percentage points"
     assert str(change) == "+10 percentage points"
@@ -208,13 +208,13 @@ def test_year_over_year_of_a_percentage_is_in_percentage_points() -> None:
 
 def test_year_over_year_of_a_count_is_relative_percent() -> None:
     # Peru eradication 2015 -> 2016 (reference/estimation-sources.md): hand formula
-    change = year_over_year(indicator("unit"), 30_151, 35_868)
+    change = change_over_time(indicator("unit"), 30_151, 35_868)
     assert change.value == pytest.approx((30_151 - 35_868) / 35_868 * 100)
     assert change.unit == "%"
 
 
 def test_year_over_year_from_zero_is_undefined_and_vectorised() -> None:
-    change = year_over_year(indicator("rate"), [5.0, 5.0, np.nan], [0.0, -5.0, 1.0])
+    change = change_over_time(indicator("rate"), [5.0, 5.0, np.nan], [0.0, -5.0, 1.0])
     assert isinstance(change.value, np.ndarray)
     assert_array_equal(np.isnan(change.value), [True, False, True])
     assert change.value[1] == pytest.approx(200.0)  # (5 - -5) / |-5| * 100
@@ -223,7 +223,7 @@ def test_year_over_year_from_zero_is_undefined_and_vectorised() -> None:
 @given(previous=st.floats(-1e6, 1e6), current=st.floats(-1e6, 1e6))
 def test_relative_change_recovers_the_current_value(previous: float, current: float) -> None:
     assume(abs(previous) >= 1e-6)
-    change = year_over_year(indicator("unit"), current, previous).value
+    change = change_over_time(indicator("unit"), current, previous).value
     assert previous + change / 100 * abs(previous) == pytest.approx(current, rel=1e-9, abs=1e-6)
 
 
@@ -236,9 +236,9 @@ def test_relative_change_recovers_the_current_value(previous: float, current: fl
 )
 def test_year_over_year_refuses_ordinal_and_qualitative(ind: Indicator) -> None:
     with pytest.raises(ValidationError, match="no year-over-year"):
-        year_over_year(ind, 2.0, 1.0)
+        change_over_time(ind, 2.0, 1.0)
 
 
 def test_year_over_year_refuses_infinite_values() -> None:
     with pytest.raises(ValidationError, match="current"):
-        year_over_year(indicator("unit"), math.inf, 1.0)
+        change_over_time(indicator("unit"), math.inf, 1.0)

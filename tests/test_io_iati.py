@@ -23,7 +23,7 @@ from narcometrics.indicators import (
     Baseline,
     Indicator,
     IndicatorValues,
-    Period,
+    ReportingPeriod,
     ResultsFramework,
     Target,
 )
@@ -102,7 +102,7 @@ def test_a_results_file_written_by_someone_else_gives_its_indicators_and_values(
     assert indicator.ascending is True
     assert [(r.vocabulary, r.code) for r in indicator.references] == [("1", "3429"), ("7", "861")]
     assert entry.baseline == Baseline(year=2012, value=10.0, source="Baseline comment text")
-    period = Period(start=dt.date(2013, 1, 1), end=dt.date(2013, 3, 31))
+    period = ReportingPeriod(start=dt.date(2013, 1, 1), end=dt.date(2013, 3, 31))
     dims = {"sex": "female", "age": "adult"}
     assert entry.targets == (
         Target(period=period, value=10.0, location="AF-KAN; KH-PNH", dimensions=dims),
@@ -236,7 +236,7 @@ def test_malformed_and_missing_files_are_validation_errors(tmp_path: Path) -> No
 
 
 def _programme() -> ResultsFramework:
-    year = Period.year(2017)
+    year = ReportingPeriod.year(2017)
     return ResultsFramework(
         title="Cooperation against drug trafficking, Peru (illustrative)",
         indicators=[
@@ -396,7 +396,7 @@ def _values(draw: Any, kind: type, measure: str, year: int, dims: tuple[str, ...
         if measure != "qualitative":
             fields["source"] = draw(st.none() | _TEXT)
         return Baseline(year=year, **fields)
-    fields["period"] = Period.year(year)
+    fields["period"] = ReportingPeriod.year(year)
     fields["location"] = draw(st.none() | _REF)
     if dims and draw(st.booleans()):
         fields["dimensions"] = {dims[0]: draw(_REF)}

@@ -205,9 +205,9 @@ def test_summary_is_json_and_its_level_follows_the_evidence(records: list[Traini
 def test_bad_records_and_by_raise_naming_the_parameter() -> None:
     with pytest.raises(ValidationError, match="records: must hold at least one"):
         transfer_rate([])
-    with pytest.raises(ValidationError, match=r"records\[1\]: must be a TrainingOutcome, not dict"):
+    with pytest.raises(TypeError, match=r"records\[1\] must be a TrainingOutcome, not dict"):
         transfer_rate([course(), {"participants": 3}])  # type: ignore[list-item]
-    with pytest.raises(ValidationError, match="records: must be an iterable"):
+    with pytest.raises(TypeError, match="records must be an iterable"):
         transfer_rate(course())  # type: ignore[arg-type]
     with pytest.raises(UnknownNameError, match="by: must be one of: institution, course, year"):
         transfer_rate([course()], by="country")

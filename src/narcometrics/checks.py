@@ -28,7 +28,9 @@ import attrs
 import numpy as np
 
 from narcometrics import _checks as c
+from narcometrics._frame import Backend, check_backend, frame
 from narcometrics.errors import UnknownNameError
+from narcometrics.records import Substance
 from narcometrics.tables import EradicationTable, SeizureTable, Table
 
 __all__ = [
@@ -41,8 +43,6 @@ __all__ = [
     "large_seizures",
     "run",
 ]
-
-BACKENDS = ("pandas", "polars", "pyarrow")
 
 
 class PlausibilityWarning(UserWarning):
@@ -126,10 +126,9 @@ class CheckReport:
         for finding in self.findings:
             warnings.warn(str(finding), PlausibilityWarning, stacklevel=stacklevel)
 
-    def to_frame(self, backend: str = "pandas") -> Any:
+    def to_frame(self, backend: Backend = "pandas") -> Any:
         """One row per finding and table row: ``check``, ``row``, ``message``, ``value``."""
-        if backend not in BACKENDS:
-            raise UnknownNameError("backend", backend, BACKENDS)
+        check_backend(backend)
         data: dict[str, list[Any]] = {"check": [], "row": [], "message": [], "value": []}
         for finding in self.findings:
             for row in finding.rows:
@@ -137,17 +136,7 @@ class CheckReport:
                 data["row"].append(row)
                 data["message"].append(finding.message)
                 data["value"].append(str(finding.value))
-        if backend == "pandas":
-            import pandas as pd  # type: ignore[import-untyped]
-
-            return pd.DataFrame(data)
-        if backend == "polars":
-            import polars as pl
-
-            return pl.DataFrame(data)
-        import pyarrow as pa
-
-        return pa.table(data)
+        return frame(data, backend)
 
     def __str__(self) -> str:
         head = f"{len(self.findings)} finding(s) from {', '.join(self.checked) or 'no check'}"
@@ -211,6 +200,10 @@ def large_seizures(table: SeizureTable, threshold_kg: float | Mapping[str, float
     """
     _table(table, (SeizureTable,))
     if isinstance(threshold_kg, Mapping):
+        known = [str(s) for s in Substance]
+        for key in threshold_kg:
+            if key not in known:
+                raise UnknownNameError("threshold_kg", str(key), known)
         limits = {
             str(k): c.check_positive(f"threshold_kg[{k!r}]", v) for k, v in threshold_kg.items()
         }

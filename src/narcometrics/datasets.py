@@ -16,12 +16,13 @@ import math
 import warnings
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from narcometrics._frame import Backend, frame
 from narcometrics.errors import UnknownNameError
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
     "peru_2017_example",
     "peru_national_series",
 ]
-
-Backend = Literal["pandas", "polars", "pyarrow"]
 
 
 @attrs.frozen
@@ -254,9 +253,7 @@ class NationalSeries:
 
     def to_frame(self, backend: Backend = "pandas") -> Any:
         """The series as a dataframe of the chosen backend (which must be installed)."""
-        import narwhals as nw
-
-        return nw.from_dict(self.columns(), backend=backend).to_native()
+        return frame(self.columns(), backend)
 
     def __repr__(self) -> str:
         from narcometrics import _views

@@ -545,12 +545,16 @@ def get(id: str) -> FactorSet:
 
     Raises
     ------
+    TypeError
+        If ``id`` is not a str.
     UnknownNameError
         If ``id`` is not bundled; the message lists [`available`][narcometrics.factors.available].
     """
+    if not isinstance(id, str):
+        raise TypeError(f"id must be a factor set id (str), not {type(id).__name__}")
     names = available()
-    if not isinstance(id, str) or id not in names:
-        raise UnknownNameError("id", id if isinstance(id, str) else repr(id), names)
+    if id not in names:
+        raise UnknownNameError("id", id, names)
     return _bundled(id)
 
 
@@ -565,7 +569,14 @@ def factor_set_country(factor_set: FactorSet | str) -> str | None:
 
     A set's ``country`` attribute when it has one; otherwise, for the bundled sets, the
     ISO 3166-1 alpha-2 prefix of the id (``pe-`` Peru, ``co-`` Colombia, ``bo-`` Bolivia).
+
+    Raises
+    ------
+    TypeError
+        If ``factor_set`` is neither a FactorSet nor a str.
     """
+    if not isinstance(factor_set, (FactorSet, str)):
+        raise TypeError(f"factor_set must be a FactorSet or an id, not {type(factor_set).__name__}")
     chosen = get(factor_set) if isinstance(factor_set, str) else factor_set
     country = getattr(chosen, "country", None)
     if isinstance(country, str):
@@ -591,7 +602,14 @@ def flat_sets(country: str | None = None) -> list[str]:
     -------
     list of str
         Sorted ids.
+
+    Raises
+    ------
+    TypeError
+        If ``country`` is neither None nor a str.
     """
+    if country is not None and not isinstance(country, str):
+        raise TypeError(f"country must be a str or None, not {type(country).__name__}")
     wanted = None if country is None else country.upper()
     return [
         i
@@ -620,6 +638,8 @@ def default_factor_set(year: int, country: str = "PER") -> str:
 
     Raises
     ------
+    TypeError
+        If ``year`` is not an int or ``country`` not a str.
     ValidationError
         When no bundled flat set for the country covers the year; the message lists the
         flat sets of the country with their years, or says that it has none.
@@ -630,7 +650,11 @@ def default_factor_set(year: int, country: str = "PER") -> str:
     >>> default_factor_set(2017, "PER")
     'pe-gov-2017'
     """
-    code = country.upper() if isinstance(country, str) else country
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    if not isinstance(country, str):
+        raise TypeError(f"country must be a str, not {type(country).__name__}")
+    code = country.upper()
     candidates = flat_sets(code)
     covering = [(get(i).first_year or 0, i) for i in candidates if _covers(get(i), year)]
     if covering:

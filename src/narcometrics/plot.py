@@ -268,6 +268,31 @@ def _method(estimate: Estimate) -> str:
     return estimate.provenance.method.rsplit(".", 1)[-1]
 
 
+def _estimate_pairs(
+    items: Estimate | Sequence[Estimate] | Mapping[str, Estimate],
+) -> list[tuple[str | None, Estimate]]:
+    """(label or None, estimate) for each item, each a scalar Estimate; at least one."""
+    from narcometrics.estimate import Estimate
+
+    pairs: list[tuple[str | None, Estimate]]
+    if isinstance(items, Estimate):
+        pairs = [(None, items)]
+    elif isinstance(items, Mapping):
+        pairs = [(str(k), v) for k, v in items.items()]
+    else:
+        pairs = [(None, v) for v in items]
+    if not pairs:
+        raise ValidationError("items", "holds no estimate", 0)
+    for label, item in pairs:
+        if not isinstance(item, Estimate):
+            raise TypeError(f"items must hold Estimate, not {type(item).__name__}")
+        if isinstance(item.central, np.ndarray):
+            raise ValidationError(
+                "items", "must hold scalar estimates (sum an array estimate first)", label
+            )
+    return pairs
+
+
 def estimates(
     items: Estimate | Sequence[Estimate] | Mapping[str, Estimate],
     *,
@@ -299,24 +324,7 @@ def estimates(
     ValidationError
         For no estimates, array estimates, or estimates in different units.
     """
-    from narcometrics.estimate import Estimate
-
-    pairs: list[tuple[str | None, Estimate]]
-    if isinstance(items, Estimate):
-        pairs = [(None, items)]
-    elif isinstance(items, Mapping):
-        pairs = [(str(k), v) for k, v in items.items()]
-    else:
-        pairs = [(None, v) for v in items]
-    if not pairs:
-        raise ValidationError("items", "holds no estimate", 0)
-    for label, item in pairs:
-        if not isinstance(item, Estimate):
-            raise TypeError(f"items must hold Estimate, not {type(item).__name__}")
-        if isinstance(item.central, np.ndarray):
-            raise ValidationError(
-                "items", "must hold scalar estimates (sum an array estimate first)", label
-            )
+    pairs = _estimate_pairs(items)
     units = {item.unit for _, item in pairs}
     if len(units) > 1:
         raise ValidationError("items", f"mix units {sorted(units)}", sorted(units))

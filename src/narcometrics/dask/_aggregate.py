@@ -285,31 +285,44 @@ def delayed_total(
         raise ValidationError("split_every", "must be an integer >= 2", split_every)
     name = f"narcometrics-total-{tokenize(data, table.__name__, measure, fields)}"
     if isinstance(data, dd.DataFrame):
-        frame: dd.DataFrame = data
-    else:
-        paths, file_format = _paths(data)
-        if file_format == "csv":
-            parts = [
-                delayed(_csv_partial, pure=True)(
-                    path, table, measure, fields, missing, dask_key_name=f"{name}-csv-{i}"
-                )
-                for i, path in enumerate(_csv_files(paths))
-            ]
-            return _tree(parts, split_every, name)
-        if not any("://" in path for path in paths):
-            return _tree(
-                _parquet_parts(paths, table, measure, fields, missing, extra, name),
-                split_every,
-                name,
+        return _frame_total(data, table, measure, fields, missing, extra, split_every, name)
+    paths, file_format = _paths(data)
+    if file_format == "csv":
+        parts = [
+            delayed(_csv_partial, pure=True)(
+                path, table, measure, fields, missing, dask_key_name=f"{name}-csv-{i}"
             )
-        try:
-            frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
-        except (ImportError, MemoryError):
-            raise
-        except Exception as exc:  # a missing or broken file found while building the graph
-            raise ValidationError(
-                "data", f"not readable Parquet: {_arrow_message(exc)}", paths
-            ) from None
+            for i, path in enumerate(_csv_files(paths))
+        ]
+        return _tree(parts, split_every, name)
+    if not any("://" in path for path in paths):
+        return _tree(
+            _parquet_parts(paths, table, measure, fields, missing, extra, name),
+            split_every,
+            name,
+        )
+    try:
+        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+    except (ImportError, MemoryError):
+        raise
+    except Exception as exc:  # a missing or broken file found while building the graph
+        raise ValidationError(
+            "data", f"not readable Parquet: {_arrow_message(exc)}", paths
+        ) from None
+    return _frame_total(frame, table, measure, fields, missing, extra, split_every, name)
+
+
+def _frame_total(
+    frame: dd.DataFrame,
+    table: Any,
+    measure: str,
+    fields: tuple[str, ...],
+    missing: Missing,
+    extra: Literal["error", "ignore"],
+    split_every: int,
+    name: str,
+) -> Delayed:
+    """The lazy Totals of a Dask dataframe: one partial per partition, merged in a tree."""
     keep = [column for column in frame.columns if column in table.field_names()]
     if extra == "error" and len(keep) < len(frame.columns):
         raise ValidationError.from_problems(

@@ -257,6 +257,67 @@ def _check_draws(kwargs: Mapping[str, Any], zone_axis: Any) -> None:
         )
 
 
+def _dask_slots(
+    model: Callable[..., Estimate], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[list[Slot], list[Any]]:
+    """Where the Dask arguments are (positions and keywords) and the arguments themselves."""
+    slots: list[Slot] = [i for i, a in enumerate(args) if _is_collection(a)]
+    slots += [k for k, v in kwargs.items() if _is_collection(v)]
+    dask_args = [args[s] if isinstance(s, int) else kwargs[s] for s in slots]
+    if not dask_args:
+        raise ValidationError("args", "no Dask array or series given; call the model directly")
+    for slot, value in zip(slots, dask_args, strict=True):
+        if isinstance(value, dd.DataFrame):
+            raise ValidationError(
+                _slot_name(model, slot), "must be a Dask series (one column), not a dataframe"
+            )
+    if len({type(a) for a in dask_args}) > 1:
+        raise ValidationError("args", "give Dask arrays or Dask series, not both")
+    return slots, dask_args
+
+
+def _series_values(
+    call: _Call, reference: Estimate, names: list[str], dask_args: list[Any], zone_axis: Any
+) -> list[Any]:
+    """The model per partition of Dask series: one lazy series per output value."""
+    if zone_axis is not None:
+        raise ValidationError("zone_axis", "applies to Dask arrays; sum the result series instead")
+    meta = pd.DataFrame({n: pd.Series(dtype=np.float64) for n in names})
+    fn = _SeriesPartitions(call=call, provenance=reference.provenance, names=tuple(names))
+    frame = dd.map_partitions(  # type: ignore[no-untyped-call]
+        fn, *dask_args, meta=meta, align_dataframes=False
+    )
+    return [frame[n] for n in names]
+
+
+def _array_values(
+    call: _Call, reference: Estimate, names: list[str], dask_args: list[Any], zone_axis: Any
+) -> list[Any]:
+    """The model per block of Dask arrays: one lazy array per output value, summed over
+    ``zone_axis`` when given."""
+    arrays = da.broadcast_arrays(*dask_args)
+    arrays = [arrays[0], *(a.rechunk(arrays[0].chunks) for a in arrays[1:])]
+    blocks = _ArrayBlocks(call=call, provenance=reference.provenance)
+    stacked = da.map_blocks(  # type: ignore[no-untyped-call]
+        blocks,
+        *arrays,
+        new_axis=0,
+        chunks=((len(names),), *arrays[0].chunks),
+        dtype=np.float64,
+        meta=np.empty((0,) * (arrays[0].ndim + 1)),
+    )
+    values = [stacked[i] for i in range(len(names))]
+    if zone_axis is None:
+        return values
+    ndim = arrays[0].ndim
+    axis = c.check_count("zone_axis", zone_axis, minimum=-ndim) if ndim else ndim
+    if axis >= ndim:
+        raise ValidationError(
+            "zone_axis", f"must be an axis of the inputs ({ndim} axes)", zone_axis
+        )
+    return [v.sum(axis=axis % ndim) for v in values]
+
+
 def estimate_map(
     model: Callable[..., Estimate], /, *args: Any, zone_axis: int | None = None, **kwargs: Any
 ) -> DaskEstimate:
@@ -316,53 +377,14 @@ def estimate_map(
     [204.8, 211.5, 0.0]
     """
     _check_draws(kwargs, zone_axis)
-    slots: list[Slot] = [i for i, a in enumerate(args) if _is_collection(a)]
-    slots += [k for k, v in kwargs.items() if _is_collection(v)]
-    dask_args = [args[s] if isinstance(s, int) else kwargs[s] for s in slots]
-    if not dask_args:
-        raise ValidationError("args", "no Dask array or series given; call the model directly")
-    for slot, value in zip(slots, dask_args, strict=True):
-        if isinstance(value, dd.DataFrame):
-            raise ValidationError(
-                _slot_name(model, slot), "must be a Dask series (one column), not a dataframe"
-            )
-    if len({type(a) for a in dask_args}) > 1:
-        raise ValidationError("args", "give Dask arrays or Dask series, not both")
+    slots, dask_args = _dask_slots(model, args, kwargs)
     call = _Call(model=model, args=tuple(args), kwargs=kwargs, slots=tuple(slots))
     reference = _reference(call, dask_args)
     names = _names(reference)
     if isinstance(dask_args[0], dd.Series):
-        if zone_axis is not None:
-            raise ValidationError(
-                "zone_axis", "applies to Dask arrays; sum the result series instead"
-            )
-        meta = pd.DataFrame({n: pd.Series(dtype=np.float64) for n in names})
-        fn = _SeriesPartitions(call=call, provenance=reference.provenance, names=tuple(names))
-        frame = dd.map_partitions(  # type: ignore[no-untyped-call]
-            fn, *dask_args, meta=meta, align_dataframes=False
-        )
-        values = [frame[n] for n in names]
+        values = _series_values(call, reference, names, dask_args, zone_axis)
     else:
-        arrays = da.broadcast_arrays(*dask_args)
-        arrays = [arrays[0], *(a.rechunk(arrays[0].chunks) for a in arrays[1:])]
-        blocks = _ArrayBlocks(call=call, provenance=reference.provenance)
-        stacked = da.map_blocks(  # type: ignore[no-untyped-call]
-            blocks,
-            *arrays,
-            new_axis=0,
-            chunks=((len(names),), *arrays[0].chunks),
-            dtype=np.float64,
-            meta=np.empty((0,) * (arrays[0].ndim + 1)),
-        )
-        values = [stacked[i] for i in range(len(names))]
-        if zone_axis is not None:
-            ndim = arrays[0].ndim
-            axis = c.check_count("zone_axis", zone_axis, minimum=-ndim) if ndim else ndim
-            if axis >= ndim:
-                raise ValidationError(
-                    "zone_axis", f"must be an axis of the inputs ({ndim} axes)", zone_axis
-                )
-            values = [v.sum(axis=axis % ndim) for v in values]
+        values = _array_values(call, reference, names, dask_args, zone_axis)
     n_pct = 0 if reference.percentiles is None else len(reference.percentiles)
     return DaskEstimate(
         central=values[0],

@@ -203,22 +203,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ indicator
 
-    def indicator(
-        self, element: Any, path: str, level: str, lang: str | None, position: str
-    ) -> Any:
-        from narcometrics.indicators import (
-            Actual,
-            Baseline,
-            Indicator,
-            IndicatorValues,
-            Level,
-            Measure,
-            Period,
-            Target,
-        )
-
-        measure_code = (element.get("measure") or "").strip()
-        measure = MEASURES.get(measure_code)
+    def measure(self, element: Any, path: str) -> str | None:
+        """The indicator's measure from its IATI code, or None (a problem) for another code."""
+        measure = MEASURES.get((element.get("measure") or "").strip())
         if measure is None:
             self.problem(
                 f"{path}/@measure",
@@ -227,9 +214,12 @@ class _Reader:
                 element.get("measure"),
                 element,
             )
-            return None
-        ascending = self.boolean(element, "ascending", path)
-        self.boolean(element, "aggregation-status", path)
+        return measure
+
+    def names(
+        self, element: Any, path: str, lang: str | None, position: str
+    ) -> tuple[str | None, str, list[tuple[str, str]]]:
+        """Title, code (the vocabulary-99 reference, else the position) and other references."""
         title = None
         for title_path, title_element in self.children(element, "title"):
             title = self.text(title_element, f"{path}/{title_path}", lang)
@@ -243,7 +233,13 @@ class _Reader:
                 code = ref_code
             else:
                 references.append((vocabulary, ref_code))
-        code = code or position
+        return title, code or position, references
+
+    def declared_rules(
+        self, element: Any, path: str, code: str, measure: str
+    ) -> tuple[str, dict[str, Any], str] | None:
+        """Measure (a unit may declare itself a rate), aggregation rules and declared
+        dimensions; None (a problem) when a quantitative indicator has no rules."""
         declared = dict(self.extension(element, "rules"))
         if measure == "unit" and declared.get("measure") == "rate":
             measure = "rate"
@@ -251,8 +247,6 @@ class _Reader:
         given = dict(self.rules.get(code, {}))
         rules: dict[str, Any] = {**(self.default_rules or {}), **declared, **given}
         dims_declared = rules.pop("dimensions", "")
-        if ascending is None and measure in ("unit", "percentage", "rate", "ordinal"):
-            ascending = True  # IATI: an indicator without @ascending improves upwards
         if measure == "qualitative":
             rules = {k: v for k, v in rules.items() if k not in ("time_rule", "unit_rule")}
         elif "time_rule" not in rules or "unit_rule" not in rules:
@@ -264,69 +258,105 @@ class _Reader:
                 element,
             )
             return None
-        baselines = self.children(element, "baseline")
+        return measure, rules, dims_declared
+
+    def baseline(self, element: Any, path: str, measure: str, lang: str | None) -> Any:
+        """The first baseline (others are problems), or None."""
+        from narcometrics.indicators import Baseline
+
         baseline = None
-        targets: list[Any] = []
-        actuals: list[Any] = []
+        for b_path, b in self.children(element, "baseline"):
+            full = f"{path}/{b_path}"
+            if b_path != "baseline[1]":
+                self.problem(full, "narcometrics keeps one baseline per indicator", None, b)
+                continue
+            for child in b:
+                if child.tag in ("location", "dimension", "document-link"):
+                    self.not_kept.append(f"{full}/{child.tag}")
+            if b.get("iso-date") is not None:
+                self.not_kept.append(f"{full}/@iso-date")
+            fields = self.value_fields(b, full, measure, lang)
+            year = b.get("year", "")
+            if fields is None or not year.strip().isdigit():
+                if fields is not None:
+                    self.problem(f"{full}/@year", "must be a year", year, b)
+                continue
+            fields.pop("verification", None)
+            fields.pop("milestone", None)
+            baseline = Baseline(year=int(year), **fields)
+        return baseline
+
+    def period_value(
+        self, kind: str, element: Any, path: str, period: Any, measure: str, lang: str | None
+    ) -> tuple[Any, list[str]] | None:
+        """One target or actual of a period, and the names of its dimensions; or None."""
+        from narcometrics.indicators import Actual, Target
+
+        fields = self.value_fields(element, path, measure, lang)
+        if fields is None:
+            return None
+        location, dims = self.where(element)
+        if any(c.tag == "document-link" for c in element):
+            self.not_kept.append(f"{path}/document-link")
+        names = [n for n, _ in dims]
+        if kind == "actual":
+            fields.pop("milestone", None)
+            return Actual(period=period, location=location, dimensions=dims, **fields), names
+        fields.pop("verification", None)
+        fields.pop("source", None)  # a target's comment stays in narratives
+        milestone = BOOLEANS.get(str(fields.pop("milestone", "0")), False)
+        target = Target(
+            period=period, location=location, dimensions=dims, milestone=milestone, **fields
+        )
+        return target, names
+
+    def periods(
+        self, element: Any, path: str, measure: str, lang: str | None, dimensions: set[str]
+    ) -> tuple[list[Any], list[Any]]:
+        """Targets and actuals of every period with a start and an end; the dimension names
+        they use are added to ``dimensions``."""
+        from narcometrics.indicators import ReportingPeriod
+
+        found: dict[str, list[Any]] = {"target": [], "actual": []}
+        for p_path, p in self.children(element, "period"):
+            full = f"{path}/{p_path}"
+            start = end = None
+            for _, s in self.children(p, "period-start"):
+                start = self.date(s, f"{full}/period-start[1]")
+            for _, e in self.children(p, "period-end"):
+                end = self.date(e, f"{full}/period-end[1]")
+            if start is None or end is None:
+                continue
+            period = ReportingPeriod(start=start, end=end)
+            for kind, items in found.items():
+                for v_path, v in self.children(p, kind):
+                    value = self.period_value(kind, v, f"{full}/{v_path}", period, measure, lang)
+                    if value is not None:
+                        items.append(value[0])
+                        dimensions.update(value[1])
+        return found["target"], found["actual"]
+
+    def indicator(
+        self, element: Any, path: str, level: str, lang: str | None, position: str
+    ) -> Any:
+        from narcometrics.indicators import Indicator, IndicatorValues, Level, Measure
+
+        measure = self.measure(element, path)
+        if measure is None:
+            return None
+        ascending = self.boolean(element, "ascending", path)
+        self.boolean(element, "aggregation-status", path)
+        title, code, references = self.names(element, path, lang, position)
+        declared = self.declared_rules(element, path, code, measure)
+        if declared is None:
+            return None
+        measure, rules, dims_declared = declared
+        if ascending is None and measure in ("unit", "percentage", "rate", "ordinal"):
+            ascending = True  # IATI: an indicator without @ascending improves upwards
         dimension_names: set[str] = set(str(dims_declared).split()) if dims_declared else set()
         try:
-            for b_path, b in baselines:
-                full = f"{path}/{b_path}"
-                if b_path != "baseline[1]":
-                    self.problem(full, "narcometrics keeps one baseline per indicator", None, b)
-                    continue
-                for child in b:
-                    if child.tag in ("location", "dimension", "document-link"):
-                        self.not_kept.append(f"{full}/{child.tag}")
-                if b.get("iso-date") is not None:
-                    self.not_kept.append(f"{full}/@iso-date")
-                fields = self.value_fields(b, full, measure, lang)
-                year = b.get("year", "")
-                if fields is None or not year.strip().isdigit():
-                    if fields is not None:
-                        self.problem(f"{full}/@year", "must be a year", year, b)
-                    continue
-                fields.pop("verification", None)
-                fields.pop("milestone", None)
-                baseline = Baseline(year=int(year), **fields)
-            for p_path, p in self.children(element, "period"):
-                full = f"{path}/{p_path}"
-                start = end = None
-                for _, s in self.children(p, "period-start"):
-                    start = self.date(s, f"{full}/period-start[1]")
-                for _, e in self.children(p, "period-end"):
-                    end = self.date(e, f"{full}/period-end[1]")
-                if start is None or end is None:
-                    continue
-                period = Period(start=start, end=end)
-                for kind, items in (("target", targets), ("actual", actuals)):
-                    for v_path, v in self.children(p, kind):
-                        v_full = f"{full}/{v_path}"
-                        fields = self.value_fields(v, v_full, measure, lang)
-                        if fields is None:
-                            continue
-                        location, dims = self.where(v)
-                        dimension_names.update(n for n, _ in dims)
-                        if any(c.tag == "document-link" for c in v):
-                            self.not_kept.append(f"{v_full}/document-link")
-                        if kind == "target":
-                            fields.pop("verification", None)
-                            fields.pop("source", None)  # a target's comment stays in narratives
-                            milestone = BOOLEANS.get(str(fields.pop("milestone", "0")), False)
-                            items.append(
-                                Target(
-                                    period=period,
-                                    location=location,
-                                    dimensions=dims,
-                                    milestone=milestone,
-                                    **fields,
-                                )
-                            )
-                        else:
-                            fields.pop("milestone", None)
-                            items.append(
-                                Actual(period=period, location=location, dimensions=dims, **fields)
-                            )
+            baseline = self.baseline(element, path, measure, lang)
+            targets, actuals = self.periods(element, path, measure, lang, dimension_names)
             indicator = Indicator(
                 code=code,
                 title=title or code,
@@ -349,6 +379,36 @@ class _Reader:
 
     # ------------------------------------------------------------------- activity
 
+    def result(self, result: Any, full: str, r_path: str, lang: str | None) -> list[Any]:
+        """The indicators of one result, at the level of its type (none for another type)."""
+        code = (result.get("type") or "").strip()
+        level = RESULT_TYPES.get(code)
+        if level is None or level == "other":
+            self.problem(
+                f"{full}/@type",
+                "must be an IATI ResultType code narcometrics maps: 1 output, 2 outcome, "
+                "3 impact" + (" (9 other has no level here)" if level == "other" else ""),
+                result.get("type"),
+                result,
+            )
+            return []
+        self.boolean(result, "aggregation-status", full)
+        for t_path, t in self.children(result, "title"):
+            self.text(t, f"{full}/{t_path}", lang)
+        for d_path, d in self.children(result, "description"):
+            self.text(d, f"{full}/{d_path}", lang)
+        for child in result:
+            if child.tag in ("document-link", "reference"):
+                self.not_kept.append(f"{full}/{child.tag}")
+        r_index = r_path[len("result[") : -1]
+        entries = []
+        for i_path, ind in self.children(result, "indicator"):
+            position = f"R{r_index}.I{i_path[len('indicator[') : -1]}"
+            entry = self.indicator(ind, f"{full}/{i_path}", level, lang, position)
+            if entry is not None:
+                entries.append(entry)
+        return entries
+
     def activity(self, element: Any, path: str) -> IatiActivityResults | None:
         from narcometrics.indicators import ResultsFramework
 
@@ -361,32 +421,7 @@ class _Reader:
             title = self.text(t, f"{path}/{t_path}", lang)
         entries = []
         for r_path, result in self.children(element, "result"):
-            full = f"{path}/{r_path}"
-            code = (result.get("type") or "").strip()
-            level = RESULT_TYPES.get(code)
-            if level is None or level == "other":
-                self.problem(
-                    f"{full}/@type",
-                    "must be an IATI ResultType code narcometrics maps: 1 output, 2 outcome, "
-                    "3 impact" + (" (9 other has no level here)" if level == "other" else ""),
-                    result.get("type"),
-                    result,
-                )
-                continue
-            self.boolean(result, "aggregation-status", full)
-            for t_path, t in self.children(result, "title"):
-                self.text(t, f"{full}/{t_path}", lang)
-            for d_path, d in self.children(result, "description"):
-                self.text(d, f"{full}/{d_path}", lang)
-            for child in result:
-                if child.tag in ("document-link", "reference"):
-                    self.not_kept.append(f"{full}/{child.tag}")
-            r_index = r_path[len("result[") : -1]
-            for i_path, ind in self.children(result, "indicator"):
-                position = f"R{r_index}.I{i_path[len('indicator[') : -1]}"
-                entry = self.indicator(ind, f"{full}/{i_path}", level, lang, position)
-                if entry is not None:
-                    entries.append(entry)
+            entries += self.result(result, f"{path}/{r_path}", r_path, lang)
         try:
             framework = ResultsFramework(
                 title=title or identifier or "IATI activity", indicators=entries

@@ -134,6 +134,37 @@ class _Writer:
         self.extension(element, "rules", rules)
 
 
+def _check_required(**texts: object) -> None:
+    """Each of ``texts`` is non-empty text."""
+    for name, text in texts.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError(name, "is required (non-empty text)", text)
+
+
+def _start(framework: Any) -> _dt.date:
+    """The first day of a target or actual period: the activity's start when none is given."""
+    starts = [v.period.start for e in framework for v in (*e.targets, *e.actuals)]
+    if not starts:
+        raise ValidationError("start", "is required when no target or actual gives a period", None)
+    first: _dt.date = min(starts)
+    return first
+
+
+def _framework_problems(framework: Any) -> list[Problem]:
+    """What IATI cannot hold: a level without a result type, a baseline year before 1."""
+    problems: list[Problem] = []
+    for index, entry in enumerate(framework):
+        if str(entry.indicator.level) not in _LEVEL_CODES:
+            problems.append(
+                Problem(field=f"indicators[{index}].level", problem="has no IATI result type")
+            )
+        if entry.baseline is not None and entry.baseline.year < 1:
+            problems.append(
+                Problem(field=f"indicators[{index}].baseline.year", problem="must be >= 1")
+            )
+    return problems
+
+
 def iati_tree(
     framework: Any,
     *,
@@ -153,32 +184,14 @@ def iati_tree(
 
     if not isinstance(framework, ResultsFramework):
         raise TypeError(f"framework must be a ResultsFramework, not {type(framework).__name__}")
-    for name, text in (
-        ("identifier", identifier),
-        ("reporting_org", reporting_org),
-        ("reporting_org_type", reporting_org_type),
-        ("reporting_org_name", reporting_org_name),
-    ):
-        if not isinstance(text, str) or not text.strip():
-            raise ValidationError(name, "is required (non-empty text)", text)
-    if start is None:
-        starts = [v.period.start for e in framework for v in (*e.targets, *e.actuals)]
-        if not starts:
-            raise ValidationError(
-                "start", "is required when no target or actual gives a period", None
-            )
-        start = min(starts)
-    problems: list[Problem] = []
-    for index, entry in enumerate(framework):
-        if str(entry.indicator.level) not in _LEVEL_CODES:
-            problems.append(
-                Problem(field=f"indicators[{index}].level", problem="has no IATI result type")
-            )
-        if entry.baseline is not None and entry.baseline.year < 1:
-            problems.append(
-                Problem(field=f"indicators[{index}].baseline.year", problem="must be >= 1")
-            )
-    raise_problems(problems)
+    _check_required(
+        identifier=identifier,
+        reporting_org=reporting_org,
+        reporting_org_type=reporting_org_type,
+        reporting_org_name=reporting_org_name,
+    )
+    start = _start(framework) if start is None else start
+    raise_problems(_framework_problems(framework))
     writer = _Writer(lang)
     etree = writer.etree
     root = etree.Element("iati-activities", nsmap={"nm": NAMESPACE})

@@ -11,12 +11,12 @@ Values are a [`Baseline`][narcometrics.indicators.Baseline], period
 [`Actual`][narcometrics.indicators.Actual] values with location, breakdown dimensions, source and
 verification status. Percentages and rates keep their numerator and denominator.
 
-The functions are pure: [`aggregate`][narcometrics.indicators.aggregate] (and
+The functions are pure: [`combine`][narcometrics.indicators.combine] (and
 [`aggregate_over_time`][narcometrics.indicators.aggregate_over_time],
 [`aggregate_across_units`][narcometrics.indicators.aggregate_across_units]) apply the declared rules
 to actuals or targets; [`progress`][narcometrics.indicators.progress] and
 [`progress_ratio`][narcometrics.indicators.progress_ratio] measure the way from baseline to target;
-[`year_over_year`][narcometrics.indicators.year_over_year] gives change in percent or, for
+[`change_over_time`][narcometrics.indicators.change_over_time] gives change in percent or, for
 percentages, in percentage points;
 [`check_disaggregation`][narcometrics.indicators.check_disaggregation] reports every breakdown that
 does not add up to its headline. Zero denominators give NaN, never 0; qualitative indicators are
@@ -28,8 +28,9 @@ and breakdown category:
 [`airstrips_destroyed`][narcometrics.indicators.airstrips_destroyed],
 [`laboratories_destroyed`][narcometrics.indicators.laboratories_destroyed],
 [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated],
-[`avoided_production`][narcometrics.indicators.avoided_production] (an estimate, kept on the actual
-with its range and provenance),
+[`production_avoided_up_to`][narcometrics.indicators.production_avoided_up_to] and
+[`production_avoided_adjusted`][narcometrics.indicators.production_avoided_adjusted] (estimates,
+kept on the actual with their range and provenance),
 [`seizures_by_substance`][narcometrics.indicators.seizures_by_substance],
 [`people_trained`][narcometrics.indicators.people_trained] (each person counted once when
 participant ids are given) and
@@ -46,18 +47,33 @@ from narcometrics.indicators._aggregate import (
     MIXED_PERIODS,
     Aggregate,
     MixedPeriodsWarning,
-    aggregate,
     aggregate_across_units,
     aggregate_over_time,
+    combine,
+)
+from narcometrics.indicators._deprecated import (
+    __getattr__ as __getattr__,
+)
+from narcometrics.indicators._deprecated import (
+    aggregate as aggregate,
+)
+from narcometrics.indicators._deprecated import (
+    avoided_production as avoided_production,
+)
+from narcometrics.indicators._deprecated import (
+    year_over_year as year_over_year,
 )
 from narcometrics.indicators._derive import (
     PERIODS,
     airstrips_destroyed,
-    avoided_production,
     hectares_eradicated,
     laboratories_destroyed,
     organisations_disbanded,
     seizures_by_substance,
+)
+from narcometrics.indicators._derive_avoided import (
+    production_avoided_adjusted,
+    production_avoided_up_to,
 )
 from narcometrics.indicators._derive_framework import (
     DERIVATIONS,
@@ -82,17 +98,17 @@ from narcometrics.indicators._enums import (
     UnitRule,
     VerificationStatus,
 )
-from narcometrics.indicators._fields import Period, Reference
+from narcometrics.indicators._fields import Reference, ReportingPeriod
 from narcometrics.indicators._framework import IndicatorValues, ResultsFramework
 from narcometrics.indicators._indicator import Indicator
 from narcometrics.indicators._progress import (
     Change,
     Progress,
     ProgressStatus,
+    change_over_time,
     expected_progress,
     progress,
     progress_ratio,
-    year_over_year,
 )
 from narcometrics.indicators._values import Actual, Baseline, Target
 
@@ -115,21 +131,21 @@ __all__ = [
     "Measure",
     "Mismatch",
     "MixedPeriodsWarning",
-    "Period",
     "Progress",
     "ProgressStatus",
     "Reference",
+    "ReportingPeriod",
     "ResultsFramework",
     "Target",
     "TimeRule",
     "UnitRule",
     "VerificationStatus",
-    "aggregate",
     "aggregate_across_units",
     "aggregate_over_time",
     "airstrips_destroyed",
-    "avoided_production",
+    "change_over_time",
     "check_disaggregation",
+    "combine",
     "derive_framework",
     "expected_progress",
     "hectares_eradicated",
@@ -137,10 +153,11 @@ __all__ = [
     "load_definition",
     "organisations_disbanded",
     "people_trained",
+    "production_avoided_adjusted",
+    "production_avoided_up_to",
     "progress",
     "progress_ratio",
     "seizures_by_substance",
     "share_verified_applying",
     "standard_indicators",
-    "year_over_year",
 ]

@@ -11,7 +11,7 @@ import attrs
 
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.indicators._enums import CumulativeKind, Measure, TimeRule, UnitRule
-from narcometrics.indicators._fields import Dimensions, Period
+from narcometrics.indicators._fields import Dimensions, ReportingPeriod
 from narcometrics.indicators._indicator import Indicator
 from narcometrics.indicators._values import Actual, Target
 from narcometrics.rates import rate_per
@@ -36,7 +36,7 @@ class Aggregate:
         measures, and for a single ratio reported without them).
     unit : str
         The indicator's unit label.
-    period : Period
+    period : ReportingPeriod
         From the earliest start to the latest end of the values aggregated.
     n_values : int
         How many values went in.
@@ -53,7 +53,7 @@ class Aggregate:
     numerator: float | None
     denominator: float | None
     unit: str
-    period: Period
+    period: ReportingPeriod
     n_values: int
     n_units: int
     time_rule: TimeRule
@@ -94,9 +94,7 @@ def _describe(key: UnitKey) -> str:
 def check_aggregable(indicator: object) -> Indicator:
     """The indicator, after checking it is an Indicator whose values may be aggregated."""
     if not isinstance(indicator, Indicator):
-        raise ValidationError(
-            "indicator", f"must be an Indicator, not {type(indicator).__name__}", indicator
-        )
+        raise TypeError(f"indicator must be an Indicator, not {type(indicator).__name__}")
     if indicator.measure is Measure.QUALITATIVE:
         raise ValidationError(
             "indicator.measure",
@@ -155,7 +153,7 @@ def _source(item: PeriodValue) -> str:
 
 
 def _check_no_duplicates(key: UnitKey, group: Sequence[tuple[int, PeriodValue]]) -> None:
-    seen: dict[Period, tuple[int, PeriodValue]] = {}
+    seen: dict[ReportingPeriod, tuple[int, PeriodValue]] = {}
     for index, item in group:
         if item.period in seen:
             first, other = seen[item.period]
@@ -350,7 +348,7 @@ def _result(
         numerator=part.numerator,
         denominator=part.denominator,
         unit=indicator.unit_label,
-        period=Period(
+        period=ReportingPeriod(
             start=min(v.period.start for v in items), end=max(v.period.end for v in items)
         ),
         n_values=len(items),
@@ -360,7 +358,7 @@ def _result(
     )
 
 
-def aggregate(
+def combine(
     indicator: Indicator, values: Iterable[PeriodValue], *, mixed_periods: str = "error"
 ) -> Aggregate:
     """Aggregate actuals (or targets) by the indicator's declared rules.
@@ -441,14 +439,14 @@ def aggregate(
 def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     """Aggregate the values of one unit over time by ``indicator.time_rule``.
 
-    Like [`aggregate`][narcometrics.indicators.aggregate], after checking that every value comes
+    Like [`combine`][narcometrics.indicators.combine], after checking that every value comes
     from the same unit (location and breakdown categories).
 
     Raises
     ------
     ValidationError
         When the values come from several units, and as
-        [`aggregate`][narcometrics.indicators.aggregate].
+        [`combine`][narcometrics.indicators.combine].
 
     References
     ----------
@@ -464,23 +462,23 @@ def aggregate_over_time(indicator: Indicator, values: Iterable[PeriodValue]) -> 
             "values",
             f"come from {len(keys)} units ({_describe(keys[0])}; {_describe(keys[1])}"
             f"{'; ...' if len(keys) > 2 else ''}): aggregate_over_time takes one unit; "
-            "use aggregate() to combine units too",
+            "use combine() to combine units too",
             len(keys),
         )
-    return aggregate(ind, items)
+    return combine(ind, items)
 
 
 def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) -> Aggregate:
     """Aggregate values of one period across units by ``indicator.unit_rule``.
 
-    Like [`aggregate`][narcometrics.indicators.aggregate], after checking that every value has the
+    Like [`combine`][narcometrics.indicators.combine], after checking that every value has the
     same period.
 
     Raises
     ------
     ValidationError
         When the values have different periods, and as
-        [`aggregate`][narcometrics.indicators.aggregate].
+        [`combine`][narcometrics.indicators.combine].
 
     References
     ----------
@@ -495,8 +493,8 @@ def aggregate_across_units(indicator: Indicator, values: Iterable[PeriodValue]) 
             raise ValidationError(
                 f"values[{index}]",
                 f"has period {item.period}, not {items[0].period} like values[0]: "
-                "aggregate_across_units takes one period; use aggregate() to combine periods "
+                "aggregate_across_units takes one period; use combine() to combine periods "
                 "too",
                 str(item.period),
             )
-    return aggregate(ind, items)
+    return combine(ind, items)

@@ -20,12 +20,8 @@ from narcometrics import _checks as c
 from narcometrics._version import __version__
 from narcometrics.aggregate import grouping_fields, total
 from narcometrics.errors import UnknownNameError, ValidationError
-from narcometrics.estimate import Estimate
-from narcometrics.estimate import avoided_production as _flat_estimate
-from narcometrics.estimate import avoided_production_adjusted as _adjusted_estimate
-from narcometrics.factors import FactorSet
 from narcometrics.indicators._enums import VerificationStatus
-from narcometrics.indicators._fields import Period
+from narcometrics.indicators._fields import ReportingPeriod
 from narcometrics.indicators._values import Actual
 from narcometrics.tables import (
     Categorical,
@@ -38,7 +34,6 @@ from narcometrics.tables import (
 __all__ = [
     "PERIODS",
     "airstrips_destroyed",
-    "avoided_production",
     "hectares_eradicated",
     "laboratories_destroyed",
     "organisations_disbanded",
@@ -77,12 +72,12 @@ class Spec:
         location = () if self.location is None else (self.location,)
         return (*PERIODS[self.by], *location, *self.dimensions)
 
-    def period(self, key: Key) -> Period:
+    def period(self, key: Key) -> ReportingPeriod:
         if self.by == "year":
-            return Period.year(key[0])
+            return ReportingPeriod.year(key[0])
         if self.by == "quarter":
-            return Period.quarter(key[0], key[1])
-        return Period.month(key[0], key[1])
+            return ReportingPeriod.quarter(key[0], key[1])
+        return ReportingPeriod.month(key[0], key[1])
 
     def actual(self, key: Key, records: int, what: str, **values: Any) -> Actual:
         """The actual of one group ``key`` (period labels, location, dimension labels)."""
@@ -102,44 +97,33 @@ class Spec:
         )
 
 
-def make_spec(
-    name: str,
-    table: object,
-    kind: type[Table[Any]],
-    *,
-    by: object,
-    location: object,
-    dimensions: object,
-    source: object,
-    verification: object,
-    required: tuple[str, ...] = (),
-) -> Spec:
-    """Check the common arguments; ``required`` dimensions always come first."""
-    if not isinstance(table, kind):
-        raise ValidationError(name, f"must be a {kind.__name__}, not {type(table).__name__}")
-    if not isinstance(by, str) or by not in PERIODS:
-        raise UnknownNameError("by", by if isinstance(by, str) else repr(by), list(PERIODS))
-    valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
-    if location is not None and (not isinstance(location, str) or location not in valid):
-        raise UnknownNameError(
-            "location", location if isinstance(location, str) else repr(location), valid
-        )
+def _known_name(name: str, value: object, valid: Sequence[str]) -> str:
+    """``value`` if it is one of ``valid``, else an UnknownNameError naming ``name``."""
+    if not isinstance(value, str) or value not in valid:
+        raise UnknownNameError(name, value if isinstance(value, str) else repr(value), valid)
+    return value
+
+
+def _breakdown(
+    dimensions: object, location: object, required: tuple[str, ...], valid: list[str]
+) -> tuple[str, ...]:
+    """The breakdown fields, ``required`` first, each a known field and none repeated."""
     names = (dimensions,) if isinstance(dimensions, str) else dimensions
     if not isinstance(names, (list, tuple)):
-        raise ValidationError("dimensions", "must be a field name or a sequence of them", names)
+        raise TypeError(
+            f"dimensions must be a field name or a sequence of them, not {type(names).__name__}"
+        )
     for item in names:
-        if not isinstance(item, str) or item not in valid:
-            raise UnknownNameError(
-                "dimensions", item if isinstance(item, str) else repr(item), valid
-            )
+        _known_name("dimensions", item, valid)
     fields = (*required, *(n for n in names if n not in required))
     if len(set(names)) != len(names) or location in fields:
         raise ValidationError("dimensions", "must not repeat a field nor the location", names)
-    origin = None if source is None else c.check_text("source", source)
-    status = c.check_enum(
-        "verification", c.to_enum(VerificationStatus, verification), VerificationStatus
-    )
-    for field in (location, *fields):
+    return fields
+
+
+def _check_complete(table: Table[Any], fields: Sequence[str | None]) -> None:
+    """Refuse a grouping field that a record leaves empty (its results would be lost)."""
+    for field in fields:
         if field is None:
             continue
         column = table.column(field)
@@ -154,10 +138,36 @@ def make_spec(
                 None,
                 row=int(missing[0]),
             )
+
+
+def make_spec(
+    name: str,
+    table: object,
+    kind: type[Table[Any]],
+    *,
+    by: object,
+    location: object,
+    dimensions: object,
+    source: object,
+    verification: object,
+    required: tuple[str, ...] = (),
+) -> Spec:
+    """Check the common arguments; ``required`` dimensions always come first."""
+    if not isinstance(table, kind):
+        raise TypeError(f"{name} must be a {kind.__name__}, not {type(table).__name__}")
+    period = _known_name("by", by, list(PERIODS))
+    valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
+    place = None if location is None else _known_name("location", location, valid)
+    fields = _breakdown(dimensions, place, required, valid)
+    origin = None if source is None else c.check_text("source", source)
+    status = c.check_enum(
+        "verification", c.to_enum(VerificationStatus, verification), VerificationStatus
+    )
+    _check_complete(table, (place, *fields))
     return Spec(
         table=table,
-        by=by,
-        location=location,
+        by=period,
+        location=place,
         dimensions=fields,
         source=origin,
         verification=status,
@@ -399,134 +409,6 @@ def hectares_eradicated(
         verification=verification,
     )
     return _sums(spec, "area_ha", "sum of area_ha", "ha")
-
-
-def _factor_label(estimate: Estimate) -> str:
-    cited = estimate.provenance.cited()
-    sources = f" ({cited})" if cited else ""
-    return f"factor set {estimate.provenance.factor_set}{sources}"
-
-
-def avoided_production(
-    eradications: EradicationTable,
-    factors: FactorSet | str,
-    *,
-    adjusted: bool = False,
-    date_kind: str = "auto",
-    by: By = "year",
-    location: str | None = None,
-    dimensions: Fields = (),
-    source: str | None = None,
-    verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
-) -> list[Actual]:
-    """Cocaine production avoided by eradication [t]: an estimate per period, with its range.
-
-    The records' counterpart of
-    [`narcometrics.estimate.avoided_production`][narcometrics.estimate.avoided_production]: each
-    actual's ``value`` is the central value of an estimate made from the period's eradicated area,
-    and its ``estimate`` field keeps that [`Estimate`][narcometrics.estimate.Estimate] (range,
-    method, factor set, citations, library version). Its source names the method and the factor set.
-
-    Parameters
-    ----------
-    eradications : EradicationTable
-        The records.
-    factors : FactorSet or str
-        A flat-per-hectare factor set (``"pe-gov-2017"``, ...). There is no default: the
-        factor set is a choice to state.
-    adjusted : bool
-        False (default): the government flat method, an upper bound ("up to"), from the period's
-        total area. True:
-        [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted]
-        with its default ranges, from each record's area and date (harvests already taken,
-        replanting, licit use), summed over the period; call it directly for other parameters.
-    date_kind : {"auto", "event"}
-        With ``adjusted``: ``"event"`` confirms the record dates are days of eradication;
-        ``"auto"`` (default) refuses a period whose dates all fall on the first or last day
-        of a month (they look like reporting-period bounds), as
-        [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted].
-    by, location, dimensions, source, verification
-        As for [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated].
-
-    Returns
-    -------
-    list of Actual
-        One per period and category that has records, in ``"t"`` (tonnes of 100 % pure
-        cocaine hydrochloride), with ``estimate`` set; an empty table gives an empty list.
-
-    Raises
-    ------
-    ValidationError
-        As [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated], and for a factor
-        set that is unknown or not a flat-per-hectare set (even for an empty table).
-
-    Notes
-    -----
-    Flat: $C = E f / 1000$ with $E$ the period's area [ha] and $f$
-    [kg/ha]; both methods are linear in the area, so the estimates of the quarters add up
-    to the estimate of the year (to rounding), ranges included.
-
-    Examples
-    --------
-    >>> from narcometrics.datasets import peru_2017_example
-    >>> from narcometrics.indicators import avoided_production
-    >>> [actual] = avoided_production(peru_2017_example().eradications, "pe-gov-2017")
-    >>> round(actual.value, 1), actual.unit, actual.estimate.provenance.factor_set
-    (204.8, 't', 'pe-gov-2017')
-    """
-    spec = make_spec(
-        "eradications",
-        eradications,
-        EradicationTable,
-        by=by,
-        location=location,
-        dimensions=dimensions,
-        source=source,
-        verification=verification,
-    )
-    if not isinstance(adjusted, bool):
-        raise ValidationError("adjusted", "must be True or False", adjusted)
-    actuals = []
-    if adjusted:
-        _adjusted_estimate(0.0, factors)  # checks the factor set, also without records
-        table = spec.table
-        assert isinstance(table, EradicationTable)
-        group, keys = row_groups(spec)
-        order = np.argsort(group, kind="stable")
-        bounds = np.searchsorted(group[order], np.arange(len(keys) + 1))
-        area, date = np.asarray(table.area_ha), np.asarray(table.date)
-        for index, key in enumerate(keys):
-            rows = order[bounds[index] : bounds[index + 1]]
-            estimate = _adjusted_estimate(
-                area[rows],
-                factors,
-                eradication_date=date[rows],
-                date_kind=date_kind,
-                zone_axis=0,
-            )
-            what = (
-                "estimate narcometrics.estimate.avoided_production_adjusted from each "
-                f"record's area_ha and date, {_factor_label(estimate)}, range "
-                f"{estimate.low:,.4g} to {estimate.high:,.4g} t"
-            )
-            actuals.append(spec.actual(key, len(rows), what, **_estimated(estimate)))
-        return ordered(actuals)
-    _flat_estimate(0.0, factors)  # checks the factor set, also without records
-    totals = total(spec.table, "area_ha", by=spec.fields)
-    for key, area_ha, records in zip(
-        totals.keys(), totals.values.tolist(), totals.counts.tolist(), strict=True
-    ):
-        estimate = _flat_estimate(area_ha, factors)
-        what = (
-            f"estimate narcometrics.estimate.avoided_production from {area_ha:,.6g} ha, "
-            f"{_factor_label(estimate)}: an upper bound ('up to')"
-        )
-        actuals.append(spec.actual(key, records, what, **_estimated(estimate)))
-    return ordered(actuals)
-
-
-def _estimated(estimate: Estimate) -> dict[str, Any]:
-    return {"value": estimate.central, "unit": estimate.unit, "estimate": estimate}
 
 
 # ----------------------------------------------------------------------------- seizures

@@ -18,11 +18,14 @@ from narcometrics.factors import FactorSet
 from narcometrics.indicators._derive import (
     By,
     airstrips_destroyed,
-    avoided_production,
     hectares_eradicated,
     laboratories_destroyed,
     organisations_disbanded,
     seizures_by_substance,
+)
+from narcometrics.indicators._derive_avoided import (
+    production_avoided_adjusted,
+    production_avoided_up_to,
 )
 from narcometrics.indicators._derive_training import people_trained, share_verified_applying
 from narcometrics.indicators._enums import CumulativeKind, VerificationStatus
@@ -270,7 +273,8 @@ def derive_framework(
         The factor set of the avoided production; required with ``eradications``.
     adjusted : bool
         The avoided production by the adjusted method (see
-        [`avoided_production`][narcometrics.indicators.avoided_production]).
+        [`production_avoided_up_to`][narcometrics.indicators.production_avoided_up_to] or
+        [`production_avoided_adjusted`][narcometrics.indicators.production_avoided_adjusted]).
     by, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     title : str
@@ -353,7 +357,10 @@ def _plain(function: Callable[..., list[Actual]]) -> _Derive:
 def _avoided(
     table: Any, indicator: Indicator, factors: Any, adjusted: bool, options: dict[str, Any]
 ) -> list[Actual]:
-    return avoided_production(table, factors, adjusted=adjusted, **options)
+    if adjusted:
+        return production_avoided_adjusted(table, factors, **options)
+    options.pop("date_kind", None)
+    return production_avoided_up_to(table, factors, **options)
 
 
 def _people(

@@ -149,9 +149,9 @@ def people_trained(
         verification=verification,
     )
     if unique is not None and not isinstance(unique, bool):
-        raise ValidationError("unique", "must be True, False or None", unique)
+        raise TypeError(f"unique must be True, False or None, not {type(unique).__name__}")
     if not isinstance(cumulative, bool):
-        raise ValidationError("cumulative", "must be True or False", cumulative)
+        raise TypeError(f"cumulative must be True or False, not {type(cumulative).__name__}")
     if not len(table):
         return []
     ids = table.participant_ids

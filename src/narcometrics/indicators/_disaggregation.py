@@ -11,7 +11,7 @@ from narcometrics import _checks as c
 from narcometrics.errors import Problem, ValidationError
 from narcometrics.indicators._aggregate import PeriodValue, check_aggregable, checked_values
 from narcometrics.indicators._enums import UnitRule
-from narcometrics.indicators._fields import Period
+from narcometrics.indicators._fields import ReportingPeriod
 from narcometrics.indicators._indicator import Indicator
 
 
@@ -21,7 +21,7 @@ class Mismatch:
 
     Attributes
     ----------
-    period : Period
+    period : ReportingPeriod
         The period of the headline and the parts.
     location : str or None
         Their location (``None`` for the programme as a whole).
@@ -37,7 +37,7 @@ class Mismatch:
         How many parts were summed.
     """
 
-    period: Period
+    period: ReportingPeriod
     location: str | None
     dimensions: tuple[str, ...]
     quantity: str
@@ -116,7 +116,7 @@ class DisaggregationReport:
         return _views.disaggregation(self).html()
 
 
-Group = tuple[Period, str | None]
+Group = tuple[ReportingPeriod, str | None]
 
 
 def _sums(indicator: Indicator, items: Sequence[tuple[int, PeriodValue]]) -> dict[str, float]:

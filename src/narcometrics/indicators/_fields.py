@@ -56,7 +56,7 @@ def v_instance(kind: type[Any], *, optional: bool = False) -> Any:
 
 
 @attrs.frozen(kw_only=True)
-class Period:
+class ReportingPeriod:
     """A reporting period: ``start`` to ``end``, both days included.
 
     Build calendar periods with `year`, `quarter` and `month`.
@@ -68,7 +68,7 @@ class Period:
 
     Examples
     --------
-    >>> print(Period.quarter(2017, 4), Period.year(2017).end)
+    >>> print(ReportingPeriod.quarter(2017, 4), ReportingPeriod.year(2017).end)
     2017-Q4 2017-12-31
     """
 
@@ -82,13 +82,13 @@ class Period:
             )
 
     @classmethod
-    def year(cls, year: int) -> Period:
+    def year(cls, year: int) -> ReportingPeriod:
         """The calendar year ``year``."""
         y = c.check_year("year", year)
         return cls(start=_dt.date(y, 1, 1), end=_dt.date(y, 12, 31))
 
     @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
+    def quarter(cls, year: int, quarter: int) -> ReportingPeriod:
         """Quarter ``quarter`` (1 to 4) of ``year``."""
         y = c.check_year("year", year)
         q = c.check_count("quarter", quarter, minimum=1)
@@ -101,7 +101,7 @@ class Period:
         )
 
     @classmethod
-    def month(cls, year: int, month: int) -> Period:
+    def month(cls, year: int, month: int) -> ReportingPeriod:
         """Month ``month`` (1 to 12) of ``year``."""
         y = c.check_year("year", year)
         m = c.check_count("month", month, minimum=1)
@@ -114,7 +114,7 @@ class Period:
         """The calendar year the period lies in, or ``None`` when it crosses a year end."""
         return self.start.year if self.start.year == self.end.year else None
 
-    def overlaps(self, other: Period) -> bool:
+    def overlaps(self, other: ReportingPeriod) -> bool:
         """Whether the two periods share at least one day."""
         return self.start <= other.end and other.start <= self.end
 
@@ -136,19 +136,19 @@ def _v_year(instance: object, attribute: attrs.Attribute[Any], value: object) ->
 
 
 def _to_period(value: object) -> object:
-    """A year (int) or a (start, end) pair of dates to a Period; anything else unchanged."""
+    """A year (int) or a (start, end) pair of dates to a ReportingPeriod; else unchanged."""
     if c.is_integer(value):
-        return Period.year(int(value))  # type: ignore[call-overload]
+        return ReportingPeriod.year(int(value))  # type: ignore[call-overload]
     if isinstance(value, tuple) and len(value) == 2:
-        return Period(start=value[0], end=value[1])
+        return ReportingPeriod(start=value[0], end=value[1])
     return value
 
 
 def _v_period(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Period):
+    if not isinstance(value, ReportingPeriod):
         raise ValidationError(
             _name(instance, attribute),
-            "must be a Period, a year or a (start, end) pair of dates",
+            "must be a ReportingPeriod, a year or a (start, end) pair of dates",
             value,
         )
 

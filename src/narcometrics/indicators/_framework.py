@@ -9,7 +9,7 @@ import attrs
 
 from narcometrics import _checks as c
 from narcometrics.errors import UnknownNameError, ValidationError
-from narcometrics.indicators._aggregate import Aggregate, aggregate
+from narcometrics.indicators._aggregate import Aggregate, combine
 from narcometrics.indicators._fields import v_instance
 from narcometrics.indicators._indicator import Indicator
 from narcometrics.indicators._values import Actual, Baseline, Target
@@ -88,7 +88,7 @@ class IndicatorValues:
         ------
         ValidationError
             When there is no headline actual, and as
-            [`aggregate`][narcometrics.indicators.aggregate].
+            [`combine`][narcometrics.indicators.combine].
         """
         return self._total("actuals", self.actuals)
 
@@ -99,7 +99,7 @@ class IndicatorValues:
         ------
         ValidationError
             When there is no headline target, and as
-            [`aggregate`][narcometrics.indicators.aggregate] (a milestone and a final target over an
+            [`combine`][narcometrics.indicators.combine] (a milestone and a final target over an
             enclosing period overlap under ``sum``).
         """
         return self._total("targets", self.targets)
@@ -112,7 +112,7 @@ class IndicatorValues:
                 f"has no headline value (without dimensions) for indicator {self.code}",
                 len(values),
             )
-        return aggregate(self.indicator, headline)
+        return combine(self.indicator, headline)
 
     def __repr__(self) -> str:
         from narcometrics import _views

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -214,46 +215,45 @@ class Indicator:
         return _views.indicator(self).html()
 
 
-def _check_indicator(ind: Indicator) -> None:
+def _check_qualitative_rules(ind: Indicator) -> None:
+    """A qualitative indicator declares no aggregation rule."""
+    for field in ("time_rule", "unit_rule"):
+        if getattr(ind, field) is not None:
+            raise ValidationError(
+                f"Indicator.{field}",
+                "must be None: qualitative indicators are never aggregated",
+                getattr(ind, field),
+            )
+
+
+def _check_declared_rule(ind: Indicator, field: str, allowed: Mapping[Measure, Any]) -> None:
+    """A quantitative indicator declares ``field`` (time or unit rule): never inferred."""
+    if getattr(ind, field) is None:
+        raise ValidationError(
+            f"Indicator.{field}",
+            f"must be declared for a {ind.measure} indicator (one of "
+            f"{', '.join(sorted(allowed[ind.measure]))}): rules are never inferred",
+            None,
+        )
+
+
+def _check_allowed_rule(ind: Indicator, field: str, allowed: Mapping[Measure, Any]) -> None:
+    """The declared rule ``field`` is one the indicator's measure allows."""
     measure = ind.measure
-    if measure is Measure.QUALITATIVE:
-        for field in ("time_rule", "unit_rule"):
-            if getattr(ind, field) is not None:
-                raise ValidationError(
-                    f"Indicator.{field}",
-                    "must be None: qualitative indicators are never aggregated",
-                    getattr(ind, field),
-                )
-    else:
-        if ind.time_rule is None:
-            raise ValidationError(
-                "Indicator.time_rule",
-                f"must be declared for a {measure} indicator (one of "
-                f"{', '.join(sorted(TIME_RULES[measure]))}): rules are never inferred",
-                None,
-            )
-        if ind.unit_rule is None:
-            raise ValidationError(
-                "Indicator.unit_rule",
-                f"must be declared for a {measure} indicator (one of "
-                f"{', '.join(sorted(UNIT_RULES[measure]))}): rules are never inferred",
-                None,
-            )
-        if ind.time_rule not in TIME_RULES[measure]:
-            hint = " (averaging percentages is the known bug)" if measure in RATIO_MEASURES else ""
-            raise ValidationError(
-                "Indicator.time_rule",
-                f"must be one of {', '.join(sorted(TIME_RULES[measure]))} for a {measure} "
-                f"indicator{hint}",
-                str(ind.time_rule),
-            )
-        if ind.unit_rule not in UNIT_RULES[measure]:
-            raise ValidationError(
-                "Indicator.unit_rule",
-                f"must be one of {', '.join(sorted(UNIT_RULES[measure]))} for a {measure} "
-                "indicator",
-                str(ind.unit_rule),
-            )
+    rule = getattr(ind, field)
+    if rule not in allowed[measure]:
+        bug = field == "time_rule" and measure in RATIO_MEASURES
+        hint = " (averaging percentages is the known bug)" if bug else ""
+        raise ValidationError(
+            f"Indicator.{field}",
+            f"must be one of {', '.join(sorted(allowed[measure]))} for a {measure} indicator{hint}",
+            str(rule),
+        )
+
+
+def _check_measure_fields(ind: Indicator) -> None:
+    """Direction, unit and ``per`` as the measure needs them."""
+    measure = ind.measure
     directional = (Measure.UNIT, Measure.PERCENTAGE, Measure.RATE, Measure.ORDINAL)
     if measure in directional and ind.ascending is None:
         raise ValidationError(
@@ -269,17 +269,35 @@ def _check_indicator(ind: Indicator) -> None:
         )
     if measure is not Measure.RATE and ind.per is not None:
         raise ValidationError("Indicator.per", f"is only for rates, not {measure}", ind.per)
-    if ind.cumulative is not CumulativeKind.NONE:
-        if measure not in (Measure.UNIT, Measure.PERCENTAGE, Measure.RATE):
-            raise ValidationError(
-                "Indicator.cumulative",
-                f"must be none for a {measure} indicator",
-                str(ind.cumulative),
-            )
-        if ind.cumulative is CumulativeKind.LIFETIME and ind.time_rule is not TimeRule.LAST:
-            raise ValidationError(
-                "Indicator.time_rule",
-                "must be last for a lifetime-cumulative indicator: each value is already a "
-                "total to date, so summing over periods counts the same results again",
-                str(ind.time_rule),
-            )
+
+
+def _check_cumulative(ind: Indicator) -> None:
+    """Running totals only for quantities, and a lifetime total is never summed over time."""
+    if ind.cumulative is CumulativeKind.NONE:
+        return
+    if ind.measure not in (Measure.UNIT, Measure.PERCENTAGE, Measure.RATE):
+        raise ValidationError(
+            "Indicator.cumulative",
+            f"must be none for a {ind.measure} indicator",
+            str(ind.cumulative),
+        )
+    if ind.cumulative is CumulativeKind.LIFETIME and ind.time_rule is not TimeRule.LAST:
+        raise ValidationError(
+            "Indicator.time_rule",
+            "must be last for a lifetime-cumulative indicator: each value is already a "
+            "total to date, so summing over periods counts the same results again",
+            str(ind.time_rule),
+        )
+
+
+def _check_indicator(ind: Indicator) -> None:
+    if ind.measure is Measure.QUALITATIVE:
+        _check_qualitative_rules(ind)
+    else:
+        rules = (("time_rule", TIME_RULES), ("unit_rule", UNIT_RULES))
+        for field, allowed in rules:
+            _check_declared_rule(ind, field, allowed)
+        for field, allowed in rules:
+            _check_allowed_rule(ind, field, allowed)
+    _check_measure_fields(ind)
+    _check_cumulative(ind)

@@ -326,7 +326,7 @@ class Change:
         return _views.change(self).html()
 
 
-def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike) -> Change:
+def change_over_time(indicator: Indicator, current: ArrayLike, previous: ArrayLike) -> Change:
     """Change of an indicator's value from the previous year to the current one.
 
     Parameters
@@ -362,9 +362,7 @@ def year_over_year(indicator: Indicator, current: ArrayLike, previous: ArrayLike
     the documentation page "Aggregation semantics of indicators" ("Change and records").
     """
     if not isinstance(indicator, Indicator):
-        raise ValidationError(
-            "indicator", f"must be an Indicator, not {type(indicator).__name__}", indicator
-        )
+        raise TypeError(f"indicator must be an Indicator, not {type(indicator).__name__}")
     if indicator.measure not in (Measure.UNIT, Measure.PERCENTAGE, Measure.RATE):
         raise ValidationError(
             "indicator.measure",

@@ -12,7 +12,7 @@ from narcometrics.estimate.result import Estimate
 from narcometrics.indicators._enums import VerificationStatus
 from narcometrics.indicators._fields import (
     Dimensions,
-    Period,
+    ReportingPeriod,
     _enum,
     _name,
     _text,
@@ -117,7 +117,7 @@ class Baseline:
 class _PeriodValue:
     """The fields targets and actuals share: a period, a number or narrative, a unit."""
 
-    period: Period = _period()
+    period: ReportingPeriod = _period()
     value: float | None = _real()
     numerator: float | None = _real(minimum=0)
     denominator: float | None = _real(minimum=0)
@@ -140,7 +140,7 @@ class Target(_PeriodValue):
 
     Attributes
     ----------
-    period : Period
+    period : ReportingPeriod
         Also accepted: a year (``2017``) or a ``(start, end)`` pair of dates.
     value, numerator, denominator, narrative, unit
         As for [`Baseline`][narcometrics.indicators.Baseline].
@@ -191,7 +191,7 @@ class Actual(_PeriodValue):
 
     Attributes
     ----------
-    period : Period
+    period : ReportingPeriod
         Also accepted: a year (``2017``) or a ``(start, end)`` pair of dates.
     value, numerator, denominator, narrative, unit
         As for [`Baseline`][narcometrics.indicators.Baseline].

@@ -532,17 +532,6 @@ def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header, decimal: 
     return pa.table(arrays)
 
 
-def _has_quote(source: PathLike) -> bool:
-    """Whether a file holds a double quote anywhere (searched in place, not copied)."""
-    import mmap
-
-    with open(source, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return False
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return view.find(b'"') != -1
-
-
 def _drain(items: list[Any]) -> Iterator[Any]:
     """Yield and forget each item, so that nothing here keeps it alive afterwards."""
     items.reverse()

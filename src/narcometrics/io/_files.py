@@ -59,6 +59,11 @@ except OverflowError:  # pragma: no cover - platforms whose C long is 32 bits
     csv.field_size_limit(2**31 - 1)
 
 
+def _require_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+
+
 def escape_cell(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula.
 
@@ -66,7 +71,13 @@ def escape_cell(text: str) -> str:
     apostrophe. So does a cell starting with an apostrophe followed by one of those characters
     or by another apostrophe (which [`unescape_cell`][narcometrics.io.unescape_cell] would
     otherwise shorten), so that every text reads back exactly.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a str.
     """
+    _require_text(text)
     if text.startswith(FORMULA_PREFIXES) or (
         text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED)
     ):
@@ -80,7 +91,13 @@ def unescape_cell(text: str) -> str:
     One leading apostrophe is dropped only where the writer adds one: before ``=``, ``+``,
     ``-``, ``@``, a tab, a carriage return or another apostrophe. Any other apostrophe is
     data and kept (``'s-Hertogenbosch`` reads as written).
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a str.
     """
+    _require_text(text)
     if text.startswith(_QUOTE) and text[1:2] and text[1:].startswith(_ESCAPED):
         return text[1:]
     return text

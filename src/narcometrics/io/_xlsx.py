@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import attrs
@@ -57,75 +57,55 @@ class RawSheet:
     header_row: int = 1
 
 
-def read_sheet(source: PathLike | IO[bytes], sheet: str | int | None = None) -> RawSheet:
-    """Read the raw cells of one sheet of an ``.xlsx`` workbook.
-
-    Parameters
-    ----------
-    source : path or binary file object
-    sheet : str or int, optional
-        The sheet name or its 0-based position; the first sheet by default.
-
-    Raises
-    ------
-    ValidationError
-        For a missing file, a file that is not a workbook, an unknown sheet, a sheet without
-        a header row or a header cell that is not text.
-    """
+def _open_workbook(source: PathLike | IO[bytes], name: str) -> Any:
+    """The calamine workbook of a path or a binary file object."""
     try:
         import python_calamine as calamine
     except ImportError:
         raise ImportError(_INSTALL) from None
-    name = display_name(source)
     try:
         if isinstance(source, (str, os.PathLike)):
             if not os.path.exists(source):
                 raise ValidationError("path", "file not found", name, path=name)
-            workbook = calamine.CalamineWorkbook.from_path(os.fspath(source))
-        else:
-            workbook = calamine.CalamineWorkbook.from_filelike(source)
+            return calamine.CalamineWorkbook.from_path(os.fspath(source))
+        return calamine.CalamineWorkbook.from_filelike(source)
     except ValidationError:
         raise
     except Exception as exc:  # calamine raises several types for a broken file
         raise ValidationError(
             "file", f"not a readable .xlsx workbook ({type(exc).__name__})", path=name
         ) from None
-    try:
-        names = list(workbook.sheet_names)
-        if sheet is None:
-            sheet = 0
-        if isinstance(sheet, bool) or not isinstance(sheet, (str, int)):
-            raise TypeError(f"sheet must be a name or a position, not {type(sheet).__name__}")
-        if isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise ValidationError(
-                    "sheet", f"no sheet at position {sheet} ({len(names)} sheets)", sheet, path=name
-                )
-            sheet = names[sheet]
-        if sheet not in names:
+
+
+def _sheet_cells(workbook: Any, sheet: str | int | None, name: str) -> tuple[str, list[Any]]:
+    """The sheet's name and its cells, row by row (a name or a 0-based position)."""
+    names = list(workbook.sheet_names)
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, bool) or not isinstance(sheet, (str, int)):
+        raise TypeError(f"sheet must be a name or a position, not {type(sheet).__name__}")
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
             raise ValidationError(
-                "sheet",
-                f"not in the workbook; its sheets are: {', '.join(names)}",
-                sheet,
-                path=name,
+                "sheet", f"no sheet at position {sheet} ({len(names)} sheets)", sheet, path=name
             )
-        try:
-            cells = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ValidationError(
-                "file", f"sheet {sheet!r} cannot be read ({type(exc).__name__})", path=name
-            ) from None
-    finally:
-        workbook.close()
-    where = f"{name}[{sheet}]"
-    numbered = [
-        (number, row)
-        for number, row in enumerate(cells, start=1)
-        if not all(is_empty(v) for v in row)
-    ]
-    if not numbered:
-        raise ValidationError("file", "the sheet is empty: a header row is required", path=where)
-    header_row, header_cells = numbered[0]
+        sheet = names[sheet]
+    if sheet not in names:
+        raise ValidationError(
+            "sheet", f"not in the workbook; its sheets are: {', '.join(names)}", sheet, path=name
+        )
+    chosen = str(sheet)
+    try:
+        return chosen, workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise ValidationError(
+            "file", f"sheet {sheet!r} cannot be read ({type(exc).__name__})", path=name
+        ) from None
+
+
+def _header(first: tuple[int, list[Any]], where: str) -> tuple[int, list[Any]]:
+    """The header row's number and its cells (trailing empty cells dropped), each text."""
+    header_row, header_cells = first
     while header_cells and is_empty(header_cells[-1]):
         header_cells = header_cells[:-1]
     problems = [
@@ -142,10 +122,18 @@ def read_sheet(source: PathLike | IO[bytes], sheet: str | int | None = None) -> 
     ]
     if problems:
         raise ValidationError.from_problems(problems[:MAX_PROBLEMS])
-    width = len(header_cells)
+    return header_row, header_cells
+
+
+def _body(
+    numbered: list[tuple[int, list[Any]]], width: int, where: str
+) -> tuple[list[list[Any]], list[int]]:
+    """The rows under the header, each ``width`` cells, and their numbers; a value beyond the
+    named columns is a problem."""
+    problems: list[Problem] = []
     rows: list[list[Any]] = []
     numbers: list[int] = []
-    for number, row in numbered[1:]:
+    for number, row in numbered:
         beyond = [i for i, v in enumerate(row[width:], start=width) if not is_empty(v)]
         if beyond:
             problems.append(
@@ -166,6 +154,40 @@ def read_sheet(source: PathLike | IO[bytes], sheet: str | int | None = None) -> 
         raise ValidationError.from_problems(
             problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS
         )
+    return rows, numbers
+
+
+def read_sheet(source: PathLike | IO[bytes], sheet: str | int | None = None) -> RawSheet:
+    """Read the raw cells of one sheet of an ``.xlsx`` workbook.
+
+    Parameters
+    ----------
+    source : path or binary file object
+    sheet : str or int, optional
+        The sheet name or its 0-based position; the first sheet by default.
+
+    Raises
+    ------
+    ValidationError
+        For a missing file, a file that is not a workbook, an unknown sheet, a sheet without
+        a header row or a header cell that is not text.
+    """
+    name = display_name(source)
+    workbook = _open_workbook(source, name)
+    try:
+        sheet, cells = _sheet_cells(workbook, sheet, name)
+    finally:
+        workbook.close()
+    where = f"{name}[{sheet}]"
+    numbered = [
+        (number, row)
+        for number, row in enumerate(cells, start=1)
+        if not all(is_empty(v) for v in row)
+    ]
+    if not numbered:
+        raise ValidationError("file", "the sheet is empty: a header row is required", path=where)
+    header_row, header_cells = _header(numbered[0], where)
+    rows, numbers = _body(numbered[1:], len(header_cells), where)
     return RawSheet(
         path=where,
         header=tuple(str(h) for h in header_cells),
@@ -284,35 +306,58 @@ def _checked(spec: Any, cells: list[Any]) -> list[Any]:
     return cells
 
 
-def _column_cells(spec: Any, data: Any) -> list[Any]:
-    if spec.kind == "date":
-        return [None if np.isnat(d) else d.item() for d in np.asarray(data)]
-    if spec.kind == "float":
-        return [None if math.isnan(v) else v for v in np.asarray(data, dtype=float).tolist()]
-    if spec.kind == "count":
-        masked = np.ma.asarray(data)
-        mask = np.ma.getmaskarray(masked).tolist()
-        return [None if m else int(v) for v, m in zip(masked.data.tolist(), mask, strict=True)]
-    if spec.kind == "floats":
-        return [
-            LIST_SEPARATOR.join(repr(float(x)) for x in data.row(i)) or None
-            for i in range(len(data))
-        ]
-    if spec.kind == "texts":
-        cells: list[Any] = []
-        for i in range(len(data)):
-            items = data.row(i)
-            for item in items:
-                if LIST_SEPARATOR in item:
-                    raise ValidationError(
-                        spec.name,
-                        f"cannot be written to a cell list: an item contains {LIST_SEPARATOR!r}",
-                        item,
-                        row=i,
-                    )
-            cells.append(LIST_SEPARATOR.join(escape_cell(item) for item in items) or None)
-        return cells
+def _dates(spec: Any, data: Any) -> list[Any]:
+    return [None if np.isnat(d) else d.item() for d in np.asarray(data)]
+
+
+def _floats(spec: Any, data: Any) -> list[Any]:
+    return [None if math.isnan(v) else v for v in np.asarray(data, dtype=float).tolist()]
+
+
+def _counts(spec: Any, data: Any) -> list[Any]:
+    masked = np.ma.asarray(data)
+    mask = np.ma.getmaskarray(masked).tolist()
+    return [None if m else int(v) for v, m in zip(masked.data.tolist(), mask, strict=True)]
+
+
+def _float_lists(spec: Any, data: Any) -> list[Any]:
+    return [
+        LIST_SEPARATOR.join(repr(float(x)) for x in data.row(i)) or None for i in range(len(data))
+    ]
+
+
+def _text_lists(spec: Any, data: Any) -> list[Any]:
+    cells: list[Any] = []
+    for i in range(len(data)):
+        items = data.row(i)
+        for item in items:
+            if LIST_SEPARATOR in item:
+                raise ValidationError(
+                    spec.name,
+                    f"cannot be written to a cell list: an item contains {LIST_SEPARATOR!r}",
+                    item,
+                    row=i,
+                )
+        cells.append(LIST_SEPARATOR.join(escape_cell(item) for item in items) or None)
+    return cells
+
+
+def _texts(spec: Any, data: Any) -> list[Any]:
     return [None if v is None else escape_cell(str(v)) for v in data.to_list()]
+
+
+#: The cells of a column, by the kind of its field (text for any other kind).
+_CELLS: dict[str, Callable[[Any, Any], list[Any]]] = {
+    "date": _dates,
+    "float": _floats,
+    "count": _counts,
+    "floats": _float_lists,
+    "texts": _text_lists,
+}
+
+
+def _column_cells(spec: Any, data: Any) -> list[Any]:
+    return _CELLS.get(spec.kind, _texts)(spec, data)
 
 
 def write_xlsx(

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from narcometrics._frame import Backend, check_backend
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.io._cells import Located, build_table, convert_cell, is_empty
 from narcometrics.io._kinds import table_type
@@ -103,9 +104,9 @@ class Normalised:
             return f"{len(self.table)} rows, nothing changed"
         return "\n".join([f"{len(self.table)} rows"] + [f"  {c}" for c in self.changes])
 
-    def to_frame(self, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -> Any:
+    def to_frame(self, backend: Backend = "pandas") -> Any:
         """The table as a dataframe, with the reported quantity and unit columns beside it."""
-        frame = self.table.to_frame(backend)
+        frame = self.table.to_frame(check_backend(backend))
         if not self.reported:
             return frame
         if backend == "pandas":
@@ -253,7 +254,9 @@ def _map_columns(
     return cells, columns, changes, problems
 
 
-def _convert_mass(work: _Work, tablet: TabletMass | None) -> dict[str, NDArray[Any]]:
+def _mass_source(work: _Work) -> str | None:
+    """The one column that gives the mass in another unit than kg, or None; a problem for a
+    quantity without a unit (or the reverse) and for a mass given twice."""
     sources = [name for name in (*MASS_COLUMNS, _QUANTITY) if name in work.cells]
     if _UNIT in work.cells and _QUANTITY not in work.cells:
         work.problems.append(work.at(_UNIT, "needs a quantity column beside it", None, None))
@@ -263,95 +266,128 @@ def _convert_mass(work: _Work, tablet: TabletMass | None) -> dict[str, NDArray[A
         work.problems.append(
             work.at(sources[1], f"gives the mass a second time (also {sources[0]})", None, None)
         )
-        return {}
+        return None
     if not sources or sources == ["mass_kg"]:
+        return None
+    return sources[0]
+
+
+@attrs.define
+class _MassRows:
+    """Converts one mass column row by row, resolving each written unit once."""
+
+    work: _Work
+    source: str
+    tablet: TabletMass | None
+    resolved: dict[str, Unit | None] = attrs.field(factory=dict)
+    counts: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    tablet_problem: bool = False
+
+    def unit_of(self, written: object, offset: int) -> Unit | None:
+        """The unit a row is written in, or None (reported) when missing or unknown."""
+        work = self.work
+        if is_empty(written):
+            work.problems.append(work.at(_UNIT, "is missing for a quantity", written, offset))
+            return None
+        text = str(written)
+        if text not in self.resolved:
+            try:
+                self.resolved[text] = unit(text)
+            except UnknownNameError as error:
+                self.resolved[text] = None
+                near = list(error.valid) if error.valid else []
+                work.unknown.append(
+                    unknown_name(
+                        _UNIT,
+                        text,
+                        near,
+                        path=work.path,
+                        row=work.rows[offset],
+                        column=work.columns.get(_UNIT),
+                    )
+                )
+        found = self.resolved[text]
+        if found is None:
+            work.skip.add(work.rows[offset])  # its unknown unit is reported once
+        return found
+
+    def tablets_to_kg(self, quantity: float, raw: object, offset: int) -> float | None:
+        """A count of tablets in kg, with the caller's tablet mass (none is assumed)."""
+        if self.tablet is not None:
+            return quantity * self.tablet.mass_g / 1000.0
+        if not self.tablet_problem:
+            self.work.problems.append(
+                self.work.at(
+                    self.source,
+                    "is in tablets: give tablet=TabletMass(mass_g=..., source=...) "
+                    "with the source of the tablet mass (none is assumed)",
+                    raw,
+                    offset,
+                )
+            )
+            self.tablet_problem = True
+        self.work.skip.add(self.work.rows[offset])
+        return None
+
+    def row(
+        self, raw: object, written: object, offset: int
+    ) -> tuple[float | None, float, str | None]:
+        """Mass [kg], quantity as reported and unit symbol of one row."""
+        work = self.work
+        if is_empty(raw):
+            return None, np.nan, None
+        try:
+            quantity = convert_cell(_FLOAT, raw)
+        except ValueError as exc:
+            work.problems.append(work.at(self.source, str(exc), raw, offset))
+            return None, np.nan, None
+        if quantity <= 0:
+            work.problems.append(work.at(self.source, "must be > 0", raw, offset))
+        found = self.unit_of(written, offset)
+        if found is None:
+            return None, quantity, None
+        if found.kg_per_unit is None:
+            mass = self.tablets_to_kg(quantity, raw, offset)
+        else:
+            mass = found.to_kg(quantity)
+        if found.symbol != "kg" and mass is not None:
+            key = (str(written), found.symbol)
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return mass, quantity, found.symbol
+
+    def changes(self) -> list[Change]:
+        """One change per written unit converted to kg, with how many rows."""
+        found = []
+        for (written, symbol), count in self.counts.items():
+            how = (
+                f"kg at {self.tablet.mass_g:g} g per tablet ({self.tablet.source})"
+                if symbol == "tablets" and self.tablet is not None
+                else f"kg ({UNITS[symbol].basis})"
+            )
+            found.append(Change("unit", written, how, count))
+        return found
+
+
+def _convert_mass(work: _Work, tablet: TabletMass | None) -> dict[str, NDArray[Any]]:
+    source = _mass_source(work)
+    if source is None:
         return {}
-    source = sources[0]
     quantities = work.cells.pop(source)
     units_given = work.cells.pop(_UNIT, None)
     column = work.columns.get(source)
     work.columns["mass_kg"] = column if column is not None else 0
-    resolved: dict[str, Unit | None] = {}
+    rows = _MassRows(work=work, source=source, tablet=tablet)
     masses: list[float | None] = []
     reported_q: list[float] = []
     reported_u: list[str | None] = []
-    counts: dict[tuple[str, str], int] = {}
-    tablet_problem = False
     for offset, raw in enumerate(quantities):
         written = MASS_COLUMNS.get(source) if units_given is None else units_given[offset]
-        if is_empty(raw):
-            masses.append(None)
-            reported_q.append(np.nan)
-            reported_u.append(None)
-            continue
-        try:
-            quantity = convert_cell(_FLOAT, raw)
-        except ValueError as exc:
-            work.problems.append(work.at(source, str(exc), raw, offset))
-            masses.append(None)
-            reported_q.append(np.nan)
-            reported_u.append(None)
-            continue
-        if quantity <= 0:
-            work.problems.append(work.at(source, "must be > 0", raw, offset))
-        found: Unit | None = None
-        if is_empty(written):
-            work.problems.append(work.at(_UNIT, "is missing for a quantity", written, offset))
-        else:
-            text = str(written)
-            if text not in resolved:
-                try:
-                    resolved[text] = unit(text)
-                except UnknownNameError as error:
-                    resolved[text] = None
-                    near = list(error.valid) if error.valid else []
-                    work.unknown.append(
-                        unknown_name(
-                            _UNIT,
-                            text,
-                            near,
-                            path=work.path,
-                            row=work.rows[offset],
-                            column=work.columns.get(_UNIT),
-                        )
-                    )
-            found = resolved[text]
-            if found is None:
-                work.skip.add(work.rows[offset])  # its unknown unit is reported once
-        mass: float | None = None
-        if found is not None:
-            if found.kg_per_unit is None:
-                if tablet is None:
-                    if not tablet_problem:
-                        work.problems.append(
-                            work.at(
-                                source,
-                                "is in tablets: give tablet=TabletMass(mass_g=..., source=...) "
-                                "with the source of the tablet mass (none is assumed)",
-                                raw,
-                                offset,
-                            )
-                        )
-                        tablet_problem = True
-                    work.skip.add(work.rows[offset])
-                else:
-                    mass = quantity * tablet.mass_g / 1000.0
-            else:
-                mass = found.to_kg(quantity)
-            if found.symbol != "kg" and mass is not None:
-                key = (str(written), found.symbol)
-                counts[key] = counts.get(key, 0) + 1
+        mass, quantity, symbol = rows.row(raw, written, offset)
         masses.append(mass)
         reported_q.append(quantity)
-        reported_u.append(None if found is None else found.symbol)
+        reported_u.append(symbol)
     work.cells["mass_kg"] = masses
-    for (written, symbol), count in counts.items():
-        how = (
-            f"kg at {tablet.mass_g:g} g per tablet ({tablet.source})"
-            if symbol == "tablets" and tablet is not None
-            else f"kg ({UNITS[symbol].basis})"
-        )
-        work.changes.append(Change("unit", written, how, count))
+    work.changes.extend(rows.changes())
     unit_labels = np.empty(len(reported_u), dtype=object)
     unit_labels[:] = reported_u
     return {

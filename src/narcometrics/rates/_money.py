@@ -233,7 +233,7 @@ def convert(money: Money, rate: ExchangeRate) -> Money:
     and say which.
     """
     if not isinstance(money, Money):
-        raise ValidationError("money", f"must be Money, not {type(money).__name__}", money)
+        raise TypeError(f"money must be Money, not {type(money).__name__}")
     if not isinstance(rate, ExchangeRate):
         raise ValidationError("rate", f"must be an ExchangeRate, not {type(rate).__name__}", rate)
     if money.currency != rate.from_currency:
@@ -325,7 +325,7 @@ def deflate(
     100.00 EUR (2015 prices)
     """
     if not isinstance(money, Money):
-        raise ValidationError("money", f"must be Money, not {type(money).__name__}", money)
+        raise TypeError(f"money must be Money, not {type(money).__name__}")
     year = c.check_year("to_year", to_year)
     if source is not None:
         c.check_text("source", source)

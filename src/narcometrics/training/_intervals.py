@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, overload
 
 import numpy as np
@@ -86,7 +87,7 @@ def as_counts(name: str, value: object, *, minimum: int) -> NDArray[np.int64]:
     fractions, naming ``name`` and the index of each bad entry.
     """
     if isinstance(value, (str, bytes)) or has_bool(value):
-        raise ValidationError(name, "must be integer counts, not bool or text", value)
+        raise TypeError(f"{name} must be integer counts, not {type(value).__name__}")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
@@ -269,20 +270,25 @@ def proportion_interval(
 
 @overload
 def wilson_interval(
-    k: int, n: int, confidence: float = 0.95, *, method: str = "wilson"
+    k: int, n: int, confidence: float = 0.95, *, method: str | None = None
 ) -> tuple[float, float]: ...
 @overload
 def wilson_interval(
-    k: ArrayLike, n: ArrayLike, confidence: float = 0.95, *, method: str = "wilson"
+    k: ArrayLike, n: ArrayLike, confidence: float = 0.95, *, method: str | None = None
 ) -> tuple[Any, Any]: ...
 def wilson_interval(
-    k: ArrayLike, n: ArrayLike, confidence: float = 0.95, *, method: str = "wilson"
+    k: ArrayLike, n: ArrayLike, confidence: float = 0.95, *, method: str | None = None
 ) -> tuple[Any, Any]:
-    """Wilson score interval for ``k / n`` (or another ``method``): ``(low, high)``.
+    """Wilson score interval for ``k / n``: ``(low, high)``.
 
-    The same function as [`proportion_interval`][narcometrics.training.proportion_interval],
-    under the name the public API promises; see there for the parameters, the formulas and
-    the conventions at ``k = 0`` and ``k = n``.
+    [`proportion_interval`][narcometrics.training.proportion_interval] with
+    ``method="wilson"``, under the name the public API promises; see there for the
+    parameters, the formula and the conventions at ``k = 0`` and ``k = n``. For a
+    Clopper-Pearson or Jeffreys interval call ``proportion_interval(k, n, method=...)``.
+
+    The ``method`` parameter is deprecated (a function named Wilson returned other
+    intervals with it) and will be removed in 0.3; it warns and gives
+    ``proportion_interval(k, n, confidence, method=method)``.
 
     Examples
     --------
@@ -291,4 +297,12 @@ def wilson_interval(
     >>> print(np.round(low, 4), np.round(high, 4))
     [0.     0.2366 0.7225] [0.2775 0.7634 1.    ]
     """
-    return proportion_interval(k, n, confidence, method=method)
+    if method is not None:
+        warnings.warn(
+            "wilson_interval(method=...) is deprecated and will be removed in 0.3; use "
+            "proportion_interval(k, n, confidence, method=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return proportion_interval(k, n, confidence, method=method)
+    return proportion_interval(k, n, confidence, method="wilson")

@@ -8,9 +8,12 @@ from typing import overload
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.records import TrainingOutcome, Verification
+from narcometrics.tables import TrainingTable
+from narcometrics.training._columns import Columns, Groups
 from narcometrics.training._intervals import check_confidence, check_method, intervals
 from narcometrics.training._results import (
     GainResult,
@@ -39,14 +42,14 @@ By = str | Sequence[str] | None
 def collect(records: Iterable[TrainingOutcome]) -> list[TrainingOutcome]:
     """The records as a list, each checked to be a TrainingOutcome; at least one."""
     if isinstance(records, (str, bytes, TrainingOutcome)) or not isinstance(records, Iterable):
-        raise ValidationError(
-            "records", "must be an iterable of TrainingOutcome records", type(records).__name__
+        raise TypeError(
+            f"records must be an iterable of TrainingOutcome records, not {type(records).__name__}"
         )
     items = list(records)
     for index, item in enumerate(items):
         if not isinstance(item, TrainingOutcome):
-            raise ValidationError(
-                f"records[{index}]", f"must be a TrainingOutcome, not {type(item).__name__}"
+            raise TypeError(
+                f"records[{index}] must be a TrainingOutcome, not {type(item).__name__}"
             )
     if not items:
         raise ValidationError("records", "must hold at least one TrainingOutcome", [])
@@ -67,49 +70,42 @@ def group_fields(by: By) -> tuple[str, ...]:
     return names
 
 
-def _label(record: TrainingOutcome, name: str) -> str | int:
-    return record.date.year if name == "year" else str(getattr(record, name))
+def columns(records: Iterable[TrainingOutcome]) -> Columns:
+    """The records as columns: a TrainingTable read column by column, other iterables
+    checked with [`collect`][] and read once; at least one record."""
+    if isinstance(records, TrainingTable):
+        if not len(records):
+            raise ValidationError("records", "must hold at least one TrainingOutcome", [])
+        return Columns.from_table(records)
+    return Columns.from_records(collect(records))
 
 
-def grouped(
-    records: list[TrainingOutcome], names: tuple[str, ...]
-) -> dict[GroupKey, list[TrainingOutcome]]:
-    """Records by group key, keys sorted; ``{(): records}`` when ``names`` is empty."""
-    groups: dict[GroupKey, list[TrainingOutcome]] = {}
-    for record in records:
-        groups.setdefault(tuple(_label(record, n) for n in names), []).append(record)
-    return dict(sorted(groups.items()))
-
-
-def _unique_people(records: list[TrainingOutcome]) -> int | None:
-    ids: set[str] = set()
-    for record in records:
-        if record.participant_ids is None:
-            return None
-        ids.update(record.participant_ids)
-    return len(ids)
-
-
-def _pairs(records: list[TrainingOutcome]) -> tuple[ScorePairs | None, str]:
-    """Pooled pairs, or None and why (no scores, or different maximum scores)."""
-    scored = [r for r in records if r.pre_scores]
-    if not scored:
+def _pairs(cols: Columns, rows: NDArray[np.intp]) -> tuple[ScorePairs | None, str]:
+    """Pooled pairs of ``rows``, or None and why (no scores, or different maximum scores)."""
+    lengths = np.diff(cols.score_offsets)[rows]
+    scored = rows[lengths > 0]
+    if not scored.size:
         return None, "no record has pre/post scores"
-    maxima = sorted({float(r.max_score) for r in scored if r.max_score is not None})
+    maxima = sorted({m for m in cols.max_score[scored].tolist() if not math.isnan(m)})
     if len(maxima) > 1:
         shown = ", ".join(f"{m:g}" for m in maxima)
         return None, (
             f"max_score differs between records ({shown}): pairs on different scales do not "
             "pool; group by course"
         )
+    pre, post = cols.scores(scored)
     return ScorePairs(
-        pre=tuple(s for r in scored for s in r.pre_scores),
-        post=tuple(s for r in scored for s in r.post_scores),
+        pre=pre,
+        post=post,
         max_score=maxima[0],
-        n_participants=sum(r.participants for r in scored),
-        records=len(scored),
-        records_without_scores=len(records) - len(scored),
+        n_participants=int(cols.participants[scored].sum()),
+        records=int(scored.size),
+        records_without_scores=int(rows.size - scored.size),
     ), ""
+
+
+def _all_rows(cols: Columns) -> NDArray[np.intp]:
+    return np.arange(len(cols), dtype=np.intp)
 
 
 def pooled_scores(records: Iterable[TrainingOutcome]) -> ScorePairs:
@@ -139,18 +135,19 @@ def pooled_scores(records: Iterable[TrainingOutcome]) -> ScorePairs:
         pairs = pooled_scores(records)
         paired_effect_size(pairs.pre, pairs.post, variant="g_z")
     """
-    items = collect(records)
-    pairs, why = _pairs(items)
+    cols = columns(records)
+    pairs, why = _pairs(cols, _all_rows(cols))
     if pairs is None:
         raise ValidationError("records", why)
     return pairs
 
 
-def _gain(records: list[TrainingOutcome]) -> GainResult:
-    pairs, why = _pairs(records)
+def _gain(cols: Columns, rows: NDArray[np.intp]) -> GainResult:
+    pairs, why = _pairs(cols, rows)
     if pairs is None:
         return undefined_gain(max_score=NAN, n_participants=None, attrition=NAN, note=[why])
-    gain = learning_gain(pairs.pre, pairs.post, pairs.max_score, participants=pairs.n_participants)
+    pre, post = np.asarray(pairs.pre, np.float64), np.asarray(pairs.post, np.float64)
+    gain = learning_gain(pre, post, pairs.max_score, participants=pairs.n_participants)
     if pairs.records_without_scores:
         extra = (
             f"{pairs.records_without_scores} record(s) without scores are not in the gain "
@@ -196,14 +193,15 @@ def pooled_learning_gain(
     Journal of Physics 66(1), 64-74 (average normalized gain from class averages); pooling
     as in the documentation page "Training statistics".
     """
-    items = collect(records)
-    names = group_fields(by)
-    results = {key: _gain(group) for key, group in grouped(items, names).items()}
+    cols = columns(records)
+    groups = Groups.of(cols, group_fields(by))
+    results = {key: _gain(cols, groups.rows(i)) for i, key in enumerate(groups.keys)}
     return results[()] if by is None else results
 
 
-def _verification(records: list[TrainingOutcome]) -> str | None:
-    kinds = {r.verification for r in records if r.applying is not None and r.followed_up}
+def _verification(cols: Columns, rows: NDArray[np.intp]) -> str | None:
+    followed = rows[cols.has_applying[rows] & (cols.followed_up[rows] > 0)]
+    kinds = set(cols.verification[followed].tolist())
     if not kinds:
         return None
     if len(kinds) > 1:
@@ -215,17 +213,17 @@ def _verification(records: list[TrainingOutcome]) -> str | None:
 CLUSTERS = ("record", "course")
 
 
-def _design_effect(group: list[TrainingOutcome], clusters: str) -> tuple[float, int]:
-    """Kish's design effect of the pooled share over the clusters of ``group``, and their
+def _design_effect(cols: Columns, rows: NDArray[np.intp], clusters: str) -> tuple[float, int]:
+    """Kish's design effect of the pooled share over the clusters of ``rows``, and their
     number: the cluster-robust (linearised ratio) variance over the binomial variance."""
     sums: dict[object, list[int]] = {}
-    for index, record in enumerate(group):
-        if record.applying is None or not record.followed_up:
+    for row in rows.tolist():
+        if not cols.has_applying[row] or not cols.followed_up[row]:
             continue
-        key = index if clusters == "record" else record.course
+        key = row if clusters == "record" else cols.course[row]
         pair = sums.setdefault(key, [0, 0])
-        pair[0] += record.applying
-        pair[1] += record.followed_up
+        pair[0] += int(cols.applying[row])
+        pair[1] += int(cols.followed_up[row])
     count = len(sums)
     k = np.array([v[0] for v in sums.values()], dtype=np.float64)
     n = np.array([v[1] for v in sums.values()], dtype=np.float64)
@@ -240,33 +238,64 @@ def _design_effect(group: list[TrainingOutcome], clusters: str) -> tuple[float, 
     return robust / binomial, count
 
 
+@attrs.frozen
+class _Counts:
+    """The per-group sums a transfer rate needs, each an array over the groups."""
+
+    k: NDArray[np.int64]
+    n: NDArray[np.int64]
+    trained: NDArray[np.int64]
+    records: NDArray[np.int64]
+    n_independent: NDArray[np.int64]
+    missing: NDArray[np.int64]  # records without applying
+    missing_participants: NDArray[np.int64]
+    lost: NDArray[np.int64]  # followed up without applying
+
+    @classmethod
+    def of(cls, cols: Columns, groups: Groups) -> _Counts:
+        reported = cols.has_applying
+        independent = reported & np.array(
+            [v is Verification.INDEPENDENT for v in cols.verification.tolist()], dtype=bool
+        )
+        return cls(
+            k=groups.sum(cols.applying, reported),
+            n=groups.sum(cols.followed_up, reported),
+            trained=groups.sum(cols.participants),
+            records=groups.count(),
+            n_independent=groups.sum(cols.followed_up, independent),
+            missing=groups.count(~reported),
+            missing_participants=groups.sum(cols.participants, ~reported),
+            lost=groups.sum(cols.followed_up, ~reported),
+        )
+
+
+def _intervals(
+    counts: _Counts, confidence: float, method: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    lows = np.full(len(counts.k), NAN)
+    highs = np.full(len(counts.k), NAN)
+    some = counts.n > 0
+    if some.any():
+        lows[some], highs[some] = intervals(counts.k[some], counts.n[some], confidence, method)
+    return lows, highs
+
+
 def _transfers(
-    groups: dict[GroupKey, list[TrainingOutcome]],
-    names: tuple[str, ...],
+    cols: Columns,
+    groups: Groups,
     confidence: float,
     method: str,
     clusters: str | None = None,
 ) -> dict[GroupKey, TransferRate]:
-    keys = list(groups)
-    ks = np.array(
-        [sum(r.applying for r in groups[g] if r.applying is not None) for g in keys], np.int64
-    )
-    ns = np.array(
-        [sum(r.followed_up or 0 for r in groups[g] if r.applying is not None) for g in keys],
-        np.int64,
-    )
-    lows = np.full(len(keys), NAN)
-    highs = np.full(len(keys), NAN)
-    some = ns > 0
-    if some.any():
-        lows[some], highs[some] = intervals(ks[some], ns[some], confidence, method)
+    counts = _Counts.of(cols, groups)
+    lows, highs = _intervals(counts, confidence, method)
     out: dict[GroupKey, TransferRate] = {}
-    for i, key in enumerate(keys):
-        group = groups[key]
-        k, n = int(ks[i]), int(ns[i])
+    for i, key in enumerate(groups.keys):
+        rows = groups.rows(i)
+        k, n, trained = int(counts.k[i]), int(counts.n[i]), int(counts.trained[i])
         deff, count = NAN, None
         if clusters is not None and n:
-            deff, count = _design_effect(group, clusters)
+            deff, count = _design_effect(cols, rows, clusters)
             if math.isfinite(deff):
                 # Wilson (or the chosen method) on the effective sample size n / deff, with
                 # deff at least 1: never narrower than the interval for independent people.
@@ -275,12 +304,11 @@ def _transfers(
                     np.asarray(k / n * n_eff), np.asarray(n_eff), confidence, method
                 )
                 lows[i], highs[i] = float(low), float(high)
-        trained = sum(r.participants for r in group)
-        unique = _unique_people(group)
-        verification = _verification(group)
+        unique = cols.unique_people(rows)
+        verification = _verification(cols, rows)
         out[key] = TransferRate(
             group=key,
-            by=names,
+            by=groups.names,
             k=k,
             n=n,
             share=k / n if n else NAN,
@@ -292,13 +320,9 @@ def _transfers(
             unique_people=unique,
             follow_up_rate=n / trained,
             verification=verification,
-            n_independent=sum(
-                r.followed_up or 0
-                for r in group
-                if r.applying is not None and r.verification is Verification.INDEPENDENT
-            ),
-            records=len(group),
-            note=_transfer_note(group, trained, unique, verification)
+            n_independent=int(counts.n_independent[i]),
+            records=int(counts.records[i]),
+            note=_transfer_note(counts, i, unique, verification)
             + _cluster_note(clusters, deff, count),
             design_effect=None if clusters is None else deff,
             clusters=count,
@@ -320,18 +344,20 @@ def _cluster_note(clusters: str | None, deff: float, count: int | None) -> str:
     )
 
 
-def _transfer_note(
-    group: list[TrainingOutcome], trained: int, unique: int | None, verification: str | None
-) -> str:
+def _transfer_note(counts: _Counts, i: int, unique: int | None, verification: str | None) -> str:
     notes = []
-    missing = [r for r in group if r.applying is None]
+    missing, records, trained = (
+        int(counts.missing[i]),
+        int(counts.records[i]),
+        int(counts.trained[i]),
+    )
     if missing:
         notes.append(
-            f"{len(missing)} of {len(group)} record(s) have no follow-up with applying "
-            f"recorded: their {sum(r.participants for r in missing)} participant(s) count as "
+            f"{missing} of {records} record(s) have no follow-up with applying "
+            f"recorded: their {int(counts.missing_participants[i])} participant(s) count as "
             "trained, not in k or n"
         )
-    lost = sum(r.followed_up or 0 for r in missing)
+    lost = int(counts.lost[i])
     if lost:
         notes.append(f"{lost} people followed up without applying recorded are not in n")
     if verification == "self_reported":
@@ -434,9 +460,9 @@ def transfer_rate(
         raise UnknownNameError(
             "clusters", clusters if isinstance(clusters, str) else repr(clusters), CLUSTERS
         )
-    items = collect(records)
-    names = group_fields(by)
-    results = _transfers(grouped(items, names), names, level, name, clusters)
+    cols = columns(records)
+    groups = Groups.of(cols, group_fields(by))
+    results = _transfers(cols, groups, level, name, clusters)
     return results[()] if by is None else results
 
 
@@ -501,49 +527,60 @@ def training_summary(
     """
     level = check_confidence(confidence)
     name = check_method(method)
-    items = collect(records)
-    names = group_fields(by)
-    groups = grouped(items, names)
-    transfers = _transfers(groups, names, level, name)
-    results = {key: _summary(key, names, group, transfers[key]) for key, group in groups.items()}
+    cols = columns(records)
+    groups = Groups.of(cols, group_fields(by))
+    transfers = _transfers(cols, groups, level, name)
+    results = {key: _summary(cols, groups, i, transfers[key]) for i, key in enumerate(groups.keys)}
     return results[()] if by is None else results
 
 
-def _summary(
-    key: GroupKey, names: tuple[str, ...], group: list[TrainingOutcome], transfer: TransferRate
-) -> TrainingSummary:
-    reporting = [r for r in group if r.completed is not None]
-    completed = sum(r.completed or 0 for r in reporting) if reporting else None
-    base = sum(r.participants for r in reporting)
+def _summary_notes(
+    transfer: TransferRate,
+    completed: int | None,
+    reporting: int,
+    records: int,
+    gain: GainResult | None,
+    levels: tuple[int, ...],
+) -> str:
+    notes = [transfer.note] if transfer.note else []
+    if completed is None:
+        notes.append("no record reports completed: attrition unknown")
+    elif reporting < records:
+        notes.append(f"completed reported by {reporting} of {records} record(s)")
+    if gain is not None and gain.note:
+        notes.append(gain.note)
+    if levels == (3,):
+        notes.append("behaviour evidence without learning evidence (no pre/post scores)")
+    return "; ".join(notes)
+
+
+def _summary(cols: Columns, groups: Groups, i: int, transfer: TransferRate) -> TrainingSummary:
+    rows = groups.rows(i)
+    reported = cols.has_completed[rows]
+    reporting = int(reported.sum())
+    completed = int(cols.completed[rows][reported].sum()) if reporting else None
+    base = int(cols.participants[rows][reported].sum())
     attrition = 1.0 - completed / base if completed is not None else NAN
-    gain = _gain(group) if any(r.pre_scores for r in group) else None
+    scored = bool(np.any(np.diff(cols.score_offsets)[rows] > 0))
+    gain = _gain(cols, rows) if scored else None
     levels = tuple(
         lvl
         for lvl, reached in ((2, gain is not None and gain.n_paired > 0), (3, transfer.n > 0))
         if reached
     )
-    notes = [transfer.note] if transfer.note else []
-    if completed is None:
-        notes.append("no record reports completed: attrition unknown")
-    elif len(reporting) < len(group):
-        notes.append(f"completed reported by {len(reporting)} of {len(group)} record(s)")
-    if gain is not None and gain.note:
-        notes.append(gain.note)
-    if levels == (3,):
-        notes.append("behaviour evidence without learning evidence (no pre/post scores)")
     return TrainingSummary(
-        group=key,
-        by=names,
-        records=len(group),
+        group=groups.keys[i],
+        by=groups.names,
+        records=int(rows.size),
         trained=transfer.trained,
         unique_people=transfer.unique_people,
         completed=completed,
         attrition=attrition,
-        followed_up=sum(r.followed_up or 0 for r in group),
+        followed_up=int(cols.followed_up[rows].sum()),
         applying=transfer.k,
         transfer=transfer,
         gain=gain,
         kirkpatrick_levels=levels,
         kirkpatrick_level=max(levels, default=0),
-        note="; ".join(notes),
+        note=_summary_notes(transfer, completed, reporting, int(rows.size), gain, levels),
     )

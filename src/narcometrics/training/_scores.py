@@ -41,9 +41,9 @@ NAN = math.nan
 def as_scores(name: str, value: object) -> NDArray[np.float64]:
     """A 1-d sequence of finite real scores (bool and text refused)."""
     if isinstance(value, (str, bytes)):
-        raise ValidationError(name, "must be a sequence of scores, not text", value)
+        raise TypeError(f"{name} must be a sequence of scores, not {type(value).__name__}")
     if has_bool(value):
-        raise ValidationError(name, "must be real scores, not bool", value)
+        raise TypeError(f"{name} must be real scores, not bool")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
@@ -251,7 +251,7 @@ def hedges_correction(df: ArrayLike) -> Any:
     0.913875
     """
     if isinstance(df, (bool, str, bytes)):
-        raise ValidationError("df", "must be a real number > 1", df)
+        raise TypeError(f"df must be a real number > 1, not {type(df).__name__}")
     try:
         v = np.asarray(df, dtype=np.float64)
     except (TypeError, ValueError):

@@ -1,0 +1,87 @@
+"""Names renamed so that they explain themselves (issue 15): each old public name still works
+for one release and warns with a DeprecationWarning naming the new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from narcometrics import indicators, training
+from narcometrics.datasets import peru_2017_example
+from narcometrics.indicators import (
+    Actual,
+    ReportingPeriod,
+    change_over_time,
+    combine,
+    production_avoided_adjusted,
+    production_avoided_up_to,
+    standard_indicators,
+)
+
+ERADICATIONS = peru_2017_example().eradications
+STANDARD = standard_indicators()
+
+
+def test_indicators_avoided_production_warns_and_gives_the_up_to_figure() -> None:
+    with pytest.warns(DeprecationWarning, match="production_avoided_up_to"):
+        old = indicators.avoided_production(ERADICATIONS, "pe-gov-2017")
+    assert old == production_avoided_up_to(ERADICATIONS, "pe-gov-2017")
+    assert round(old[0].value, 1) == 204.8  # FIIAPP (2018), the published figure
+
+
+def test_indicators_avoided_production_adjusted_warns_and_gives_the_adjusted_figure() -> None:
+    with pytest.warns(DeprecationWarning, match="production_avoided_adjusted"):
+        old = indicators.avoided_production(ERADICATIONS, "pe-gov-2017", adjusted=True)
+    new = production_avoided_adjusted(ERADICATIONS, "pe-gov-2017")
+    assert [a.value for a in old] == [a.value for a in new]
+    assert [a.source for a in old] == [a.source for a in new]
+
+
+def test_the_new_avoided_production_names_do_not_repeat_the_estimate_names() -> None:
+    from narcometrics import estimate
+
+    assert not {"production_avoided_up_to", "production_avoided_adjusted"} & set(estimate.__all__)
+
+
+def test_indicators_aggregate_warns_and_combines() -> None:
+    indicator = STANDARD["OUT-4"]
+    values = [Actual(period=2016, value=1.0), Actual(period=2017, value=2.0)]
+    with pytest.warns(DeprecationWarning, match="combine"):
+        old = indicators.aggregate(indicator, values)
+    assert old == combine(indicator, values)
+
+
+def test_indicators_year_over_year_warns_and_gives_the_change_over_time() -> None:
+    indicator = STANDARD["OUT-4"]
+    with pytest.warns(DeprecationWarning, match="change_over_time"):
+        old = indicators.year_over_year(indicator, 30_151, 35_868)
+    new = change_over_time(indicator, 30_151, 35_868)
+    assert (float(old.value), old.unit) == (float(new.value), new.unit)
+
+
+def test_indicators_period_warns_and_is_the_reporting_period() -> None:
+    with pytest.warns(DeprecationWarning, match="ReportingPeriod"):
+        old = indicators.Period
+    assert old is ReportingPeriod
+    assert old.year(2017) == ReportingPeriod(start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31))
+
+
+def test_an_unknown_indicators_name_is_still_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = indicators.no_such_name  # type: ignore[attr-defined]
+
+
+def test_wilson_interval_is_wilson_only_without_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert training.wilson_interval(3, 10) == training.proportion_interval(3, 10)
+
+
+@pytest.mark.parametrize("method", ["clopper_pearson", "jeffreys", "wilson"])
+def test_wilson_interval_method_warns_and_gives_the_proportion_interval(method: str) -> None:
+    with pytest.warns(DeprecationWarning, match="proportion_interval"):
+        old = training.wilson_interval(3, 10, method=method)
+    assert old == training.proportion_interval(3, 10, method=method)

@@ -1,0 +1,181 @@
+"""The error rule, tried across the public functions (see Explanation: Architecture).
+
+A wrong *type* raises `TypeError`; a bad *value* raises `ValidationError` (a `ValueError`);
+an unknown *name* raises `UnknownNameError` (a `ValidationError` listing the valid names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from narcometrics import checks, factors, indicators, io, normalise, rates, training
+from narcometrics import datasets as ds
+from narcometrics import estimate as est
+from narcometrics.errors import UnknownNameError, ValidationError
+
+EXAMPLE = ds.peru_2017_example()
+FLOW = next(iter(indicators.standard_indicators().values()))
+
+WRONG_TYPE: dict[str, Callable[[], Any]] = {
+    "training.wilson_interval(k='3')": lambda: training.wilson_interval("3", 10),  # type: ignore[arg-type]
+    "training.proportion_interval(k=True)": lambda: training.proportion_interval(True, 10),
+    "training.hedges_correction('9')": lambda: training.hedges_correction("9"),  # type: ignore[arg-type]
+    "training.learning_gain(pre='ab')": lambda: training.learning_gain("ab", [1.0], 10),
+    "training.training_summary(3)": lambda: training.training_summary(3),  # type: ignore[arg-type]
+    "training.transfer_rate([1])": lambda: training.transfer_rate([1]),  # type: ignore[list-item]
+    "factors.get(3)": lambda: factors.get(3),  # type: ignore[arg-type]
+    "factors.default_factor_set('2017')": lambda: factors.default_factor_set("2017"),  # type: ignore[arg-type]
+    "factors.flat_sets(3)": lambda: factors.flat_sets(3),  # type: ignore[arg-type]
+    "factors.factor_set_country(3)": lambda: factors.factor_set_country(3),  # type: ignore[arg-type]
+    "indicators.hectares_eradicated(3)": lambda: indicators.hectares_eradicated(3),  # type: ignore[arg-type]
+    "indicators.hectares_eradicated(dimensions=3)": lambda: indicators.hectares_eradicated(
+        EXAMPLE.eradications,
+        dimensions=3,  # type: ignore[arg-type]
+    ),
+    "indicators.people_trained(unique=1)": lambda: indicators.people_trained(
+        EXAMPLE.training,
+        unique=1,  # type: ignore[arg-type]
+    ),
+    "indicators.derive_framework(operations=3)": lambda: indicators.derive_framework(
+        operations=3  # type: ignore[arg-type]
+    ),
+    "indicators.aggregate_over_time(3)": lambda: indicators.aggregate_over_time(3, []),  # type: ignore[arg-type]
+    "rates.convert(3, 3)": lambda: rates.convert(3, 3),  # type: ignore[arg-type]
+    "rates.deflate(3)": lambda: rates.deflate(3, {}, to_year=2017),  # type: ignore[arg-type]
+    "datasets.national_series(3)": lambda: ds.national_series(3),  # type: ignore[arg-type]
+    "io.read(kind=int)": lambda: io.read("x.csv", int),
+    "io.escape_cell(3)": lambda: io.escape_cell(3),  # type: ignore[arg-type]
+    "io.unescape_cell(3)": lambda: io.unescape_cell(3),  # type: ignore[arg-type]
+    "normalise.unit(3)": lambda: normalise.unit(3),  # type: ignore[arg-type]
+    "normalise.substance(3)": lambda: normalise.substance(3),  # type: ignore[arg-type]
+    "normalise.country(3)": lambda: normalise.country(3),  # type: ignore[arg-type]
+    "normalise.mass_kg('x')": lambda: normalise.mass_kg("x", "kg"),  # type: ignore[arg-type]
+    "checks.run(3)": lambda: checks.run(3),  # type: ignore[arg-type]
+    "checks.future_dates(today='2020')": lambda: checks.future_dates(
+        EXAMPLE.seizures,
+        today="2020",  # type: ignore[arg-type]
+    ),
+}
+
+BAD_VALUE: dict[str, Callable[[], Any]] = {
+    "training.wilson_interval(k > n)": lambda: training.wilson_interval(11, 10),
+    "training.wilson_interval(confidence=1.5)": lambda: training.wilson_interval(3, 10, 1.5),
+    "training.hedges_correction(0.5)": lambda: training.hedges_correction(0.5),
+    "training.learning_gain(max_score=-1)": lambda: training.learning_gain([1.0], [2.0], -1),
+    "training.pooled_scores([])": lambda: training.pooled_scores([]),
+    "estimate.avoided_production(-1 ha)": lambda: est.avoided_production(-1.0, "pe-gov-2017"),
+    "estimate.leaf_production(draws=-1)": lambda: est.leaf_production(1.0, 1.0, draws=-1),
+    "estimate.pure_equivalent(purity=1.5)": lambda: est.pure_equivalent(1.0, 1.5),
+    "factors.default_factor_set(1900)": lambda: factors.default_factor_set(1900),
+    "indicators.expected_progress(end < start)": lambda: indicators.expected_progress(
+        dt.date(2020, 1, 1), start=dt.date(2021, 1, 1), end=dt.date(2020, 1, 1)
+    ),
+    "indicators.derive_framework()": lambda: indicators.derive_framework(),
+    "rates.rate_per(population=-10)": lambda: rates.rate_per(1, -10),
+    "rates.rate_per(per=0)": lambda: rates.rate_per(1, 10, per=0),
+    "io.read('x.foo')": lambda: io.read("x.foo", io.FileTable),
+    "normalise.mass_kg(-1)": lambda: normalise.mass_kg(-1.0, "kg"),
+    "checks.large_seizures(-1 kg)": lambda: checks.large_seizures(EXAMPLE.seizures, -1.0),
+}
+
+UNKNOWN_NAME: dict[str, Callable[[], Any]] = {
+    "training.proportion_interval(method)": lambda: training.proportion_interval(
+        3, 10, method="agresti_coull"
+    ),
+    "training.paired_effect_size(variant)": lambda: training.paired_effect_size(
+        [1, 2, 3], [2, 3, 5], variant="d_x"
+    ),
+    "training.training_summary(by)": lambda: training.training_summary(
+        EXAMPLE.training,  # type: ignore[arg-type]
+        by="country",
+    ),
+    "estimate.avoided_production(factors)": lambda: est.avoided_production(1.0, "pe-gov-1999"),
+    "estimate.avoided_production_adjusted(horizon)": lambda: est.avoided_production_adjusted(
+        1.0, "pe-gov-2017", horizon="decade"
+    ),
+    "factors.get(id)": lambda: factors.get("pe-gov-1999"),
+    "indicators.hectares_eradicated(by)": lambda: indicators.hectares_eradicated(
+        EXAMPLE.eradications, by="week"
+    ),
+    "indicators.hectares_eradicated(dimensions)": lambda: indicators.hectares_eradicated(
+        EXAMPLE.eradications, dimensions=("colour",)
+    ),
+    "indicators.hectares_eradicated(verification)": lambda: indicators.hectares_eradicated(
+        EXAMPLE.eradications, verification="audited"
+    ),
+    "indicators.combine(mixed_periods)": lambda: indicators.combine(
+        FLOW, [], mixed_periods="maybe"
+    ),
+    "datasets.national_series(country)": lambda: ds.national_series("XXX"),
+    "normalise.unit(name)": lambda: normalise.unit("furlong"),
+    "normalise.substance(name)": lambda: normalise.substance("sugar"),
+    "normalise.country(name)": lambda: normalise.country("Narnia"),
+    "checks.large_seizures(threshold substance)": lambda: checks.large_seizures(
+        EXAMPLE.seizures, {"sugar": 1.0}
+    ),
+    "checks.CheckReport.to_frame(backend)": lambda: checks.run(EXAMPLE.seizures).to_frame(
+        "excel"  # type: ignore[arg-type]
+    ),
+}
+
+#: Violations left in files another helper owns (the shared scalar validators in
+#: ``_checks.py``; ``io/_readers.py``): each fails here until its owner applies the rule.
+ELSEWHERE: dict[str, tuple[Callable[[], Any], type[BaseException]]] = {
+    "estimate.leaf_production(area_ha='a')": (
+        lambda: est.leaf_production("a", 1.0),
+        TypeError,
+    ),
+    "rates.rate_per(count='x')": (lambda: rates.rate_per("x", 10), TypeError),
+    "indicators.expected_progress('2020')": (
+        lambda: indicators.expected_progress(
+            "2020-01-01",  # type: ignore[arg-type]
+            start=dt.date(2020, 1, 1),
+            end=dt.date(2021, 1, 1),
+        ),
+        TypeError,
+    ),
+    "io.read_csv(engine)": (
+        lambda: io.read_csv("x.csv", io.FileTable, engine="spark"),  # type: ignore[arg-type]
+        UnknownNameError,
+    ),
+}
+
+
+@pytest.mark.parametrize("call", WRONG_TYPE.values(), ids=WRONG_TYPE.keys())
+def test_a_wrong_type_raises_type_error(call: Callable[[], Any]) -> None:
+    with pytest.raises(TypeError):
+        call()
+
+
+@pytest.mark.parametrize("call", BAD_VALUE.values(), ids=BAD_VALUE.keys())
+def test_a_bad_value_raises_validation_error_not_unknown_name(call: Callable[[], Any]) -> None:
+    with pytest.raises(ValidationError) as error:
+        call()
+    assert not isinstance(error.value, UnknownNameError)
+
+
+@pytest.mark.parametrize("call", UNKNOWN_NAME.values(), ids=UNKNOWN_NAME.keys())
+def test_an_unknown_name_raises_unknown_name_error(call: Callable[[], Any]) -> None:
+    with pytest.raises(UnknownNameError):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(
+            *case, marks=pytest.mark.xfail(strict=True, reason="in a file another helper owns")
+        )
+        for case in ELSEWHERE.values()
+    ],
+    ids=ELSEWHERE.keys(),
+)
+def test_violations_in_files_owned_elsewhere_are_known(
+    call: Callable[[], Any], expected: type[BaseException]
+) -> None:
+    with pytest.raises(expected):
+        call()
