@@ -20,7 +20,7 @@ from narcometrics.training import (
     transfer_rate,
 )
 
-RECORDS = st.lists(nst.training_outcomes(), min_size=1, max_size=10)
+RECORDS = nst.record_lists(nst.training_outcomes(), min_size=1, max_size=10)  # distinct ids
 BY = st.sampled_from([None, "course", "year", ("institution", "year")])
 
 
