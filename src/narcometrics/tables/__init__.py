@@ -17,7 +17,8 @@ field, the value and the 0-based row of every bad value (up to `MAX_PROBLEMS`).
 
 from __future__ import annotations
 
-from narcometrics.tables._base import Backend, Period, Table
+from narcometrics._frame import Backend
+from narcometrics.tables._base import Period, Table
 from narcometrics.tables._columns import MISSING_CODE, Categorical, Ragged
 from narcometrics.tables._schema import FieldSpec
 from narcometrics.tables._tables import (

@@ -10,6 +10,7 @@ import narwhals as nw
 import numpy as np
 from numpy.typing import NDArray
 
+from narcometrics._frame import Backend
 from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
 from narcometrics.tables import _frame
 from narcometrics.tables._columns import (
@@ -38,7 +39,6 @@ from narcometrics.tables._validate import (
     check_ragged,
 )
 
-Backend: TypeAlias = Literal["pandas", "polars", "pyarrow"]
 Duplicates: TypeAlias = Literal["error", "allow"]
 DUPLICATES: tuple[Duplicates, ...] = ("error", "allow")
 #: How many repeated ids an error lists.

@@ -7,18 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from narcometrics.errors import UnknownNameError
+from narcometrics._frame import BACKENDS, check_backend
 from narcometrics.tables._columns import Categorical, Ragged
 from narcometrics.tables._schema import FieldSpec
 
-BACKENDS = ("pandas", "polars", "pyarrow")
+__all__ = ["BACKENDS", "to_frame"]
 
 
-def to_frame(schema: Sequence[FieldSpec], columns: Mapping[str, Any], backend: str) -> Any:
-    """Build the dataframe of ``backend`` from a table's columns."""
-    if backend not in BACKENDS:
-        raise UnknownNameError("backend", backend, BACKENDS)
-    writer = {"pandas": _pandas, "polars": _polars, "pyarrow": _arrow}[backend]
+def to_frame(schema: Sequence[FieldSpec], columns: Mapping[str, Any], backend: object) -> Any:
+    """Build the dataframe of ``backend`` from a table's columns (natively: narwhals does not
+    build categoricals, masked integers or lists from plain columns)."""
+    writer = {"pandas": _pandas, "polars": _polars, "pyarrow": _arrow}[check_backend(backend)]
     return writer(schema, columns)
 
 
