@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -22,3 +24,11 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.register_profile("thorough", deadline=None, max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run everything that starts a Dask cluster in one pytest-xdist worker, one at a time:
+    two clusters started at once in two worker processes stop each other's workers."""
+    for item in items:
+        if "dask" in item.nodeid or "scale-out" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("dask"))

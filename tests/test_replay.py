@@ -254,12 +254,15 @@ def test_bad_files_exit_2_with_one_line_naming_the_file(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe not json")
     status, out = _run(["replay", str(bad)])
     assert status == 2
-    assert out.startswith("narcometrics: error: path: is not UTF-8 text")
+    assert out.startswith(f"narcometrics: error: {bad}:1: file: not UTF-8 text")
     bad.write_text('{"central": 1', encoding="utf-8")
     status, out = _run(["replay", str(bad)])
     assert status == 2
-    assert "is not JSON" in out
-    assert str(bad) in out
+    assert out.startswith(f"narcometrics: error: {bad}:1:14: $: malformed JSON")
+    bad.write_text('{"central": 1, "central": 2}', encoding="utf-8")  # strict JSON
+    status, out = _run(["replay", str(bad)])
+    assert status == 2
+    assert f"{bad}: $.central: repeated key" in out
     bad.write_text('{"year": 2017}', encoding="utf-8")
     status, out = _run(["replay", str(bad)])
     assert status == 2

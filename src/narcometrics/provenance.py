@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from narcometrics import _json
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import Estimate
@@ -168,20 +169,16 @@ def _no_nan(value: Any) -> Any:
 
 
 def read(path: str | os.PathLike[str]) -> Any:
-    """Read a record file (or a report's JSON) as plain JSON, with clear errors."""
-    where = Path(path)
+    """Read a record file (or a report's JSON) as plain JSON, with clear errors naming the
+    file (the library's strict JSON: repeated keys, NaN and over-long integers refused)."""
+    name = os.fspath(path)
     try:
-        text = where.read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ValidationError("path", "file not found", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise ValidationError("path", f"is not UTF-8 text ({exc.reason})", str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "path", f"is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", str(path)
-        ) from None
+        raise ValidationError("path", "file not found", name) from None
+    except OSError as exc:
+        raise ValidationError("path", f"cannot be read: {exc.strerror}", name) from None
+    return _json.loads(data, path=name)
 
 
 def _records(document: Any, where: str = "$") -> Iterator[tuple[str, Mapping[str, Any]]]:
