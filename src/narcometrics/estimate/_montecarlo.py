@@ -1,8 +1,9 @@
 """Monte Carlo mean and percentiles in bounded memory, equal bit for bit to the in-memory ones.
 
 The in-memory path keeps every draw (outputs x draws float64) and calls ``numpy.mean`` and
-``numpy.percentile`` on it. When that array would be large, ``summarise`` computes the same numbers from chunks of draws, generated from the same
-random streams in the same order (a chunk's draws do not depend on the chunk size):
+``numpy.percentile`` on it. When that array would be large, ``summarise`` computes the same
+numbers from chunks of draws, generated from the same random streams in the same order (a
+chunk's draws do not depend on the chunk size):
 
 - the mean: numpy sums a contiguous row by pairwise summation, splitting ``n`` values into
   ``n2 = n // 2 - (n // 2) % 8`` and ``n - n2`` until at most 128 remain. Each chunk is one
