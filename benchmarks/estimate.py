@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         _child(*args.child)
         return 0
-    draws, regions = (100_000, 100) if args.smoke else (100_000, 1_000)
-    repeat = args.repeat or (3 if args.smoke else 2)
+    draws, regions = (40_000, 220) if args.smoke else (100_000, 1_000)
+    repeat = args.repeat or 2
     inputs = _regions(regions)
 
     library(*inputs, 100)  # warm up: load the factor sets once
