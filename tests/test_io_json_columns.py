@@ -227,3 +227,37 @@ def test_a_table_with_many_rows_writes_and_reads_back_equal(tmp_path: Path) -> N
     write_json(path, table)
     assert path.read_bytes() == _exact_text(table.to_records(), 1)
     assert read_json(path, Seizure) == table
+
+
+def _keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_keys(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_keys(v) for v in value)
+    return 0
+
+
+TRICKY = st.text(alphabet=':"\\ab{}[],\n', max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.recursive(
+        st.none() | st.integers() | TRICKY,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY, inner, max_size=3),
+        max_leaves=12,
+    ),
+    indent=st.sampled_from([None, 1]),
+)
+def test_colons_outside_strings_are_exactly_the_keys(payload: Any, indent: int | None) -> None:
+    data = json.dumps(payload, indent=indent, ensure_ascii=False).encode()
+    assert _json_columns._structural_colons(data) == _keys(payload)
+
+
+def test_colons_inside_text_keep_the_fast_path_and_the_same_table(tmp_path: Path) -> None:
+    rows = [{**GOOD, "region": 'a:b "c:" \\', "id": f"10:{i}"} for i in range(3)]
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(rows))
+    fast = _json_columns.loads(path.read_bytes(), SeizureTable)
+    assert fast is not None
+    assert fast == _exact_read(path, Seizure)

@@ -321,13 +321,34 @@ def _loads(data: bytes, table: type[Table[Any]], row: Any) -> Table[Any] | None:
             columns[spec.name] = values
         else:  # labels: encoded as the tables encode a list, validated by the table
             columns[spec.name] = Categorical.encode(values)
-    if data.count(b":") > keys:
-        # more colons than keys: a repeated key, or colons inside strings
+    # Every key is followed by a colon outside strings: more such colons than the keys the
+    # rows hold means a key repeated in some object (which msgspec keeps silently).
+    if data.count(b":") > keys and _structural_colons(data) != keys:
         return None
     try:
         return table.from_columns(**columns)
     except (ValidationError, TypeError, ValueError):
         return None
+
+
+def _structural_colons(data: bytes) -> int:
+    """The colons of a JSON text that are outside strings (one per key)."""
+    text = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(text == ord('"'))
+    # a quote preceded by an odd run of backslashes is escaped (inside a string)
+    run = np.zeros(len(quotes), dtype=np.int64)
+    going = quotes > 0
+    step = 1
+    while going.any():
+        where = quotes[going] - step
+        hit = text[where] == ord("\\")
+        run[np.flatnonzero(going)[hit]] += 1
+        going[np.flatnonzero(going)[~hit]] = False
+        going &= quotes - step - 1 >= 0
+        step += 1
+    bounds = quotes[run % 2 == 0]
+    colons = np.flatnonzero(text == ord(":"))
+    return int(np.count_nonzero(np.searchsorted(bounds, colons) % 2 == 0))
 
 
 def _dates(values: list[Any]) -> Any:
