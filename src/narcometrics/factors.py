@@ -31,7 +31,6 @@ import re
 import stat
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 
 from narcometrics import _checks as c
 from narcometrics import _json
+from narcometrics._data import data
 from narcometrics.errors import MAX_PROBLEMS, UnknownNameError, ValidationError
 
 __all__ = [
@@ -534,7 +534,7 @@ def load(path: str | Path) -> FactorSet:
 
 
 def _folder() -> Any:
-    return resources.files("narcometrics").joinpath("data", "factors")
+    return data("factors")
 
 
 def available() -> list[str]:
