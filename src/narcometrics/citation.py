@@ -21,11 +21,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, Protocol
 
 import attrs
 
+from narcometrics._data import data as bundled
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError, ValidationError
 
@@ -202,9 +202,9 @@ def _check_format(format: object) -> Format:
 @cache
 def _metadata() -> Mapping[str, Any]:
     """The package's copy of ``CITATION.cff`` (JSON; ``scripts/sync_citation.py`` writes it)."""
-    text = resources.files("narcometrics").joinpath("data", "citation.json").read_text("utf-8")
-    data: Mapping[str, Any] = json.loads(text)
-    return data
+    text = bundled("citation.json").read_text("utf-8")
+    metadata: Mapping[str, Any] = json.loads(text)
+    return metadata
 
 
 def _author(entry: Mapping[str, Any]) -> Author:

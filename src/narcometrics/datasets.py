@@ -15,13 +15,13 @@ import io
 import math
 import warnings
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from narcometrics._data import data, local_path
 from narcometrics._frame import Backend, frame
 from narcometrics.errors import UnknownNameError
 
@@ -120,7 +120,8 @@ COUNTRIES: tuple[str, ...] = tuple(_SPECS)
 
 
 def _data_text(*parts: str) -> str:
-    return resources.files("narcometrics").joinpath("data", *parts).read_text(encoding="utf-8")
+    text: str = data(*parts).read_text(encoding="utf-8")
+    return text
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -459,7 +460,7 @@ def peru_2017_example() -> ExampleData:
     from narcometrics.io import read_csv
     from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
 
-    folder = resources.files("narcometrics").joinpath("data", "examples", "peru-2017")
+    folder = data("examples", "peru-2017")
     kinds = {
         "operations": Operation,
         "seizures": Seizure,
@@ -468,7 +469,7 @@ def peru_2017_example() -> ExampleData:
     }
     tables = {}
     for name, kind in kinds.items():
-        with resources.as_file(folder.joinpath(_EXAMPLE_FILES[name])) as path:
+        with local_path(folder.joinpath(_EXAMPLE_FILES[name])) as path:
             tables[name] = read_csv(path, kind, progress=False)
     metadata = {
         "synthetic": True,

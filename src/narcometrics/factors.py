@@ -31,17 +31,17 @@ import re
 import stat
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import IterableValidationNote
+
+if TYPE_CHECKING:
+    import cattrs
 
 from narcometrics import _checks as c
 from narcometrics import _json
-from narcometrics._cattrs import problems_from as _problems
+from narcometrics._data import data
 from narcometrics.errors import MAX_PROBLEMS, UnknownNameError, ValidationError
 
 __all__ = [
@@ -399,16 +399,21 @@ def _bound(value: float | None, default: float) -> float:
 
 # --------------------------------------------------------------------------- loading
 
-_base = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-
 
 def _passthrough(value: object, _: type) -> object:
     # The classes' own validators check types strictly; no coercion here.
     return value
 
 
-for _scalar in (float, int, str, Status, MethodFamily):
-    _base.register_structure_hook(_scalar, _passthrough)
+@functools.cache
+def _base() -> cattrs.Converter:
+    """The converter of every factor set, built on first use (cattrs is imported then)."""
+    import cattrs
+
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    for scalar in (float, int, str, Status, MethodFamily):
+        converter.register_structure_hook(scalar, _passthrough)
+    return converter
 
 
 def _structure_set(data: Mapping[str, Any]) -> FactorSet:
@@ -422,8 +427,12 @@ def _structure_set(data: Mapping[str, Any]) -> FactorSet:
         raise ValidationError(
             ".citations", "must be a JSON object of key -> citation", raw_citations
         )
+    import cattrs
+
+    from narcometrics._cattrs import problems_from as _problems
+
     try:
-        citations = _base.structure(raw_citations, dict[str, Citation])
+        citations: dict[str, Citation] = _base().structure(raw_citations, dict[str, Citation])
     except (ValidationError, cattrs.BaseValidationError) as exc:
         raise ValidationError.from_problems(_problems(exc, ".citations")) from None
 
@@ -432,17 +441,21 @@ def _structure_set(data: Mapping[str, Any]) -> FactorSet:
             raise ValidationError("", f"must be a citation key: {', '.join(citations)}", value)
         return citations[value]
 
-    converter = _base.copy()
+    converter = _base().copy()
     converter.register_structure_hook(Citation, by_key)
     for item in (Citation, Factor):
         converter.register_structure_hook_func(
             functools.partial(operator.eq, tuple[item, ...]),  # type: ignore[valid-type]
             _list_hook(converter, item),
         )
-    return converter.structure(payload, FactorSet)
+    structured: FactorSet = converter.structure(payload, FactorSet)
+    return structured
 
 
-def _list_hook(converter: cattrs.Converter, item: type) -> Any:
+def _list_hook(converter: Any, item: type) -> Any:
+    import cattrs
+    from cattrs.errors import IterableValidationNote
+
     def structure(value: object, _: type) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise ValidationError("", f"must be a JSON array, not {type(value).__name__}", value)
@@ -463,6 +476,10 @@ def _list_hook(converter: cattrs.Converter, item: type) -> Any:
 
 def _parse(text: str | bytes, where: str) -> FactorSet:
     # Strict JSON: repeated keys, NaN, over-long integers and deep nesting are errors.
+    import cattrs
+
+    from narcometrics._cattrs import problems_from as _problems
+
     payload = _json.loads(text, path=where)
     try:
         return _structure_set(payload)
@@ -517,7 +534,7 @@ def load(path: str | Path) -> FactorSet:
 
 
 def _folder() -> Any:
-    return resources.files("narcometrics").joinpath("data", "factors")
+    return data("factors")
 
 
 def available() -> list[str]:

@@ -22,6 +22,7 @@ import numpy as np
 from narcometrics import _checks as c
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.estimate import _montecarlo as mc
 from narcometrics.estimate.result import (
     Assumption,
     Distribution,
@@ -385,6 +386,9 @@ def run(
         shapes = ", ".join(f"{t.name} {t.central.shape}" for t in terms)
         raise ValidationError("shape", f"inputs must broadcast together: {shapes}") from None
     axis = _zone_axis(zone_axis, len(shape))
+    if n_draws is not None:
+        outputs = math.prod(shape if axis is None else shape[:axis] + shape[axis + 1 :])
+        mc.check_memory(n_draws, outputs, len(qs))
 
     def evaluate(end: str) -> FloatArray:
         result = np.broadcast_to(model({t.name: t.at(end) for t in terms}), shape)
@@ -393,7 +397,7 @@ def run(
     central, low, high = evaluate("central"), evaluate("low"), evaluate("high")
     mean = pct = None
     if n_draws is not None:
-        mean, pct = _monte_carlo(terms, model, shape, n_draws, seed, axis, qs)  # type: ignore[arg-type]
+        mean, pct = _monte_carlo(terms, model, shape, n_draws, seed, axis, qs, low, high)  # type: ignore[arg-type]
     provenance = Provenance(
         method=method,
         factor_set=None if factor_set is None else factor_set.id,
@@ -436,20 +440,33 @@ def _monte_carlo(
     seed: int | np.random.Generator,
     axis: int | None,
     qs: tuple[float, ...],
+    low: FloatArray,
+    high: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     rngs = _children(seed, len(terms))
     out_shape = shape if axis is None else shape[:axis] + shape[axis + 1 :]
+    ndim = len(shape)
+    outputs = math.prod(out_shape)
+
+    def values(streams: Sequence[np.random.Generator], n: int) -> FloatArray:
+        drawn = {t.name: draw(t, rng, n, ndim) for t, rng in zip(terms, streams, strict=True)}
+        result = np.broadcast_to(model(drawn), (n, *shape))
+        return result.sum(axis=axis + 1) if axis is not None else result
+
+    if draws * outputs * 8 > mc.FULL_BYTES:
+        # Bounded memory: the same streams, replayed for each pass, summarised exactly.
+        def make_chunks() -> mc.Chunk:
+            streams = mc.fresh(rngs)
+            return lambda start, n: values(streams, n).reshape(n, outputs)
+
+        total, spread = mc.summarise(make_chunks, draws, outputs, qs, low, high)
+        return total.reshape(out_shape), spread.reshape((len(qs), *out_shape))
     # Draws on the last axis: the percentiles then partition contiguous rows, in place.
     out = np.empty((*out_shape, draws))
     chunk = max(1, CHUNK_ELEMENTS // max(1, math.prod(shape)))
-    ndim = len(shape)
     for start in range(0, draws, chunk):
         n = min(chunk, draws - start)
-        values = {t.name: draw(t, rng, n, ndim) for t, rng in zip(terms, rngs, strict=True)}
-        result = np.broadcast_to(model(values), (n, *shape))
-        if axis is not None:
-            result = result.sum(axis=axis + 1)
-        out[..., start : start + n] = np.moveaxis(result, 0, -1)
+        out[..., start : start + n] = np.moveaxis(values(rngs, n), 0, -1)
     mean: FloatArray = out.mean(axis=-1)
     pct: FloatArray = np.percentile(out, qs, axis=-1, overwrite_input=True)
     return mean, pct

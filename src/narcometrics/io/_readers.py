@@ -11,6 +11,7 @@ import attrs
 
 from narcometrics import _json, serialize
 from narcometrics.errors import ValidationError
+from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
     DEFAULT_BLOCK_BYTES,
     DEFAULT_CHUNK_ROWS,
@@ -280,6 +281,11 @@ def write_csv(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
 
 def json_payload(source: PathLike | IO[Any], path: str) -> Any:
     """The parsed JSON of a file or stream (strict: see `narcometrics._json.loads`)."""
+    return _json.loads(json_bytes(source, path), path=path)
+
+
+def json_bytes(source: PathLike | IO[Any], path: str) -> str | bytes:
+    """The text of a JSON file (bytes) or stream (as the stream gives it)."""
     if isinstance(source, (str, os.PathLike)):
         check_regular(source, path)
         try:
@@ -291,7 +297,7 @@ def json_payload(source: PathLike | IO[Any], path: str) -> Any:
             ) from None
     else:
         data = source.read()
-    return _json.loads(data, path=path)
+    return data
 
 
 def json_table(payload: Any, table: type[Table[Any]], path: str) -> Table[Any]:
@@ -318,17 +324,30 @@ def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
     """
     table = table_type(kind)
     path = display_name(source)
-    return json_table(json_payload(source, path), table, path)
+    data = json_bytes(source, path)
+    if isinstance(data, bytes):
+        fast = _json_columns.loads(data, table)
+        if fast is not None:
+            return fast
+    return json_table(_json.loads(data, path=path), table, path)
 
 
 def write_json(
     target: PathLike, data: Table[Any] | Iterable[Any], *, indent: int | None = 1
 ) -> None:
     """Write a table (or records) as a JSON array of records, atomically."""
-    records = list(data)
-    with atomic_writer(target, newline=None) as stream:
-        stream.write(serialize.dumps(records, indent=indent))
-        stream.write("\n")
+    encoded = _json_columns.dumps(data, indent) if isinstance(data, Table) else None
+    if encoded is None:
+        text = serialize.dumps(list(data), indent=indent)
+        with atomic_writer(target, newline=None) as stream:
+            stream.write(text)
+            stream.write("\n")
+        return
+    if os.linesep != "\n":  # pragma: no cover - as the text stream writes a newline
+        encoded = encoded.replace(b"\n", os.linesep.encode())
+    with atomic_file(target) as raw:
+        raw.write(encoded)
+        raw.write(os.linesep.encode())
 
 
 def _parquet() -> Any:

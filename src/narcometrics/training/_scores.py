@@ -7,7 +7,6 @@ from typing import Any, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special, stats
 
 from narcometrics._checks import check_count, check_positive
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
@@ -271,6 +270,8 @@ def hedges_correction(df: ArrayLike) -> Any:
 
 
 def _j(v: Any) -> Any:
+    from scipy import special  # imported on first use: scipy takes most of a second
+
     return special.poch((np.asarray(v, dtype=np.float64) - 1.0) / 2.0, 0.5) / np.sqrt(
         np.asarray(v, dtype=np.float64) / 2.0
     )
@@ -282,6 +283,8 @@ def noncentrality_limit(t: float, df: float, p: float) -> float:
     The cdf decreases in ``nc``; the root is bracketed around scipy's ``nctdtrinc`` (cdflib)
     and refined with Brent's method on ``scipy.stats.nct.cdf`` (to about 1e-12).
     """
+
+    from scipy import optimize, special, stats
 
     def f(nc: float) -> float:
         return float(stats.nct.cdf(t, df, nc)) - p
@@ -463,6 +466,8 @@ def paired_effect_size(
     se_d = math.sqrt(1.0 / n + d * d / (2.0 * n))
     tail = (1.0 - level) / 2.0
     if interval == "normal":
+        from scipy import special
+
         z = float(-special.ndtri(tail))
         low, high = correction * (d - z * se_d), correction * (d + z * se_d)
     elif sd_d == 0:
