@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "narcometrics"
 
 #: The layers, lowest first. A module may import its own layer and the layers before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "errors", "units", "_json"),
+    ("_version", "errors", "units", "_json", "_data"),
     ("_frame",),
     ("_cattrs", "_checks", "_display", "_views", "citation"),
     ("records",),

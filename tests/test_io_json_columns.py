@@ -65,7 +65,7 @@ seizures = st.builds(
 
 
 @settings(max_examples=60, deadline=None)
-@given(records=st.lists(seizures, max_size=12), indent=st.sampled_from([None, 0, 1, 2, 4]))
+@given(records=nst.record_lists(seizures, max_size=12), indent=st.sampled_from([None, 0, 1, 2, 4]))
 def test_the_fast_writer_writes_the_same_bytes_as_json_dumps_of_the_records(
     tmp_path_factory: pytest.TempPathFactory, records: list[Seizure], indent: int | None
 ) -> None:
@@ -76,7 +76,7 @@ def test_the_fast_writer_writes_the_same_bytes_as_json_dumps_of_the_records(
 
 
 @settings(max_examples=40, deadline=None)
-@given(records=st.lists(nst.eradications(), max_size=8) | st.just([]))
+@given(records=nst.record_lists(nst.eradications(), max_size=8) | st.just([]))
 def test_eradications_round_trip_through_the_fast_path_byte_for_byte(
     tmp_path_factory: pytest.TempPathFactory, records: list[Eradication]
 ) -> None:
@@ -87,7 +87,7 @@ def test_eradications_round_trip_through_the_fast_path_byte_for_byte(
 
 
 @settings(max_examples=40, deadline=None)
-@given(records=st.lists(nst.operations(), max_size=8))
+@given(records=nst.record_lists(nst.operations(), max_size=8))
 def test_operations_with_counts_read_the_same_through_both_paths(
     tmp_path_factory: pytest.TempPathFactory, records: list[Operation]
 ) -> None:

@@ -215,3 +215,13 @@ def test_strategies_import_first_without_a_circular_import() -> None:
     code = "from narcometrics.testing import strategies; print(strategies.seizures())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_iso_codes_read_from_the_database_are_pycountrys_codes() -> None:
+    import pycountry
+
+    from narcometrics._checks import iso_alpha3
+
+    assert iso_alpha3() == frozenset(c.alpha_3 for c in pycountry.countries)
+    assert {"PER", "COL", "BOL", "ECU"} <= iso_alpha3()
+    assert "XXX" not in iso_alpha3()
