@@ -23,7 +23,7 @@ import numpy as np
 
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.io._csv import Tally, check_dialect
-from narcometrics.io._files import PathLike, csv_rows, display_name, open_text
+from narcometrics.io._files import PathLike, csv_rows, display_name, open_text, unescape_cell
 from narcometrics.io._kinds import table_type
 from narcometrics.io._readers import json_payload, json_table, parquet_frame, parquet_table
 from narcometrics.io._xlsx import RawSheet, read_sheet, sheet_table
@@ -164,12 +164,15 @@ def _collect(
     build: Callable[[Sequence[int]], Table[Any]],
     at: Callable[[int, Problem], Problem],
     error: ValidationError,
+    raw_ids: Sequence[object] = (),
 ) -> tuple[Table[Any], list[Problem], int]:
     """The valid rows among ``n`` (``build`` reads a subset of them), the problems of the
     others (``at`` places a problem of row ``i`` in the file) and how many were left out.
 
     ``error`` is the error of the whole file: it is raised again when an empty subset is
-    refused too (a problem of the file, not of its rows).
+    refused too (a problem of the file, not of its rows). ``raw_ids`` are the ids of the
+    rows as written (None or "" for none): a row whose id is repeated, even by a row that
+    is bad for another reason, is left out.
     """
     try:
         empty = build([])
@@ -194,27 +197,41 @@ def _collect(
     tables = [t for _, t in good]
     table = type(empty).concat(tables, duplicates="allow") if tables else empty
     rows = [i for start, t in good for i in range(start, start + len(t))]
-    table, repeated = _without_repeated_ids(table, rows, at)
+    written = Counter(i for i in raw_ids if i is not None and i != "")
+    again = {i: raw for i, raw in enumerate(raw_ids) if raw in written and written[raw] > 1}
+    table, repeated = _without_repeated_ids(table, rows, at, again)
+    kept = set(rows)
+    repeated += [(i, _repeated(at, i, raw)) for i, raw in again.items() if i not in kept]
     for i, problem in repeated:
         bad.setdefault(i, []).append(problem)
     problems = [p for i in sorted(bad) for p in bad[i]]
     return table, problems, len(bad)
 
 
+def _repeated(at: Callable[[int, Problem], Problem], i: int, value: object) -> Problem:
+    return at(i, Problem(field="id", problem=_REPEATED, value=value))
+
+
 def _without_repeated_ids(
-    table: Table[Any], rows: list[int], at: Callable[[int, Problem], Problem]
+    table: Table[Any],
+    rows: list[int],
+    at: Callable[[int, Problem], Problem],
+    again: dict[int, object],
 ) -> tuple[Table[Any], list[tuple[int, Problem]]]:
-    """``table`` without the rows whose non-empty id repeats, and a problem for each."""
-    if "id" not in type(table).field_names() or len(table) < 2:
+    """``table`` (of the file rows ``rows``) without the rows whose non-empty id repeats
+    or whose id as written repeats (``again``), and a problem for each."""
+    if "id" not in type(table).field_names() or not len(table):
         return table, []
     ids = _ids(table)
     counts = Counter(i for i in ids if i is not None and i != "")
-    if not any(c > 1 for c in counts.values()):
+    keep = np.array(
+        [not ((i and counts[i] > 1) or row in again) for i, row in zip(ids, rows, strict=True)],
+        dtype=bool,
+    )
+    if keep.all():
         return table, []
-    keep = np.array([not (i and counts[i] > 1) for i in ids], dtype=bool)
     problems = [
-        (rows[k], at(rows[k], Problem(field="id", problem=_REPEATED, value=ids[k])))
-        for k in np.flatnonzero(~keep)
+        (rows[k], _repeated(at, rows[k], again.get(rows[k], ids[k]))) for k in np.flatnonzero(~keep)
     ]
     return table[keep], problems
 
@@ -270,6 +287,12 @@ def collect_csv(
         raise failed
     header = records[0][1]
     data = records[1:]
+    place = header.index("id") if "id" in header else None
+    raw_ids = (
+        []
+        if place is None
+        else [unescape_cell(cells[place]) if place < len(cells) else None for _, cells in data]
+    )
 
     def build(subset: Sequence[int]) -> Table[Any]:
         text = io.StringIO()
@@ -282,7 +305,7 @@ def collect_csv(
     def at(i: int, problem: Problem) -> Problem:
         return _placed(problem, path, data[i][0], header=header)
 
-    return _result(*_collect(len(data), build, at, failed), len(data))
+    return _result(*_collect(len(data), build, at, failed, raw_ids), len(data))
 
 
 _INDEX = re.compile(r"^\$\[\d+\]")
@@ -306,7 +329,8 @@ def collect_payload(payload: Any, table: type[Table[Any]], path: str) -> Collect
         return _placed(problem, path, i + 1, field)
 
     n = 1 if items is None else len(items)
-    return _result(*_collect(n, build, at, failed), n)
+    raw_ids = [item.get("id") if isinstance(item, dict) else None for item in items or ()]
+    return _result(*_collect(n, build, at, failed, raw_ids), n)
 
 
 def collect_frame(frame: Any, table: type[Table[Any]], path: str) -> Collected:
@@ -316,17 +340,18 @@ def collect_frame(frame: Any, table: type[Table[Any]], path: str) -> Collected:
     except ValidationError as error:
         failed = error
 
-    def build(subset: Sequence[int]) -> Table[Any]:
+    def build(subset: Sequence[int]) -> Table[Any]:  # [] or a range of rows
         if isinstance(subset, range):
             part = frame.slice(subset.start, len(subset))
-        else:
-            part = frame.take(list(subset))
+        else:  # no row: the columns alone
+            part = frame.slice(0, 0)
         return parquet_table(part, table, path)
 
     def at(i: int, problem: Problem) -> Problem:
         return _placed(problem, path, i + 1, header=frame.column_names)
 
-    return _result(*_collect(frame.num_rows, build, at, failed), frame.num_rows)
+    raw_ids = frame.column("id").to_pylist() if "id" in frame.column_names else []
+    return _result(*_collect(frame.num_rows, build, at, failed, raw_ids), frame.num_rows)
 
 
 def collect_sheet(raw: RawSheet, kind: type[Any]) -> Collected:
@@ -347,7 +372,9 @@ def collect_sheet(raw: RawSheet, kind: type[Any]) -> Collected:
     def at(i: int, problem: Problem) -> Problem:
         return _placed(problem, raw.path, raw.row_numbers[i], header=raw.header)
 
-    return _result(*_collect(len(raw.rows), build, at, failed), len(raw.rows))
+    place = raw.header.index("id") if "id" in raw.header else None
+    raw_ids = [] if place is None else [row[place] for row in raw.rows]
+    return _result(*_collect(len(raw.rows), build, at, failed, raw_ids), len(raw.rows))
 
 
 def _whole(table: Table[Any]) -> Collected:
