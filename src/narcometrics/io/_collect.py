@@ -165,6 +165,7 @@ def _collect(
     at: Callable[[int, Problem], Problem],
     error: ValidationError,
     raw_ids: Sequence[object] = (),
+    index: Callable[[Problem, int], int | None] = lambda problem, start: None,
 ) -> tuple[Table[Any], list[Problem], int]:
     """The valid rows among ``n`` (``build`` reads a subset of them), the problems of the
     others (``at`` places a problem of row ``i`` in the file) and how many were left out.
@@ -172,7 +173,12 @@ def _collect(
     ``error`` is the error of the whole file: it is raised again when an empty subset is
     refused too (a problem of the file, not of its rows). ``raw_ids`` are the ids of the
     rows as written (None or "" for none): a row whose id is repeated, even by a row that
-    is bad for another reason, is left out.
+    is bad for another reason, is left out. ``index`` tells the row of a problem of
+    an error (given the first row of the part read) where it can: those rows are read alone
+    and the rows between them in runs, so that a file whose error lists every problem is
+    read about twice; a run that fails is split at the rows its own error points at, or
+    halved when it points at none. A wrong hint costs time, never a row: every row is read
+    in exactly one part.
     """
     try:
         empty = build([])
@@ -180,17 +186,30 @@ def _collect(
         raise error from None
     good: list[tuple[int, Table[Any]]] = []
     bad: dict[int, list[Problem]] = {}
-    parts = [(0, n)]
+
+    def split(start: int, stop: int, failed: ValidationError) -> list[tuple[int, int]]:
+        """The rows the problems of ``failed`` point at, alone, and the runs between them;
+        halves when they point at none."""
+        hinted = {index(p, start) for p in failed.problems}
+        suspects = sorted(i for i in hinted if i is not None and start <= i < stop)
+        if not suspects:
+            middle = (start + stop) // 2
+            return [(start, middle), (middle, stop)]
+        out = []
+        for i in suspects:
+            out.extend([(start, i), (i, i + 1)])
+            start = i + 1
+        out.append((start, stop))
+        return [(a, b) for a, b in out if a < b]
+
+    parts = split(0, n, error)[::-1]
     while parts:
         start, stop = parts.pop()
-        if start >= stop:
-            continue
         try:
             good.append((start, build(range(start, stop))))
         except ValidationError as failed:
             if stop - start > 1:
-                middle = (start + stop) // 2
-                parts.extend([(middle, stop), (start, middle)])
+                parts.extend(split(start, stop, failed)[::-1])
             else:
                 bad[start] = [at(start, p) for p in failed.problems]
     good.sort(key=lambda part: part[0])
@@ -294,21 +313,52 @@ def collect_csv(
         else [unescape_cell(cells[place]) if place < len(cells) else None for _, cells in data]
     )
 
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
+
+    def written(cells: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()
+
+    head = written(header)
+    first_line = 1 + len(_BREAK.findall(head))  # the line of the first record read
+
     def build(subset: Sequence[int]) -> Table[Any]:
-        text = io.StringIO()
-        writer = csv.writer(text, delimiter=sep, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(data[i][1] for i in subset)
+        # The records keep the lines between them (blank lines, which are not records, fill
+        # the gaps), so a problem's line is the file's less a constant (see `index`).
+        text = io.StringIO(newline="")
+        text.write(head)
+        line = 0
+        for k, i in enumerate(subset):
+            start, cells = data[i]
+            if k == 0:
+                line = start
+            elif start > line:
+                text.write("\n" * (start - line))
+                line = start
+            row = written(cells)
+            text.write(row)
+            line += len(_BREAK.findall(row))
         text.seek(0)
         return read_csv(text, table, engine="python", sep=sep, decimal=decimal)
 
     def at(i: int, problem: Problem) -> Problem:
         return _placed(problem, path, data[i][0], header=header)
 
-    return _result(*_collect(len(data), build, at, failed, raw_ids), len(data))
+    lines = {line: i for i, (line, _) in enumerate(data)}
+
+    def index(problem: Problem, start: int) -> int | None:
+        if problem.row is None or start >= len(data):
+            return None
+        return lines.get(problem.row - first_line + data[start][0])
+
+    return _result(*_collect(len(data), build, at, failed, raw_ids, index), len(data))
 
 
 _INDEX = re.compile(r"^\$\[\d+\]")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def collect_payload(payload: Any, table: type[Table[Any]], path: str) -> Collected:
@@ -330,7 +380,14 @@ def collect_payload(payload: Any, table: type[Table[Any]], path: str) -> Collect
 
     n = 1 if items is None else len(items)
     raw_ids = [item.get("id") if isinstance(item, dict) else None for item in items or ()]
-    return _result(*_collect(n, build, at, failed, raw_ids), n)
+
+    def index(problem: Problem, start: int) -> int | None:
+        if items is None:
+            return 0
+        found = _INDEX.match(problem.field)
+        return None if found is None else start + int(found.group(0)[2:-1])
+
+    return _result(*_collect(n, build, at, failed, raw_ids, index), n)
 
 
 def collect_frame(frame: Any, table: type[Table[Any]], path: str) -> Collected:
@@ -351,7 +408,12 @@ def collect_frame(frame: Any, table: type[Table[Any]], path: str) -> Collected:
         return _placed(problem, path, i + 1, header=frame.column_names)
 
     raw_ids = frame.column("id").to_pylist() if "id" in frame.column_names else []
-    return _result(*_collect(frame.num_rows, build, at, failed, raw_ids), frame.num_rows)
+
+    def index(problem: Problem, start: int) -> int | None:
+        return None if problem.row is None else start + problem.row - 1
+
+    n = frame.num_rows
+    return _result(*_collect(n, build, at, failed, raw_ids, index), n)
 
 
 def collect_sheet(raw: RawSheet, kind: type[Any]) -> Collected:
@@ -374,7 +436,12 @@ def collect_sheet(raw: RawSheet, kind: type[Any]) -> Collected:
 
     place = raw.header.index("id") if "id" in raw.header else None
     raw_ids = [] if place is None else [row[place] for row in raw.rows]
-    return _result(*_collect(len(raw.rows), build, at, failed, raw_ids), len(raw.rows))
+    numbers = {number: i for i, number in enumerate(raw.row_numbers)}
+
+    def index(problem: Problem, start: int) -> int | None:
+        return None if problem.row is None else numbers.get(problem.row)
+
+    return _result(*_collect(len(raw.rows), build, at, failed, raw_ids, index), len(raw.rows))
 
 
 def _whole(table: Table[Any]) -> Collected:
