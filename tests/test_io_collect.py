@@ -479,3 +479,31 @@ def test_seizure_files_are_collected_too(tmp_path: Path) -> None:
     found = read(path, Seizure, errors="collect")
     assert found.table.id.to_list() == ["S-1"]
     assert [p.row for p in found.problems] == [3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_more_bad_rows_than_an_error_lists_are_all_found(tmp_path: Path, fmt: str) -> None:
+    _needs(fmt)
+    bad = set(range(0, 390, 3))  # 130 bad rows: more than MAX_PROBLEMS
+    path = _file(tmp_path, fmt, 400, dict.fromkeys(bad, BAD))
+    found = read(path, Eradication, errors="collect")
+    assert _problem_rows(found) == {i + FIRST_ROW[fmt] for i in bad}
+    assert found.table == _strict_without(tmp_path, fmt, 400, bad)
+
+
+def test_csv_lines_stay_right_past_many_cells_over_several_lines(tmp_path: Path) -> None:
+    lines = ["date,country,area_ha,method,zone"]
+    expected: list[int] = []
+    line = 2
+    for i in range(300):
+        area = "-1" if i % 2 else str(i + 1)
+        zone = '"north\nof the\r\nriver"' if i % 5 == 0 else "Monzón"
+        lines.append(f"2017-01-01,PER,{area},manual,{zone}")
+        if i % 2:
+            expected.append(line)
+        line += 3 if i % 5 == 0 else 1
+    path = tmp_path / "zones.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    found = read(path, Eradication, errors="collect")
+    assert [p.row for p in found.problems] == expected
+    assert len(found.table) == 150
