@@ -507,3 +507,22 @@ def test_csv_lines_stay_right_past_many_cells_over_several_lines(tmp_path: Path)
     found = read(path, Eradication, errors="collect")
     assert [p.row for p in found.problems] == expected
     assert len(found.table) == 150
+
+
+def test_json_records_of_any_shape_are_left_out_with_their_problem(tmp_path: Path) -> None:
+    good = {"date": "2017-01-01", "country": "PER", "area_ha": 1, "method": "manual"}
+    items: list[Any] = [
+        {**good, "id": "A"},
+        {**good, "id": ["A"]},  # an id that is a list
+        {**good, "id": {"x": 1}},  # an id that is an object
+        7,  # not an object
+        None,
+        {**good, "id": "B", "area_ha": "1e999"},
+        {**good, "id": "C"},
+    ]
+    path = tmp_path / "shapes.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    found = read(path, Eradication, errors="collect")
+    assert found.table.id.to_list() == ["A", "C"]
+    assert _problem_rows(found) == {2, 3, 4, 5, 6}
+    assert found.left_out == 5

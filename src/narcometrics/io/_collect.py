@@ -216,8 +216,9 @@ def _collect(
     tables = [t for _, t in good]
     table = type(empty).concat(tables, duplicates="allow") if tables else empty
     rows = [i for start, t in good for i in range(start, start + len(t))]
-    written = Counter(i for i in raw_ids if i is not None and i != "")
-    again = {i: raw for i, raw in enumerate(raw_ids) if raw in written and written[raw] > 1}
+    keys = [_id_key(raw) for raw in raw_ids]
+    written = Counter(key for key in keys if key is not None)
+    again = {i: raw_ids[i] for i, key in enumerate(keys) if key is not None and written[key] > 1}
     table, repeated = _without_repeated_ids(table, rows, at, again)
     kept = set(rows)
     repeated += [(i, _repeated(at, i, raw)) for i, raw in again.items() if i not in kept]
@@ -225,6 +226,15 @@ def _collect(
         bad.setdefault(i, []).append(problem)
     problems = [p for i in sorted(bad) for p in bad[i]]
     return table, problems, len(bad)
+
+
+def _id_key(raw: object) -> str | None:
+    """An id as written, to compare (None for none, or for a value no id can be)."""
+    if isinstance(raw, str):
+        return raw or None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw)
+    return None
 
 
 def _repeated(at: Callable[[int, Problem], Problem], i: int, value: object) -> Problem:
