@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
             "Perú) are then mapped too (.csv and .xlsx files)"
         ),
     )
+    report.add_argument(
+        "--errors",
+        choices=("raise", "collect"),
+        default="raise",
+        help=(
+            "raise: any bad row is an error (exit 2, one line per problem); collect: report "
+            "on the valid rows, leaving out the others, with a summary of their problems on "
+            "standard error (default: raise)"
+        ),
+    )
     report.add_argument("--year", type=int, help="the year to report (default: the latest)")
     report.add_argument(
         "--country",
@@ -102,7 +112,7 @@ class _Problems(Exception):
         self.lines = lines
 
 
-def _load(paths: Sequence[str] | None, columns: str | None = None) -> Any:
+def _load(paths: Sequence[str] | None, columns: str | None = None, errors: str = "raise") -> Any:
     from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
     from narcometrics.io import read_files
     from narcometrics.io._files import escape_name
@@ -127,20 +137,47 @@ def _load(paths: Sequence[str] | None, columns: str | None = None) -> Any:
     }
     tables: dict[str, list[Any]] = {name: [] for name in names.values()}
     held: frozenset[str] | None = None  # the operation count columns every operations file has
+    if columns is not None and errors == "collect":
+        raise _Problems(["--errors collect cannot be used with --columns"])
     reader = None if columns is None else _mapped_reader(columns)
     # Each file is read once (a file reached twice, e.g. a folder and a file in it, too);
     # records repeated across files are refused when the tables are concatenated.
-    for found in read_files(paths, reader=reader):
+    found_files = read_files(
+        paths, reader=reader, errors="collect" if errors == "collect" else "raise"
+    )
+    for found in found_files:
         tables[names[found.kind]].append(found.table)
         if found.kind is Operation:
             held = found.columns if held is None else held & found.columns
     label = ", ".join(escape_name(path) for path in paths)
+    left_out = _left_out(found_files)
+    if left_out:
+        label += f" ({left_out:,} rows with problems left out: see the summary on standard error)"
     return ReportData(
         label=label,
         national_series=series,
         reported_counts=held,
         **{name: concat(found) for name, found in tables.items() if found},
     )
+
+
+def _left_out(files: Sequence[Any]) -> int:
+    """Print the rows each file left out and a summary of their problems (standard error);
+    the number of rows left out in all."""
+    from narcometrics.io import FileProblems
+
+    every = FileProblems()
+    for found in files:
+        if found.left_out:
+            print(
+                f"narcometrics: warning: {found.path}: {found.left_out:,} of {found.rows:,} rows "
+                f"left out ({len(found.problems):,} problems)",
+                file=sys.stderr,
+            )
+        every += found.problems
+    for line in every.summary():
+        print(f"narcometrics: {line}", file=sys.stderr)
+    return sum(found.left_out for found in files)
 
 
 def _mapped_reader(columns: str) -> Any:
@@ -169,7 +206,7 @@ def _report(args: argparse.Namespace) -> int:
     from narcometrics.report import build_report, render
 
     try:
-        data = _load(args.data, args.columns)
+        data = _load(args.data, args.columns, args.errors)
         report = build_report(data, year=args.year, country=args.country, factors=args.factors)
     except ValidationError as error:
         for problem in error.problems:

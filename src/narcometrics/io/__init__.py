@@ -13,6 +13,7 @@ Files larger than memory stream in chunks: [`iter_csv`][narcometrics.io.iter_csv
 mergeable partial totals.
 """
 
+from narcometrics.io._collect import Collected, FileProblems
 from narcometrics.io._deprecated import aggregate_csv
 from narcometrics.io._files import escape_cell, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
@@ -34,6 +35,8 @@ from narcometrics.io._xlsx import read_xlsx, write_xlsx
 __all__ = [
     "AUTO_PYARROW_BYTES",
     "LIST_SEPARATOR",
+    "Collected",
+    "FileProblems",
     "FileTable",
     "aggregate_csv",
     "column_names",

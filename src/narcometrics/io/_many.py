@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from narcometrics.errors import Problem, ValidationError
+from narcometrics.io._collect import (
+    Collected,
+    FileProblems,
+    check_errors,
+    collect_csv,
+    collect_frame,
+    collect_payload,
+    collect_sheet,
+)
 from narcometrics.io._csv import _separator_hint, check_dialect
 from narcometrics.io._files import PathLike, check_regular, csv_rows, display_name, open_text
 from narcometrics.io._kinds import TABLES, kind_of_columns, table_type
@@ -46,12 +55,22 @@ class FileTable:
         The columns the file holds: the CSV header, the Parquet schema, or for JSON the
         keys every record has. A count column that is not there is not in the data (the
         table holds it as missing, never as 0).
+    problems : FileProblems
+        With ``errors="collect"``: the problems of the rows left out (else empty).
     """
 
     path: str
     kind: type[Any]
     table: Table[Any]
     columns: frozenset[str]
+    problems: FileProblems = FileProblems()
+    rows: int | None = None
+    """The data rows of the file when read with ``errors="collect"`` (else None)."""
+
+    @property
+    def left_out(self) -> int:
+        """The rows left out with problems (``errors="collect"``; 0 otherwise)."""
+        return 0 if self.rows is None else self.rows - len(self.table)
 
 
 def _kind_of(columns: Iterable[str], path: str, sep: str | None = None) -> type[Any]:
@@ -122,32 +141,57 @@ def detect_kind(source: PathLike) -> type[Any]:
 
 
 def _read_one(
-    source: PathLike, path: str, kind: type[Any] | None, encoding: str, sep: str, decimal: str
+    source: PathLike,
+    path: str,
+    kind: type[Any] | None,
+    encoding: str,
+    sep: str,
+    decimal: str,
+    collect: bool = False,
 ) -> FileTable:
     suffix = _suffix(source)
+    got: Table[Any] | Collected
     if suffix == ".csv":
         names = _csv_header(source, path, encoding, sep)
         found = kind if kind is not None else _kind_of(names, path, sep)
-        table = read_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
-        return FileTable(path=path, kind=found, table=table, columns=frozenset(names))
+        if collect:
+            got = collect_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
+        else:
+            got = read_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
+        return _file(path, found, got, frozenset(names))
     if suffix == ".json":
         payload = json_payload(source, path)
         first, every = _json_keys(payload, path)
         found = kind if kind is not None else _kind_of(first, path)
-        table = json_table(payload, table_type(found), path)
-        return FileTable(path=path, kind=found, table=table, columns=every)
+        read_json = collect_payload if collect else json_table
+        return _file(path, found, read_json(payload, table_type(found), path), every)
     if suffix == ".parquet":
         frame = parquet_frame(source, path)
         names = list(frame.column_names)
         found = kind if kind is not None else _kind_of(names, path)
-        table = parquet_table(frame, table_type(found), path)
-        return FileTable(path=path, kind=found, table=table, columns=frozenset(names))
+        read_frame = collect_frame if collect else parquet_table
+        return _file(path, found, read_frame(frame, table_type(found), path), frozenset(names))
     if suffix == ".xlsx":
         raw = read_sheet(source)
         found = kind if kind is not None else _kind_of(raw.header, path)
-        table = sheet_table(raw, found)
-        return FileTable(path=path, kind=found, table=table, columns=frozenset(raw.header))
+        got = collect_sheet(raw, found) if collect else sheet_table(raw, found)
+        return _file(path, found, got, frozenset(raw.header))
     raise ValidationError("path", _UNKNOWN, path, path=path)
+
+
+def _file(
+    path: str, kind: type[Any], got: Table[Any] | Collected, columns: frozenset[str]
+) -> FileTable:
+    if isinstance(got, Table):
+        return FileTable(path=path, kind=kind, table=got, columns=columns)
+    return FileTable(
+        path=path,
+        kind=kind,
+        table=got.table,
+        columns=columns,
+        problems=got.problems,
+        rows=got.rows,
+    )
 
 
 def _gather(paths: Sequence[PathLike], problems: list[Problem]) -> list[tuple[str, str]]:
@@ -224,6 +268,7 @@ def read_files(
     sep: str = ",",
     decimal: str = ".",
     reader: Callable[[str, str], FileTable] | None = None,
+    errors: Literal["raise", "collect"] = "raise",
 ) -> list[FileTable]:
     """Read files and folders of record files, each file once, in one pass per file.
 
@@ -244,6 +289,11 @@ def read_files(
         Reads one file, given its path and the name to show, into a `FileTable` (used by
         [`narcometrics.normalise`][narcometrics.normalise] to read files through a column
         mapping); by default the file is read by its suffix.
+    errors : {"raise", "collect"}
+        ``"raise"`` (the default): any bad row is an error. ``"collect"``: each file's
+        valid rows are read and the others left out, their problems in
+        `FileTable.problems` (see [`read`][narcometrics.io.read]); problems of whole files
+        still raise. Not with ``reader``.
 
     Returns
     -------
@@ -261,6 +311,9 @@ def read_files(
     if kind is not None:
         kind = table_type(kind).record_type
     check_dialect(encoding, sep, decimal)
+    check_errors(errors)
+    if errors == "collect" and reader is not None:
+        raise ValidationError("errors", "'collect' cannot be used with a reader", errors)
     problems: list[Problem] = []
     out: list[FileTable] = []
     for source, name in _gather(given, problems):
@@ -268,7 +321,9 @@ def read_files(
             if reader is not None:
                 out.append(reader(source, name))
             else:
-                out.append(_read_one(source, name, kind, encoding, sep, decimal))
+                out.append(
+                    _read_one(source, name, kind, encoding, sep, decimal, errors == "collect")
+                )
         except ValidationError as error:
             problems.extend(error.problems)
     if problems:

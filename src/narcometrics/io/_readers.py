@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -34,6 +34,9 @@ from narcometrics.io._files import (
 from narcometrics.io._kinds import table_type
 from narcometrics.io._xlsx import read_xlsx, write_xlsx
 from narcometrics.tables import Table
+
+if TYPE_CHECKING:
+    from narcometrics.io._collect import Collected
 
 __all__ = [
     "AUTO_PYARROW_BYTES",
@@ -437,11 +440,30 @@ _READERS = {
 _UNKNOWN = "unknown file type; use a .csv, .json, .parquet or .xlsx file"
 
 
-def read(source: PathLike, kind: type[Any]) -> Table[Any]:
-    """Read a file by its suffix: ``.csv``, ``.json``, ``.parquet`` or ``.xlsx``."""
+@overload
+def read(
+    source: PathLike, kind: type[Any], *, errors: Literal["raise"] = "raise"
+) -> Table[Any]: ...
+@overload
+def read(source: PathLike, kind: type[Any], *, errors: Literal["collect"]) -> Collected: ...
+def read(
+    source: PathLike, kind: type[Any], *, errors: Literal["raise", "collect"] = "raise"
+) -> Table[Any] | Collected:
+    """Read a file by its suffix: ``.csv``, ``.json``, ``.parquet`` or ``.xlsx``.
+
+    With ``errors="collect"`` the valid rows are read and the others left out, each with
+    its problems: the result is a [`Collected`][narcometrics.io.Collected] with ``table``
+    and ``problems`` (see the how-to "Load your own data"). File-level
+    problems (an unreadable file, a bad header, unknown or missing columns) still raise.
+    """
+    from narcometrics.io._collect import check_errors, collect_file
+
+    check_errors(errors)
     suffix = os.path.splitext(os.fspath(source))[1].lower()
     if suffix not in _READERS:
         raise ValidationError("path", _UNKNOWN, os.fspath(source))
+    if errors == "collect":
+        return collect_file(source, kind)
     reader: Callable[..., Table[Any]] = _READERS[suffix]
     return reader(source, kind)
 
