@@ -21,6 +21,7 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from narcometrics._frame import Backend, check_backend
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.io._csv import Tally, check_dialect
 from narcometrics.io._files import PathLike, csv_rows, display_name, open_text, unescape_cell
@@ -28,8 +29,6 @@ from narcometrics.io._kinds import table_type
 from narcometrics.io._readers import json_payload, json_table, parquet_frame, parquet_table
 from narcometrics.io._xlsx import RawSheet, read_sheet, sheet_table
 from narcometrics.tables import Table
-from narcometrics.tables._base import Backend
-from narcometrics.tables._frame import BACKENDS
 
 __all__ = ["ERRORS", "Collected", "FileProblems", "check_errors", "collect_file"]
 
@@ -91,8 +90,7 @@ class FileProblems:
         with the columns of `to_records`; bad values are shown as text."""
         import narwhals as nw
 
-        if backend not in BACKENDS:
-            raise UnknownNameError("backend", str(backend), BACKENDS)
+        backend = check_backend(backend)
         data: dict[str, list[Any]] = {
             "file": [p.path for p in self.problems],
             "row": [p.row for p in self.problems],
