@@ -8,6 +8,7 @@ subpackage holds only re-exports (and a docstring).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,11 @@ def _holds_only_reexports(tree: ast.Module) -> bool:
 def test_subpackage_init_holds_only_reexports(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert _holds_only_reexports(tree), f"{path.relative_to(PACKAGE)} holds implementation"
+
+
+def test_the_architecture_page_names_every_layer() -> None:
+    page = (PACKAGE.parents[1] / "docs" / "explanation" / "architecture.md").read_text("utf-8")
+    drawing = page.split("```text", 1)[1].split("```", 1)[0]
+    named = set(re.findall(r"[a-z_]+", drawing))
+    missing = sorted({name for names in LAYERS for name in names} - named)
+    assert not missing, f"docs/explanation/architecture.md does not draw: {missing}"
