@@ -121,16 +121,20 @@ def _accumulate(
     return counts, exact
 
 
-def float_sums(
+def float_sums_scaled(
     key: NDArray[np.integer[Any]],
     n_groups: int,
     weights: NDArray[np.float64],
     keep: NDArray[np.bool_] | None = None,
     *,
     count: bool = True,
-) -> tuple[NDArray[np.int64], ObjectArray]:
-    """Per group: the number of (kept) rows (zeros unless ``count``) and the exact sum in
-    units of 2**-1074.
+) -> tuple[NDArray[np.int64], ObjectArray, int]:
+    """Per group: the number of (kept) rows (zeros unless ``count``), the exact sum in
+    units of ``2**-scale``, and ``scale`` (at most `FLOAT_SCALE`).
+
+    The unit is the grid of the lowest level, not ``2**-1074``: the exact sums are then
+    Python integers of about as many bits as the data's dynamic range (not 1100 bits),
+    fast to add and to round.
 
     ``weights`` must be finite; rows outside ``keep`` must hold 0.
     """
@@ -158,11 +162,35 @@ def float_sums(
     counts, sums = _accumulate(
         key, n_groups, len(grid), digits, keep, chunk_bits, 53 - chunk_bits, count=count
     )
-    exact = np.zeros(n_groups, dtype=object)
+    scale = min(FLOAT_SCALE, max(1, -grid[-1])) if grid else FLOAT_SCALE
+    exact: ObjectArray | None = None
     for level, exponent in zip(sums, grid, strict=True):
-        shift = exponent + FLOAT_SCALE
-        exact += level * (1 << shift) if shift >= 0 else level // (1 << -shift)
+        shift = exponent + scale
+        part = level * (1 << shift) if shift > 0 else level // (1 << -shift) if shift else level
+        exact = part if exact is None else exact + part
+    if exact is None:
+        exact = np.zeros(n_groups, dtype=object)
+    return counts, exact, scale
+
+
+def float_sums(
+    key: NDArray[np.integer[Any]],
+    n_groups: int,
+    weights: NDArray[np.float64],
+    keep: NDArray[np.bool_] | None = None,
+    *,
+    count: bool = True,
+) -> tuple[NDArray[np.int64], ObjectArray]:
+    """Per group: the number of (kept) rows (zeros unless ``count``) and the exact sum in
+    units of 2**-1074.
+
+    ``weights`` must be finite; rows outside ``keep`` must hold 0.
+    """
+    counts, exact, scale = float_sums_scaled(key, n_groups, weights, keep, count=count)
+    if scale != FLOAT_SCALE:
+        exact = exact * (1 << (FLOAT_SCALE - scale))
     return counts, exact
+
 
 
 def int_sums(

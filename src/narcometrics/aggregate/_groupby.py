@@ -9,8 +9,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums, int_sums
-from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, exact_values, group
+from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums_scaled, int_sums
+from narcometrics.aggregate._totals import (
+    BITMAP_GROUPS,
+    DENSE_GROUPS,
+    Totals,
+    compact,
+    exact_values,
+    group,
+)
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables import Categorical, Table
 from narcometrics.tables._base import PERIODS
@@ -32,7 +39,7 @@ def _sums(
 ) -> tuple[NDArray[np.int64], NDArray[np.object_], int]:
     """Counts, exact sums and their scale (float or integer measure)."""
     if weights.dtype.kind == "f":
-        return (*float_sums(key, n_groups, weights, keep, count=count), FLOAT_SCALE)
+        return float_sums_scaled(key, n_groups, weights, keep, count=count)
     return (*int_sums(key, n_groups, weights, keep, count=count), INT_SCALE)
 
 
@@ -240,6 +247,12 @@ def total(
                 lookup = np.zeros(size, dtype=code_dtype(len(present)))
                 lookup[present] = np.arange(len(present))
                 key = lookup[key]
+    elif math.prod(radices) <= min(BITMAP_GROUPS, 16 * len(table) + (1 << 20)):
+        # many possible groups: number the keys that occur with a bitmap (linear, no sort)
+        strides = [math.prod(radices[i + 1 :]) for i in range(len(radices))]
+        offset = sum(o * s for (_, _, o), s in zip(columns, strides, strict=True))
+        key, present = compact(_dense_key(codes, radices, offset), math.prod(radices))
+        rows = np.bincount(key, minlength=len(present))
     else:
         shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
         key, group_codes = group(shifted, radices)
