@@ -103,6 +103,7 @@ def _accumulate(
     exact = [np.zeros(n_groups, dtype=object) for _ in range(n_levels)]
     running = [np.zeros(n_groups, dtype=np.int64) for _ in range(n_levels)]
     flush_every = 1 << max(0, 62 - bound_bits - digit_bits)
+    flushed = False
     size = 1 << chunk_bits
     for index, start in enumerate(range(0, len(key), size)):
         stop = min(start + size, len(key))
@@ -116,11 +117,13 @@ def _accumulate(
         for level, digit in enumerate(digits(start, stop)):
             running[level] += np.bincount(rows, weights=digit, minlength=n_groups).astype(np.int64)
         if (index + 1) % flush_every == 0:
+            flushed = True
             for level in range(n_levels):
                 exact[level] += running[level].astype(object)
                 running[level][:] = 0
     for level in range(n_levels):
-        exact[level] += running[level].astype(object)
+        last = running[level].astype(object)
+        exact[level] = exact[level] + last if flushed else last
     return counts, exact
 
 
