@@ -86,6 +86,19 @@ def _sort_levels(levels: Levels) -> tuple[Levels, NDArray[np.intp]]:
     return levels[order], mapping
 
 
+def _sorting_order(values: NDArray[np.intp], bound: int) -> NDArray[np.intp]:
+    """The order that sorts distinct integers ``0 <= values < bound``: by placing each at
+    its value (linear) when ``bound`` is not much more than their number, else a sort."""
+    if bound > 4 * len(values) + (1 << 16):
+        return np.argsort(values, kind="stable")
+    place = np.full(bound, -1, dtype=np.intp)
+    place[values] = np.arange(len(values))
+    order = place[place >= 0]
+    if len(order) != len(values):  # pragma: no cover (repeated values: sort them all)
+        return np.argsort(values, kind="stable")
+    return order
+
+
 #: Largest number of possible groups numbered with a bitmap of seen keys (1 byte each,
 #: plus 4 bytes each for the map to group numbers); beyond, sort-based grouping.
 BITMAP_GROUPS = 1 << 29
@@ -235,8 +248,7 @@ class Totals:
             seen = np.zeros(len(level), dtype=np.bool_)
             seen[code] = True
             used = np.flatnonzero(seen)
-            ranks = _ranks(level)[used]  # the order of the used levels
-            order = np.argsort(ranks, kind="stable")
+            order = _sorting_order(_ranks(level)[used], len(level))  # of the used levels
             mapping = np.empty(len(level), dtype=np.intp)
             mapping[used[order]] = np.arange(len(used))
             new_levels.append(level[used[order]])
@@ -244,8 +256,9 @@ class Totals:
         radices = [len(lv) for lv in new_levels]
         if not new_codes or not len(values):
             order = np.arange(len(values))
-        elif math.prod(radices) < 2**62:  # one integer key: one sort
-            order = np.argsort(np.ravel_multi_index(tuple(new_codes), radices), kind="stable")
+        elif math.prod(radices) < 2**62:  # one integer key (distinct: the groups are unique)
+            key = np.ravel_multi_index(tuple(new_codes), radices)
+            order = _sorting_order(key, math.prod(radices))
         else:
             order = np.lexsort(tuple(reversed(new_codes)))
         return cls(
