@@ -119,3 +119,18 @@ def test_a_group_of_many_rows_beside_many_small_groups_stays_exact() -> None:
     )
     result = total(SeizureTable.from_frame(frame), "mass_kg", by="operation_id").to_dict()
     assert result == fsum_by(frame, ("operation_id",))
+
+
+def test_a_huge_label_among_many_sorts_in_place_without_a_huge_temporary() -> None:
+    labels = [f"op{i}" for i in range(3000)] + ["op5" + "x" * 100_000]
+    frame = pd.DataFrame(
+        {
+            "date": np.full(len(labels), "2017-01-01", dtype="datetime64[s]"),
+            "country": "PER",
+            "substance": "crack",
+            "operation_id": labels[::-1],
+            "mass_kg": 1.0,
+        }
+    )
+    result = total(SeizureTable.from_frame(frame), "count", by="operation_id")
+    assert result.labels["operation_id"].tolist() == sorted(labels)

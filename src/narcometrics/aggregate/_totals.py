@@ -37,13 +37,15 @@ _RANKS: dict[int, tuple[weakref.ref[Any], NDArray[np.intp]]] = {}
 
 def _string_order(items: list[Any]) -> NDArray[np.intp]:
     """Stable order of distinct strings, by code point (Python's order)."""
-    if items and all(isinstance(i, str) for i in items[:1]) and "\x00" not in "".join(items):
-        # numpy's fixed-width strings compare by code point, like Python's str, except for
-        # trailing NULs (dropped), excluded above; ``astype`` fails on a non-str item
-        try:
+    try:
+        widest = max(map(len, items), default=0)
+        if 0 < widest * len(items) <= 1 << 26 and "\x00" not in "".join(items):
+            # numpy's fixed-width strings (4 bytes a character, as wide as the longest: at
+            # most 256 MiB here) compare by code point, like Python's str, except for
+            # trailing NULs (dropped), excluded above
             return np.argsort(np.array(items, dtype=str), kind="stable")
-        except (TypeError, ValueError):  # pragma: no cover (a non-str label)
-            pass
+    except TypeError:  # pragma: no cover (a label that is not a str)
+        pass
     return np.array(sorted(range(len(items)), key=items.__getitem__), dtype=np.intp)
 
 
