@@ -60,7 +60,7 @@ def _chunk_bits(n: int, n_groups: int) -> int:
     return max(_CHUNK_BITS, math.ceil(math.log2(4 * n_groups + 1)))
 
 
-def _level_plan(weights: NDArray[np.float64], chunk_bits: int) -> list[int]:
+def _level_plan(weights: NDArray[np.float64], bound_bits: int) -> list[int]:
     """The grid exponent ``f_j`` of each level (empty when every value is 0)."""
     low_value, high_value = float(weights.min()), float(weights.max())
     if low_value > 0:
@@ -72,7 +72,7 @@ def _level_plan(weights: NDArray[np.float64], chunk_bits: int) -> list[int]:
         if not nonzero.size:
             return []
         smallest = float(nonzero.min())
-    bits = 53 - chunk_bits
+    bits = 53 - bound_bits
     top = math.frexp(largest)[1]  # largest < 2**top
     bottom = max(math.frexp(smallest)[1] - 53, -FLOAT_SCALE)  # every lowest set bit >= this
     levels = max(1, math.ceil((top - bottom) / bits))
@@ -89,17 +89,21 @@ def _accumulate(
     digit_bits: int,
     *,
     count: bool = True,
+    bound_bits: int | None = None,
 ) -> tuple[NDArray[np.int64], list[ObjectArray]]:
     """Counts (of kept rows; zeros unless ``count``) and per level the exact sum of the
     digits, per group.
 
-    Each chunk's sums (below 2**53) are added in int64, moved to Python integers before
-    they could reach 2**63.
+    Each chunk's sums (below 2**53: at most ``2**bound_bits`` rows of a group, the chunk's
+    rows by default, times digits below ``2**digit_bits``) are added in int64, moved to
+    Python integers before they could reach 2**63.
     """
+    bound_bits = chunk_bits if bound_bits is None else bound_bits
     counts = np.zeros(n_groups, dtype=np.int64)
     exact = [np.zeros(n_groups, dtype=object) for _ in range(n_levels)]
     running = [np.zeros(n_groups, dtype=np.int64) for _ in range(n_levels)]
-    flush_every = 1 << max(0, 62 - chunk_bits - digit_bits)
+    flush_every = 1 << max(0, 62 - bound_bits - digit_bits)
+    flushed = False
     size = 1 << chunk_bits
     for index, start in enumerate(range(0, len(key), size)):
         stop = min(start + size, len(key))
@@ -113,30 +117,44 @@ def _accumulate(
         for level, digit in enumerate(digits(start, stop)):
             running[level] += np.bincount(rows, weights=digit, minlength=n_groups).astype(np.int64)
         if (index + 1) % flush_every == 0:
+            flushed = True
             for level in range(n_levels):
                 exact[level] += running[level].astype(object)
                 running[level][:] = 0
     for level in range(n_levels):
-        exact[level] += running[level].astype(object)
+        last = running[level].astype(object)
+        exact[level] = exact[level] + last if flushed else last
     return counts, exact
 
 
-def float_sums(
+def float_sums_scaled(
     key: NDArray[np.integer[Any]],
     n_groups: int,
     weights: NDArray[np.float64],
     keep: NDArray[np.bool_] | None = None,
     *,
     count: bool = True,
-) -> tuple[NDArray[np.int64], ObjectArray]:
-    """Per group: the number of (kept) rows (zeros unless ``count``) and the exact sum in
-    units of 2**-1074.
+    max_rows: int | None = None,
+) -> tuple[NDArray[np.int64], ObjectArray, int]:
+    """Per group: the number of (kept) rows (zeros unless ``count``), the exact sum in
+    units of ``2**-scale``, and ``scale`` (at most `FLOAT_SCALE`).
+
+    The unit is the grid of the lowest level, not ``2**-1074``: the exact sums are then
+    Python integers of about as many bits as the data's dynamic range (not 1100 bits),
+    fast to add and to round.
+
+    ``max_rows``, when known, is the largest number of rows of any group: a group's digit
+    sums then stay below ``max_rows * 2**w <= 2**53`` however many chunks there are, so with
+    many groups (few rows each) the digits are wider and the levels fewer.
 
     ``weights`` must be finite; rows outside ``keep`` must hold 0.
     """
     n = len(key)
     chunk_bits = _chunk_bits(n, n_groups)
-    grid = _level_plan(weights, chunk_bits) if n else []
+    bound_bits = chunk_bits
+    if max_rows is not None:
+        bound_bits = min(chunk_bits, max(1, int(max_rows).bit_length()))
+    grid = _level_plan(weights, bound_bits) if n else []
     buffers = [np.empty(min(1 << chunk_bits, n)) for _ in range(3)] if grid else []
 
     def digits(start: int, stop: int) -> Iterator[NDArray[np.float64]]:
@@ -156,12 +174,43 @@ def float_sums(
                 residual = target
 
     counts, sums = _accumulate(
-        key, n_groups, len(grid), digits, keep, chunk_bits, 53 - chunk_bits, count=count
+        key,
+        n_groups,
+        len(grid),
+        digits,
+        keep,
+        chunk_bits,
+        53 - bound_bits,
+        count=count,
+        bound_bits=bound_bits,
     )
-    exact = np.zeros(n_groups, dtype=object)
+    scale = min(FLOAT_SCALE, max(1, -grid[-1])) if grid else FLOAT_SCALE
+    exact: ObjectArray | None = None
     for level, exponent in zip(sums, grid, strict=True):
-        shift = exponent + FLOAT_SCALE
-        exact += level * (1 << shift) if shift >= 0 else level // (1 << -shift)
+        shift = exponent + scale
+        part = level * (1 << shift) if shift > 0 else level // (1 << -shift) if shift else level
+        exact = part if exact is None else exact + part
+    if exact is None:
+        exact = np.zeros(n_groups, dtype=object)
+    return counts, exact, scale
+
+
+def float_sums(
+    key: NDArray[np.integer[Any]],
+    n_groups: int,
+    weights: NDArray[np.float64],
+    keep: NDArray[np.bool_] | None = None,
+    *,
+    count: bool = True,
+) -> tuple[NDArray[np.int64], ObjectArray]:
+    """Per group: the number of (kept) rows (zeros unless ``count``) and the exact sum in
+    units of 2**-1074.
+
+    ``weights`` must be finite; rows outside ``keep`` must hold 0.
+    """
+    counts, exact, scale = float_sums_scaled(key, n_groups, weights, keep, count=count)
+    if scale != FLOAT_SCALE:
+        exact = exact * (1 << (FLOAT_SCALE - scale))
     return counts, exact
 
 

@@ -9,8 +9,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums, int_sums
-from narcometrics.aggregate._totals import DENSE_GROUPS, Totals, exact_values, group
+from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums_scaled, int_sums
+from narcometrics.aggregate._totals import (
+    BITMAP_GROUPS,
+    DENSE_GROUPS,
+    Totals,
+    compact,
+    exact_values,
+    group,
+)
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables import Categorical, Table
 from narcometrics.tables._base import PERIODS
@@ -29,10 +36,12 @@ def _sums(
     keep: NDArray[np.bool_] | None,
     *,
     count: bool,
+    max_rows: int | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.object_], int]:
-    """Counts, exact sums and their scale (float or integer measure)."""
+    """Counts, exact sums and their scale (float or integer measure); ``max_rows``: the
+    most rows in a group, when known."""
     if weights.dtype.kind == "f":
-        return (*float_sums(key, n_groups, weights, keep, count=count), FLOAT_SCALE)
+        return float_sums_scaled(key, n_groups, weights, keep, count=count, max_rows=max_rows)
     return (*int_sums(key, n_groups, weights, keep, count=count), INT_SCALE)
 
 
@@ -120,6 +129,56 @@ def _dense_key(codes: Sequence[NDArray[Any]], radices: Sequence[int], offset: in
     if offset:
         np.add(key, offset, out=key)
     return key
+
+
+def _bitmap_limit(n_rows: int) -> int:
+    """The most possible groups numbered with one bitmap (memory about 5 bytes each, so
+    bounded by a multiple of the rows)."""
+    return min(BITMAP_GROUPS, 16 * n_rows + (1 << 20))
+
+
+def _fold(
+    codes: Sequence[NDArray[Any]], offsets: Sequence[int], radices: Sequence[int], limit: int
+) -> tuple[NDArray[Any], list[NDArray[np.intp]]]:
+    """Per row its group number, and per group the code (plus offset) of each field.
+
+    The fields are combined from the largest number of levels down into one mixed-radix key;
+    whenever the next field would take the possible keys beyond ``limit``, the key is first
+    renumbered to the keys that occur (`compact`). Linear in the rows; the groups come out
+    in no particular order (`Totals.canonical` sorts them).
+    """
+    order = sorted(range(len(radices)), key=lambda i: -radices[i])
+    per_group: dict[int, NDArray[np.intp]] = {}  # field -> code per group, after a compaction
+    pending: list[int] = []  # fields combined into the key since the last compaction
+    key: NDArray[Any] = np.zeros(len(codes[0]), dtype=np.int8)
+    size = 1
+
+    def renumber() -> None:
+        nonlocal key, size, per_group
+        key, present = compact(key, size)
+        parts = np.unravel_index(
+            present,
+            [size // math.prod(radices[f] for f in pending)] + [radices[f] for f in pending],
+        )
+        previous = parts[0]
+        per_group = {f: c[previous] for f, c in per_group.items()}
+        per_group.update(
+            {f: np.asarray(c, dtype=np.intp) for f, c in zip(pending, parts[1:], strict=True)}
+        )
+        pending.clear()
+        size = len(present)
+
+    for f in order:
+        if size * radices[f] > limit:
+            renumber()
+        combined = np.multiply(key, radices[f], dtype=code_dtype(size * radices[f]))
+        np.add(combined, codes[f], out=combined, casting="unsafe")
+        if offsets[f]:
+            np.add(combined, offsets[f], out=combined, casting="unsafe")
+        key, size = combined, size * radices[f]
+        pending.append(f)
+    renumber()
+    return key, [per_group[f] for f in range(len(radices))]
 
 
 def partial(
@@ -240,6 +299,11 @@ def total(
                 lookup = np.zeros(size, dtype=code_dtype(len(present)))
                 lookup[present] = np.arange(len(present))
                 key = lookup[key]
+    elif max(radices) <= _bitmap_limit(len(table)):
+        # many possible groups: number the keys that occur with a bitmap (linear, no sort)
+        offsets = [o for _, _, o in columns]
+        key, group_codes = _fold(codes, offsets, radices, _bitmap_limit(len(table)))
+        rows = np.bincount(key, minlength=len(group_codes[0]))
     else:
         shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
         key, group_codes = group(shifted, radices)
@@ -255,7 +319,10 @@ def total(
     counts = rows
     if weights is not None:
         if exact is None:
-            known, exact, scale = _sums(key, len(rows), weights, keep, count=keep is not None)
+            largest = int(rows.max()) if len(rows) else 0
+            known, exact, scale = _sums(
+                key, len(rows), weights, keep, count=keep is not None, max_rows=largest
+            )
             if keep is not None:
                 counts = known
 

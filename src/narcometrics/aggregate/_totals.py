@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
@@ -17,7 +18,7 @@ from narcometrics.aggregate._exact import (
 )
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables._base import DUPLICATES, PERIODS, Duplicates, repeated_ids
-from narcometrics.tables._columns import Categorical, object_array, readonly
+from narcometrics.tables._columns import Categorical, code_dtype, object_array, readonly
 
 Key: TypeAlias = tuple[int | str | None, ...]
 #: The ids of the records behind a Totals: the table's id column, or the ids themselves.
@@ -30,19 +31,95 @@ DENSE_GROUPS = 1 << 25
 BACKENDS = ("pandas", "polars", "pyarrow")
 
 
-def _sort_levels(levels: Levels) -> tuple[Levels, NDArray[np.intp]]:
-    """Sorted levels (strings alphabetically, None last) and the map old index -> new."""
+#: Ranks of immutable object level arrays (a categorical's labels), by id of the array.
+_RANKS: dict[int, tuple[weakref.ref[Any], NDArray[np.intp]]] = {}
+
+
+def _string_order(items: list[Any]) -> NDArray[np.intp]:
+    """Stable order of distinct strings, by code point (Python's order)."""
+    try:
+        widest = max(map(len, items), default=0)
+        if 0 < widest * len(items) <= 1 << 26 and "\x00" not in "".join(items):
+            # numpy's fixed-width strings (4 bytes a character, as wide as the longest: at
+            # most 256 MiB here) compare by code point, like Python's str, except for
+            # trailing NULs (dropped), excluded above
+            return np.argsort(np.array(items, dtype=str), kind="stable")
+    except TypeError:  # pragma: no cover (a label that is not a str)
+        pass
+    return np.array(sorted(range(len(items)), key=items.__getitem__), dtype=np.intp)
+
+
+def _ranks(levels: Levels) -> NDArray[np.intp]:
+    """Per level, its position in sorted order (strings alphabetically, None last).
+
+    The ranks of a read-only object array (a categorical's labels, immutable) are cached,
+    so grouping again by the same categorical does not sort its labels again.
+    """
     if levels.dtype != object:
         order = np.argsort(levels, kind="stable")
     else:
+        cached = _RANKS.get(id(levels))
+        if cached is not None and cached[0]() is levels:
+            return cached[1]
         items = levels.tolist()
-        order = np.array(
-            sorted(range(len(items)), key=lambda i: (items[i] is None, items[i] or "")),
-            dtype=np.intp,
-        )
-    mapping = np.empty(len(levels), dtype=np.intp)
-    mapping[order] = np.arange(len(levels))
+        none = [i for i, item in enumerate(items) if item is None]
+        if none:
+            missing = set(none)
+            present = [i for i in range(len(items)) if i not in missing]
+            inner = _string_order([items[i] for i in present])
+            order = np.concatenate(
+                [np.asarray(present, dtype=np.intp)[inner], np.asarray(none, dtype=np.intp)]
+            )
+        else:
+            order = _string_order(items)
+    ranks = np.empty(len(levels), dtype=np.intp)
+    ranks[order] = np.arange(len(levels))
+    if levels.dtype == object and not levels.flags.writeable and len(levels) > 1000:
+        key = id(levels)
+        _RANKS[key] = (weakref.ref(levels, lambda _: _RANKS.pop(key, None)), ranks)
+    return ranks
+
+
+def _sort_levels(levels: Levels) -> tuple[Levels, NDArray[np.intp]]:
+    """Sorted levels (strings alphabetically, None last) and the map old index -> new."""
+    mapping = _ranks(levels)
+    order = np.empty(len(levels), dtype=np.intp)
+    order[mapping] = np.arange(len(levels))
     return levels[order], mapping
+
+
+def _sorting_order(values: NDArray[np.intp], bound: int) -> NDArray[np.intp]:
+    """The order that sorts distinct integers ``0 <= values < bound``: by placing each at
+    its value (linear) when ``bound`` is not much more than their number, else a sort."""
+    if bound > 4 * len(values) + (1 << 16):
+        return np.argsort(values, kind="stable")
+    place = np.full(bound, -1, dtype=np.intp)
+    place[values] = np.arange(len(values))
+    order = place[place >= 0]
+    if len(order) != len(values):  # pragma: no cover (repeated values: sort them all)
+        return np.argsort(values, kind="stable")
+    return order
+
+
+#: Largest number of possible groups numbered with a bitmap of seen keys (1 byte each,
+#: plus 4 bytes each for the map to group numbers); beyond, sort-based grouping.
+BITMAP_GROUPS = 1 << 29
+
+
+def compact(key: NDArray[np.integer[Any]], size: int) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """Number the keys that occur (``0 <= key < size``) in increasing order: per row the
+    group number (int32 or narrower), and per group its key.
+
+    A bitmap of the keys seen and a map from key to group number: two passes over the rows,
+    linear in their number (``np.unique`` sorts them).
+    """
+    seen = np.zeros(size, dtype=np.bool_)
+    seen[key] = True
+    present = np.flatnonzero(seen)
+    del seen
+    lookup = np.empty(size, dtype=code_dtype(len(present)))  # only the present keys are read
+    lookup[present] = np.arange(len(present))
+    return lookup[key], present
 
 
 def group(
@@ -53,6 +130,10 @@ def group(
     Groups are numbered in lexicographic order of their codes.
     """
     total = math.prod(radices)
+    if len(codes[0]) and total <= min(BITMAP_GROUPS, 16 * len(codes[0]) + (1 << 20)):
+        key = np.ravel_multi_index(tuple(np.asarray(c, dtype=np.intp) for c in codes), radices)
+        inverse, present = compact(key, total)
+        return inverse.astype(np.intp), [np.asarray(c) for c in np.unravel_index(present, radices)]
     if total < 2**62:
         key = np.ravel_multi_index(tuple(np.asarray(c, dtype=np.intp) for c in codes), radices)
         unique, inverse = np.unique(key, return_inverse=True)
@@ -165,11 +246,23 @@ class Totals:
         """Totals from unique groups in any order: keep used levels, sort levels and groups."""
         new_levels, new_codes = [], []
         for level, code in zip(levels, codes, strict=True):
-            used, inverse = np.unique(code, return_inverse=True)
-            sorted_levels, mapping = _sort_levels(level[used])
-            new_levels.append(sorted_levels)
-            new_codes.append(mapping[inverse.reshape(-1)])
-        order = np.lexsort(tuple(reversed(new_codes))) if new_codes else np.arange(len(values))
+            code = np.asarray(code, dtype=np.intp)
+            seen = np.zeros(len(level), dtype=np.bool_)
+            seen[code] = True
+            used = np.flatnonzero(seen)
+            order = _sorting_order(_ranks(level)[used], len(level))  # of the used levels
+            mapping = np.empty(len(level), dtype=np.intp)
+            mapping[used[order]] = np.arange(len(used))
+            new_levels.append(level[used[order]])
+            new_codes.append(mapping[code])
+        radices = [len(lv) for lv in new_levels]
+        if not new_codes or not len(values):
+            order = np.arange(len(values))
+        elif math.prod(radices) < 2**62:  # one integer key (distinct: the groups are unique)
+            key = np.ravel_multi_index(tuple(new_codes), radices)
+            order = _sorting_order(key, math.prod(radices))
+        else:
+            order = np.lexsort(tuple(reversed(new_codes)))
         return cls(
             by=by,
             measure=measure,
