@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from narcometrics import checks, factors, indicators, io, normalise, rates, training
+from narcometrics import Seizure, checks, factors, indicators, io, normalise, rates, training
 from narcometrics import datasets as ds
 from narcometrics import estimate as est
 from narcometrics.errors import UnknownNameError, ValidationError
@@ -83,6 +83,7 @@ BAD_VALUE: dict[str, Callable[[], Any]] = {
 }
 
 UNKNOWN_NAME: dict[str, Callable[[], Any]] = {
+    "io.read_csv(engine)": lambda: io.read_csv("x.csv", Seizure, engine="spark"),  # type: ignore[arg-type]
     "training.proportion_interval(method)": lambda: training.proportion_interval(
         3, 10, method="agresti_coull"
     ),
@@ -137,10 +138,6 @@ ELSEWHERE: dict[str, tuple[Callable[[], Any], type[BaseException]]] = {
             end=dt.date(2021, 1, 1),
         ),
         TypeError,
-    ),
-    "io.read_csv(engine)": (
-        lambda: io.read_csv("x.csv", io.FileTable, engine="spark"),  # type: ignore[arg-type]
-        UnknownNameError,
     ),
 }
 

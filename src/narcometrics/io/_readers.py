@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 import attrs
 
 from narcometrics import _json, serialize
-from narcometrics.errors import ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
     DEFAULT_BLOCK_BYTES,
@@ -143,7 +143,7 @@ def iter_csv(
     if chunk_rows < 1:
         raise ValidationError("chunk_rows", "must be >= 1", chunk_rows)
     if engine not in ("auto", "pyarrow", "python"):
-        raise ValidationError("engine", "must be one of: auto, pyarrow, python", engine)
+        raise UnknownNameError("engine", str(engine), ("auto", "pyarrow", "python"))
     path = display_name(source)
     is_path = isinstance(source, (str, os.PathLike))
     use_arrow = engine == "pyarrow" or (
