@@ -59,13 +59,8 @@ def _float(value: object) -> float | None:
     return None
 
 
-def fmt_sum(value: float | None, terms: int = 1) -> str:
-    """A sum of ``terms`` numbers at the precision of its terms, with thousands separators.
-
-    The fewest decimals (up to 9) that reproduce the value within the rounding error of a
-    sum of ``terms`` floats (``4 * terms * eps * |value|``); beyond that, 10 significant
-    digits. NaN shows as ``NaN``, None as an em dash.
-    """
+def _not_finite(value: float | None) -> str | None:
+    """How an absent or non-finite number shows (None for a finite number)."""
     if value is None:
         return ABSENT
     x = float(value)
@@ -73,6 +68,20 @@ def fmt_sum(value: float | None, terms: int = 1) -> str:
         return "NaN"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
+    return None
+
+
+def fmt_sum(value: float | None, terms: int = 1) -> str:
+    """A sum of ``terms`` numbers at the precision of its terms, with thousands separators.
+
+    The fewest decimals (up to 9) that reproduce the value within the rounding error of a
+    sum of ``terms`` floats (``4 * terms * eps * |value|``); beyond that, 10 significant
+    digits. NaN shows as ``NaN``, None as an em dash.
+    """
+    special = _not_finite(value)
+    if special is not None:
+        return special
+    x = float(value)  # type: ignore[arg-type]
     tolerance = 4 * max(int(terms), 1) * _EPS * abs(x)
     for decimals in range(10):
         if abs(round(x, decimals) - x) <= tolerance:
@@ -82,13 +91,10 @@ def fmt_sum(value: float | None, terms: int = 1) -> str:
 
 def fmt_sig(value: float | None, digits: int = 4) -> str:
     """``value`` with ``digits`` significant digits (integer digits are never dropped)."""
-    if value is None:
-        return ABSENT
-    x = float(value)
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
+    special = _not_finite(value)
+    if special is not None:
+        return special
+    x = float(value)  # type: ignore[arg-type]
     if x == 0:
         return "0"
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
