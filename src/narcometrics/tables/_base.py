@@ -6,7 +6,6 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Literal, Self, TypeAlias, TypeVar, overload
 
-import narwhals as nw
 import numpy as np
 from numpy.typing import NDArray
 
@@ -180,6 +179,8 @@ class Table(Generic[R]):
         duplicates : {"error", "allow"}
             Whether rows may repeat a non-empty ``id`` (see `from_columns`).
         """
+        import narwhals as nw  # imported on first use: 40 ms of start-up
+
         try:
             df = nw.from_native(frame, eager_only=True)
         except TypeError:

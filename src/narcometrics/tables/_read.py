@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import narwhals as nw
 import numpy as np
 from numpy.typing import NDArray
 
@@ -28,9 +27,11 @@ from narcometrics.tables._columns import (
     code_dtype,
     object_array,
 )
-from narcometrics.tables._native import encode_series, explode_list
 from narcometrics.tables._schema import FieldSpec
 from narcometrics.tables._validate import Mask, NullMask, Problems, at, required, scalar_problem
+
+if TYPE_CHECKING:
+    import narwhals as nw
 
 
 @attrs.frozen
@@ -88,6 +89,8 @@ def read_input(spec: FieldSpec, value: object, problems: Problems) -> Raw | None
         return read_numpy(spec, value, None, problems)
     if isinstance(value, (list, tuple)):
         return read_objects(spec, value, problems)
+    import narwhals as nw  # imported on first use: 40 ms of start-up
+
     try:
         series = nw.from_native(value, series_only=True)  # type: ignore[call-overload]
     except TypeError:
@@ -272,8 +275,16 @@ def _read_ragged_objects(
 # ----------------------------------------------------------------------------- series
 
 
-_INTEGER = (nw.Int8, nw.Int16, nw.Int32, nw.Int64, nw.UInt8, nw.UInt16, nw.UInt32, nw.UInt64)
-_FLOAT = (nw.Float32, nw.Float64)
+def _integer_types() -> tuple[Any, ...]:
+    import narwhals as nw
+
+    return (nw.Int8, nw.Int16, nw.Int32, nw.Int64, nw.UInt8, nw.UInt16, nw.UInt32, nw.UInt64)
+
+
+def _float_types() -> tuple[Any, ...]:
+    import narwhals as nw
+
+    return (nw.Float32, nw.Float64)
 
 
 def _date_values(series: nw.Series[Any]) -> NDArray[Any]:
@@ -294,6 +305,11 @@ def _date_values(series: nw.Series[Any]) -> NDArray[Any]:
 
 def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
     """Read a narwhals series (a dataframe column) of any supported backend."""
+    import narwhals as nw
+
+    from narcometrics.tables._native import encode_series
+
+    integer, floating = _integer_types(), _float_types()
     dtype = series.dtype
     if dtype == nw.Object:
         if spec.categorical and series.implementation.is_pandas():
@@ -317,17 +333,17 @@ def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> 
             codes, labels = encode_series(series)
             return Raw(Categorical.trusted(codes, labels))
     elif spec.kind == "float":
-        if isinstance(dtype, (*_FLOAT, *_INTEGER)):
+        if isinstance(dtype, (*floating, *integer)):
             data = np.array(series.to_numpy(), dtype=np.float64)
             return Raw(data, lambda: np.asarray(series.is_null().to_numpy(), dtype=np.bool_))
     elif spec.kind == "count":
-        if isinstance(dtype, _INTEGER):
+        if isinstance(dtype, integer):
             null = None
             if series.null_count():
                 null = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
                 series = series.fill_null(0)
             return read_numpy(spec, series.to_numpy(), null, problems)
-        if isinstance(dtype, _FLOAT):
+        if isinstance(dtype, floating):
             _wrong_type(spec, problems, dtype, " (use a nullable integer type for missing values)")
             return None
     elif isinstance(dtype, nw.List):
@@ -357,8 +373,13 @@ def all_null(spec: FieldSpec, n: int) -> Raw:
 
 
 def _read_list_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
+    import narwhals as nw
+
+    from narcometrics.tables._native import encode_series, explode_list
+
     inner = series.dtype.inner  # type: ignore[attr-defined]
-    wanted = (*_FLOAT, *_INTEGER) if spec.kind == "floats" else (nw.String, nw.Categorical)
+    numeric = (*_float_types(), *_integer_types())
+    wanted = numeric if spec.kind == "floats" else (nw.String, nw.Categorical)
     if not (isinstance(inner, wanted) or inner in wanted):
         _wrong_type(spec, problems, series.dtype)
         return None
