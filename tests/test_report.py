@@ -659,3 +659,27 @@ def test_each_country_section_holds_exactly_that_countrys_totals(
     assert shown == expected  # per country, never pooled across countries
     for section in report.sections:
         assert section.history == ()  # seizures only: no eradication history
+
+
+@pytest.mark.parametrize("year", ["２０１７", "2_017", " 2017", "17.0", "-2017", "20170"])
+def test_the_year_option_takes_only_four_ascii_digits(
+    year: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["report", "--year", year])
+    assert stop.value.code == 2
+    assert "a year is four ASCII digits" in capsys.readouterr().err
+
+
+def test_an_undefined_share_is_said_in_words_never_nan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    training = _write(
+        tmp_path / "training.csv",
+        "date,institution,course,participants,followed_up,applying,verification\n"
+        "2017-06-01,DIRANDRO,C1,10,0,0,independent\n",
+    )
+    status, out, _ = _run(["report", "--data", str(training)], capsys)
+    assert status == 0
+    assert "share undefined (nobody was followed up)" in out
+    assert "nan" not in out.lower()

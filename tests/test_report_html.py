@@ -597,4 +597,5 @@ def test_a_number_that_is_not_finite_has_no_machine_value(tmp_path: Path) -> Non
     assert "training/independent/share" not in figures
     assert all(math.isfinite(float(v)) for v in figures.values())
     text = page.all_text()
-    assert "0 of 0 followed up = nan% (95% CI nan% to nan%, wilson)" in text
+    assert "0 of 0 followed up: share undefined (nobody was followed up)" in text
+    assert "nan" not in text.lower()

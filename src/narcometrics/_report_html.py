@@ -221,6 +221,7 @@ def _rate(key: str, rate: TransferRate) -> dict[str, Any]:
         "low": _share(f"{key}/low", rate.low),
         "high": _share(f"{key}/high", rate.high),
         "method": rate.method,
+        "undefined": rate.n == 0,  # a share of nobody: said in words, never NaN
     }
 
 
@@ -404,7 +405,9 @@ def rate_chart(chart_id: str, rates: Sequence[tuple[str, TransferRate]]) -> dict
     for i, (label, rate) in enumerate(rates):
         y = top + i * row_h
         value = (
-            f"{rate.k} of {rate.n} = {rate.share:.1%}, "
+            f"{rate.k} of {rate.n}: share undefined (nobody was followed up)"
+            if rate.n == 0
+            else f"{rate.k} of {rate.n} = {rate.share:.1%}, "
             f"{rate.confidence:.0%} CI {rate.low:.1%} to {rate.high:.1%}"
         )
         said.append(f"{label}: {value}")

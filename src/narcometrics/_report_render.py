@@ -298,6 +298,8 @@ def _section_text(report: Report, section: Section, add: Callable[[str], None]) 
 
 
 def rate_text(rate: TransferRate) -> str:
+    if rate.n == 0:  # a share of nobody is undefined: say so, never a number
+        return "0 of 0 followed up: share undefined (nobody was followed up)"
     return (
         f"{rate.k} of {rate.n} followed up = {rate.share:.1%} "
         f"({rate.confidence:.0%} CI {rate.low:.1%} to {rate.high:.1%}, {rate.method})"

@@ -18,6 +18,13 @@ from narcometrics.errors import ValidationError
 __all__ = ["build_parser", "main"]
 
 
+def _year(text: str) -> int:
+    """A year in plain ASCII digits (``int()`` would also take ``２０１７`` or ``2_017``)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        raise argparse.ArgumentTypeError(f"a year is four ASCII digits, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``narcometrics`` command."""
     from narcometrics.factors import flat_sets
@@ -71,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
             "standard error (default: raise)"
         ),
     )
-    report.add_argument("--year", type=int, help="the year to report (default: the latest)")
+    report.add_argument("--year", type=_year, help="the year to report (default: the latest)")
     report.add_argument(
         "--country",
         metavar="ISO3",
