@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from narcometrics._json import plain
 from narcometrics._report_data import COUNTS
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError
@@ -32,23 +33,6 @@ FORMATS: tuple[str, ...] = ("text", "json", "csv", "html")
 
 
 # ------------------------------------------------------------------------------- JSON
-
-
-def plain(value: Any) -> Any:
-    """``value`` as plain JSON types: NaN and infinities become ``None``."""
-    if isinstance(value, (bool, str)) or value is None:
-        return value
-    if isinstance(value, (np.integer, np.floating, np.bool_)):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def _estimate(estimate: Estimate | None, status: str, source: str) -> dict[str, Any] | None:

@@ -7,6 +7,8 @@ from typing import Any, cast
 
 import attrs
 
+from narcometrics._json import plain
+
 __all__ = [
     "EffectSize",
     "GainResult",
@@ -19,19 +21,6 @@ __all__ = [
 #: A group's labels, one per grouping field: ``str`` for institution and course, ``int`` for
 #: year; ``()`` for the pooled total.
 GroupKey = tuple[str | int, ...]
-
-
-def plain(value: Any) -> Any:
-    """``value`` as plain JSON types: NaN and infinities become ``None``, tuples lists."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    raise TypeError(f"no plain form for {type(value).__name__}")  # pragma: no cover
 
 
 class _ToDict:
