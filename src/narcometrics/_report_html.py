@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from narcometrics._report_data import COUNTS
 from narcometrics._report_render import (
+    UNDEFINED_SHARE,
     assumption_lines,
     dates_caveat,
     not_a_record,
@@ -221,7 +222,7 @@ def _rate(key: str, rate: TransferRate) -> dict[str, Any]:
         "low": _share(f"{key}/low", rate.low),
         "high": _share(f"{key}/high", rate.high),
         "method": rate.method,
-        "undefined": rate.n == 0,  # a share of nobody: said in words, never NaN
+        "undefined": UNDEFINED_SHARE if rate.n == 0 else None,
     }
 
 
@@ -405,7 +406,7 @@ def rate_chart(chart_id: str, rates: Sequence[tuple[str, TransferRate]]) -> dict
     for i, (label, rate) in enumerate(rates):
         y = top + i * row_h
         value = (
-            f"{rate.k} of {rate.n}: share undefined (nobody was followed up)"
+            f"{rate.k} of {rate.n}: {UNDEFINED_SHARE}"
             if rate.n == 0
             else f"{rate.k} of {rate.n} = {rate.share:.1%}, "
             f"{rate.confidence:.0%} CI {rate.low:.1%} to {rate.high:.1%}"

@@ -281,9 +281,13 @@ def _section_text(report: Report, section: Section, add: Callable[[str], None]) 
         _history_text(report, section, add)
 
 
+#: How a share of nobody reads: undefined, said in words, never a number (``nan%``).
+UNDEFINED_SHARE = "share undefined (nobody was followed up)"
+
+
 def rate_text(rate: TransferRate) -> str:
-    if rate.n == 0:  # a share of nobody is undefined: say so, never a number
-        return "0 of 0 followed up: share undefined (nobody was followed up)"
+    if rate.n == 0:
+        return f"0 of 0 followed up: {UNDEFINED_SHARE}"
     return (
         f"{rate.k} of {rate.n} followed up = {rate.share:.1%} "
         f"({rate.confidence:.0%} CI {rate.low:.1%} to {rate.high:.1%}, {rate.method})"
