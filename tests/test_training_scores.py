@@ -207,8 +207,13 @@ def _nct_cdf(t: float, df: float, nc: float) -> float:
     """P(T <= t) for T = (Z + nc) / sqrt(V / df), by integrating over V ~ chi2(df):
     a computation independent of scipy's noncentral t (boost) and of cdflib."""
 
+    half = df / 2
+    log_norm = half * math.log(2) + math.lgamma(half)
+
     def integrand(v: float) -> float:
-        return float(special.ndtr(t * math.sqrt(v / df) - nc) * stats.chi2.pdf(v, df))
+        # the chi-square density written out (scipy.stats' pdf costs ~50x more per call)
+        density = math.exp((half - 1) * math.log(v) - v / 2 - log_norm) if v > 0 else 0.0
+        return 0.5 * math.erfc(-(t * math.sqrt(v / df) - nc) / math.sqrt(2)) * density
 
     return float(integrate.quad(integrand, 0, np.inf, epsabs=1e-12, epsrel=1e-10, limit=100)[0])
 
