@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from narcometrics import estimate, training
-from narcometrics.aggregate import records, total
+from narcometrics.aggregate import best_ever, total
 from narcometrics.datasets import national_series, peru_2017_example
 
 example = peru_2017_example()
@@ -51,7 +51,7 @@ for kind in ("independent", "self_reported"):
 
 # "the best ever results": not for eradication.
 series = national_series("PER")
-best = records(series.year, series.eradicated_ha)
+best = best_ever(series.year, series.eradicated_ha)
 print("eradication records:", series.year[best.is_record].tolist())
 absent = np.isnan(series.eradicated_ha)  # NaN: not published, never 0
 print("years without a published eradication figure:", series.year[absent].tolist())

@@ -30,7 +30,7 @@ from narcometrics import (
     Substance,
     ValidationError,
 )
-from narcometrics.aggregate import merge, partial, total
+from narcometrics.aggregate import merge, total
 
 D = dt.date(2017, 6, 30)
 ANY = object()  # the value is not checked (e.g. a whole-column problem)
@@ -471,8 +471,8 @@ CASES: list[tuple[str, Callable[[], Any], Ok | Bad]] = [
     (
         "merge of parts repeating an id",
         lambda: merge(
-            partial(seizure_columns(1, id=["a"]), "mass_kg"),
-            partial(seizure_columns(1, id=["a"]), "mass_kg"),
+            total(seizure_columns(1, id=["a"]), "mass_kg"),
+            total(seizure_columns(1, id=["a"]), "mass_kg"),
         ),
         Bad("id"),
     ),

@@ -1,4 +1,4 @@
-"""total(), partial() and merge(): conservation, merging, permutation, errors."""
+"""total() and merge(): conservation, merging, permutation, errors."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from narcometrics.aggregate import (
     grouping_fields,
     measures,
     merge,
-    partial,
     total,
 )
 from narcometrics.testing import strategies as nst
@@ -132,7 +131,7 @@ def test_merged_partials_equal_the_total_of_the_concatenation_exactly(
 ) -> None:
     cut = data.draw(st.integers(0, len(records)))
     ta, tb = SeizureTable.from_records(records[:cut]), SeizureTable.from_records(records[cut:])
-    merged = merge(partial(ta, measure, by=by), partial(tb, measure, by=by))
+    merged = merge(total(ta, measure, by=by), total(tb, measure, by=by))
     whole = total(ta + tb, measure, by=by)
     assert merged == whole  # to the last bit: the partials carry exact sums
 
@@ -144,7 +143,7 @@ def test_merging_is_commutative_and_associative_exactly(
     i = data.draw(st.integers(0, len(records)))
     j = data.draw(st.integers(i, len(records)))
     a, b, c = (
-        partial(SeizureTable.from_records(p), measure, by=by)
+        total(SeizureTable.from_records(p), measure, by=by)
         for p in (records[:i], records[i:j], records[j:])
     )
     assert merge(a, b) == merge(b, a) == a + b
@@ -220,7 +219,7 @@ def test_partitions_with_different_label_sets_merge_by_label() -> None:
         )  # fmt: skip
 
     a, b = table("Puno", "Cusco", "Puno"), table("Lima", "Puno")
-    merged = merge(partial(a, "count", by="region"), partial(b, "count", by="region"))
+    merged = merge(total(a, "count", by="region"), total(b, "count", by="region"))
     assert merged.to_dict() == {("Cusco",): 1.0, ("Lima",): 1.0, ("Puno",): 3.0}
 
 

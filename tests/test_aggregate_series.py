@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from narcometrics import Seizure, SeizureTable, ValidationError
-from narcometrics.aggregate import cumulative, records, total, year_over_year
+from narcometrics.aggregate import best_ever, cumulative, total, year_over_year
 from narcometrics.datasets import national_series
 from narcometrics.testing import strategies as nst
 
@@ -63,10 +63,10 @@ def test_year_over_year_in_percentage_points_for_percentages() -> None:
 
 
 def test_records_show_2015_eradication_as_a_record_and_2017_not() -> None:
-    best = records(YEARS, ERADICATED_HA)
+    best = best_ever(YEARS, ERADICATED_HA)
     assert best.is_record.tolist() == [False, False, True, False, False, False, False]
     assert best.label.tolist() == [None, None, "highest since 2004", None, None, None, None]
-    assert records(YEARS, ERADICATED_HA, min_history=1).is_record.tolist()[:3] == [
+    assert best_ever(YEARS, ERADICATED_HA, min_history=1).is_record.tolist()[:3] == [
         False,
         True,
         True,
@@ -75,7 +75,7 @@ def test_records_show_2015_eradication_as_a_record_and_2017_not() -> None:
 
 def test_records_in_the_bundled_peru_series_skip_unpublished_years() -> None:
     series = national_series("PER")
-    best = records(series.year, series.eradicated_ha)
+    best = best_ever(series.year, series.eradicated_ha)
     # 2001, 2006-2008, 2010, 2018, 2021 and 2023 have no published eradication figure.
     assert series.year[best.is_record].tolist() == [2005, 2012, 2013, 2014, 2015]
     assert set(best.label[best.is_record]) == {"highest since 2002"}
@@ -83,13 +83,13 @@ def test_records_in_the_bundled_peru_series_skip_unpublished_years() -> None:
 
 
 def test_records_respect_the_direction_of_improvement() -> None:
-    best = records(AREA_YEARS, NET_AREA_HA, ascending=False)
+    best = best_ever(AREA_YEARS, NET_AREA_HA, ascending=False)
     assert [y for y, r in zip(AREA_YEARS, best.is_record, strict=True) if r] == [2014, 2015]
     assert set(best.label[best.is_record]) == {"lowest since 2004"}
 
 
 def test_a_tie_with_the_best_so_far_is_not_a_record() -> None:
-    assert records([1, 2, 3], [5.0, 7.0, 7.0], min_history=1).is_record.tolist() == [
+    assert best_ever([1, 2, 3], [5.0, 7.0, 7.0], min_history=1).is_record.tolist() == [
         False,
         True,
         False,
@@ -132,14 +132,14 @@ def test_series_functions_on_totals_work_within_each_series(
 ) -> None:
     totals = seizures_by_region_and_year(pairs)
     yoy = year_over_year(totals)
-    best = records(totals, ascending=ascending, min_history=min_history)
+    best = best_ever(totals, ascending=ascending, min_history=min_history)
     running = cumulative(totals)
     regions = totals.labels["region"]
     for region in set(regions.tolist()):
         rows = regions == region
         years, values = totals.labels["year"][rows], totals.values[rows]
         np.testing.assert_allclose(yoy[rows], year_over_year(years, values))
-        alone = records(years, values, ascending=ascending, min_history=min_history)
+        alone = best_ever(years, values, ascending=ascending, min_history=min_history)
         assert best.is_record[rows].tolist() == alone.is_record.tolist()
         assert best.label[rows].tolist() == alone.label.tolist()
         np.testing.assert_allclose(running[rows], cumulative(years, values))
@@ -161,7 +161,7 @@ def test_year_to_date_restarts_every_year(dates: list[dt.date]) -> None:
 
 def test_series_functions_give_empty_results_for_empty_totals() -> None:
     empty = total(SeizureTable.from_records([]), "mass_kg", by="year")
-    assert len(year_over_year(empty)) == len(records(empty)) == len(cumulative(empty)) == 0
+    assert len(year_over_year(empty)) == len(best_ever(empty)) == len(cumulative(empty)) == 0
 
 
 @pytest.mark.parametrize(
@@ -171,9 +171,9 @@ def test_series_functions_give_empty_results_for_empty_totals() -> None:
         (lambda: year_over_year([2015.0, 2016.0], [1.0, 2.0]), "integer years"),
         (lambda: year_over_year([2015, 2016], [1.0]), "has 1 values for 2 years"),
         (lambda: year_over_year([2015, 2016], ["1", "2"]), "real numbers"),
-        (lambda: records([2015, 2016], [1.0, np.inf]), "must be finite"),
-        (lambda: records([2015], [1.0], min_history=0), "min_history: must be >= 1"),
-        (lambda: records([2015], [1.0], min_history=True), "integer count, not bool"),
+        (lambda: best_ever([2015, 2016], [1.0, np.inf]), "must be finite"),
+        (lambda: best_ever([2015], [1.0], min_history=0), "min_history: must be >= 1"),
+        (lambda: best_ever([2015], [1.0], min_history=True), "integer count, not bool"),
         (
             lambda: year_over_year(total(SeizureTable.from_records([]), "count", by="region")),
             "needs totals grouped by 'year'",

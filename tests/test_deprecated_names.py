@@ -85,3 +85,31 @@ def test_wilson_interval_method_warns_and_gives_the_proportion_interval(method: 
     with pytest.warns(DeprecationWarning, match="proportion_interval"):
         old = training.wilson_interval(3, 10, method=method)
     assert old == training.proportion_interval(3, 10, method=method)
+
+
+def test_aggregate_records_warns_and_gives_the_best_ever_flags() -> None:
+    from narcometrics import aggregate
+
+    years, hectares = [2004, 2005, 2015, 2016, 2017], [10257, 12232, 35868, 30151, 22885]
+    with pytest.warns(DeprecationWarning, match="best_ever"):
+        old = aggregate.records(years, hectares)
+    new = aggregate.best_ever(years, hectares)
+    assert old.is_record.tolist() == new.is_record.tolist() == [False, False, True, False, False]
+    assert old.label.tolist() == new.label.tolist()
+
+
+def test_aggregate_partial_warns_and_is_the_total() -> None:
+    from narcometrics import aggregate
+    from narcometrics.datasets import peru_2017_example
+
+    seizures = peru_2017_example().seizures
+    with pytest.warns(DeprecationWarning, match="use total"):
+        old = aggregate.partial(seizures, "mass_kg", by="substance")
+    assert old == aggregate.total(seizures, "mass_kg", by="substance")
+
+
+def test_the_aggregate_names_no_longer_collide_with_modules() -> None:
+    from narcometrics import aggregate
+
+    assert "best_ever" in aggregate.__all__
+    assert aggregate.best_ever.__module__ == "narcometrics.aggregate._series"  # not the alias

@@ -34,7 +34,7 @@ from narcometrics import (
     training,
 )
 from narcometrics._display import ABSENT, fmt, fmt_sig, fmt_sum
-from narcometrics.aggregate import records, total
+from narcometrics.aggregate import best_ever, total
 from narcometrics.datasets import national_series, peru_2017_example
 from narcometrics.testing import strategies
 
@@ -186,7 +186,7 @@ def _objects(example: Any, framework: indicators.ResultsFramework) -> dict[str, 
             324,
             outcome_unit="laboratory destroyed",
         ),
-        "BestEver": records(series.year, series.eradicated_ha),
+        "BestEver": best_ever(series.year, series.eradicated_ha),
         "DaskEstimate": _dask_estimate(),
     }
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -44,9 +43,8 @@ class _InspectWithoutSource(ModuleType):
 
 
 @pytest.fixture(autouse=True)
-def _fast_print_lookup(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fast_print_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run_code, "inspect", _InspectWithoutSource("inspect"))
-    yield
 
 
 @pytest.mark.parametrize("example", _examples(), ids=str)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from narcometrics.aggregate import records, total, year_over_year
+from narcometrics.aggregate import best_ever, total, year_over_year
 from narcometrics.cli import main
 from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
 from narcometrics.estimate import avoided_production, avoided_production_adjusted
@@ -251,7 +251,7 @@ def test_the_json_equals_the_library_functions_results(
     assert [r["change_percent"] for r in history] == [
         None if math.isnan(c) else c for c in change.tolist()
     ]
-    assert [r["record"] for r in history] == records(years, values).label.tolist()
+    assert [r["record"] for r in history] == best_ever(years, values).label.tolist()
 
 
 def test_csv_output_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:

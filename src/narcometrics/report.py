@@ -10,7 +10,7 @@ factor set for the country and year
 [`training_summary`][narcometrics.training.training_summary] and
 [`transfer_rate`][narcometrics.training.transfer_rate] for training,
 [`year_over_year`][narcometrics.aggregate.year_over_year] and
-[`records`][narcometrics.aggregate.records] against the country's published
+[`best_ever`][narcometrics.aggregate.best_ever] against the country's published
 [national series][narcometrics.datasets.national_series]. It adds no arithmetic of its own;
 [`render`][narcometrics.report.render] prints the result as text, JSON, CSV or HTML, each figure
 labelled published, synthetic or from the data.
@@ -36,8 +36,7 @@ from narcometrics._report_data import (
     where,
 )
 from narcometrics._report_render import render
-from narcometrics.aggregate import records as best_ever
-from narcometrics.aggregate import total, year_over_year
+from narcometrics.aggregate import best_ever, total, year_over_year
 from narcometrics.datasets import NationalSeries
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import Estimate, avoided_production, avoided_production_adjusted

@@ -2,7 +2,7 @@
 
 [`aggregate_csv`][narcometrics.stream.aggregate_csv] reads CSV files chunk by chunk with
 [`narcometrics.io.iter_csv`][narcometrics.io.iter_csv] and folds each chunk into
-[`narcometrics.aggregate.partial`][narcometrics.aggregate.partial] totals, merged as they come.
+[`narcometrics.aggregate.total`][narcometrics.aggregate.total] totals, merged as they come.
 It lives here, above both, so that input and output never import a model.
 """
 
@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from typing import IO, Any
 
-from narcometrics.aggregate import Totals, merge, partial
+from narcometrics.aggregate import Totals, merge, total
 from narcometrics.io import iter_csv
 from narcometrics.io._csv import DEFAULT_BLOCK_BYTES, DEFAULT_CHUNK_ROWS, Engine
 from narcometrics.io._files import PathLike
@@ -38,7 +38,7 @@ def aggregate_csv(
 ) -> Totals:
     """Totals over one or more CSV files larger than memory, chunk by chunk.
 
-    Each chunk is aggregated with [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial]
+    Each chunk is aggregated with [`narcometrics.aggregate.total`][narcometrics.aggregate.total]
     and the partials are merged ([`narcometrics.aggregate.merge`][narcometrics.aggregate.merge]),
     which gives the same groups and totals as
     [`narcometrics.aggregate.total`][narcometrics.aggregate.total] on all rows at once (counts
@@ -53,7 +53,7 @@ def aggregate_csv(
     engine, chunk_rows, block_bytes, progress, encoding, sep, decimal
         As for [`narcometrics.io.iter_csv`][narcometrics.io.iter_csv].
     **total_options
-        Passed on to [`narcometrics.aggregate.partial`][narcometrics.aggregate.partial] (for example
+        Passed on to [`narcometrics.aggregate.total`][narcometrics.aggregate.total] (for example
         ``missing``).
     """
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "read"):
@@ -71,9 +71,9 @@ def aggregate_csv(
             sep=sep,
             decimal=decimal,
         ):
-            parts.append(partial(chunk, measure, by=by, **total_options))
+            parts.append(total(chunk, measure, by=by, **total_options))
             if len(parts) >= 64:
                 parts = [merge(*parts)]
     if not parts:
-        return partial(table_type(kind).from_records([]), measure, by=by, **total_options)
+        return total(table_type(kind).from_records([]), measure, by=by, **total_options)
     return merge(*parts)

@@ -181,24 +181,6 @@ def _fold(
     return key, [per_group[f] for f in range(len(radices))]
 
 
-def partial(
-    table: Table[Any],
-    measure: str,
-    by: str | Sequence[str] = (),
-    *,
-    missing: Missing = "error",
-) -> Totals:
-    """The sum of ``measure`` per group of ``by``: the same as
-    [`total`][narcometrics.aggregate.total].
-
-    Named for its role in partitioned aggregation: compute ``partial`` on each file, chunk or
-    worker, then [`merge`][narcometrics.aggregate.merge] the results; the merged totals equal the
-    totals of all rows together, to the last bit. The partial remembers the ids of its records,
-    so merging partials that share a record is refused.
-    """
-    return total(table, measure, by=by, missing=missing)
-
-
 def total(
     table: Table[Any],
     measure: str,

@@ -216,12 +216,12 @@ def _best(
 
 
 @overload
-def records(data: Totals, *, ascending: bool = ..., min_history: int = ...) -> BestEver: ...
+def best_ever(data: Totals, *, ascending: bool = ..., min_history: int = ...) -> BestEver: ...
 @overload
-def records(
+def best_ever(
     data: ArrayLike, values: ArrayLike, *, ascending: bool = ..., min_history: int = ...
 ) -> BestEver: ...
-def records(
+def best_ever(
     data: Totals | ArrayLike,
     values: ArrayLike | None = None,
     *,
@@ -264,8 +264,8 @@ def records(
     year-end balance 2017; see the documentation page "How cocaine potential is estimated"): 2015
     is a record, 2017 is not (below 2015 and 2016).
 
-    >>> from narcometrics.aggregate import records
-    >>> best = records([2004, 2005, 2015, 2016, 2017], [10257, 12232, 35868, 30151, 22885])
+    >>> from narcometrics.aggregate import best_ever
+    >>> best = best_ever([2004, 2005, 2015, 2016, 2017], [10257, 12232, 35868, 30151, 22885])
     >>> best.is_record.tolist()
     [False, False, True, False, False]
     >>> best.label[2]
@@ -273,7 +273,7 @@ def records(
     """
     history = c.check_count("min_history", min_history, minimum=1)
     if isinstance(data, Totals):
-        order, series, (years,) = _layout(data, ("year",), "records")
+        order, series, (years,) = _layout(data, ("year",), "best_ever")
         found = _best(data.values[order], years, series, ascending, history)
     else:
         year_array, numbers = _arrays(data, values)

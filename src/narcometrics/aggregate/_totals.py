@@ -146,9 +146,8 @@ def group(
 class Totals:
     """Sums of a measure, and record counts, per group of labels.
 
-    Built by [`total`][narcometrics.aggregate.total] (or
-    [`partial`][narcometrics.aggregate.partial], the same thing). Groups are the label combinations
-    that occur in the data, in sorted order (calendar fields numerically, categorical labels
+    Built by [`total`][narcometrics.aggregate.total]. Groups are the label combinations that
+    occur in the data, in sorted order (calendar fields numerically, categorical labels
     alphabetically with missing, ``None``, last). A Totals is its own mergeable partial:
     ``a.merge(b)`` (or ``a + b``) gives the totals of both partitions. It keeps each group's
     exact sum (a Python integer per group), so merged partials give the same totals, to the
@@ -505,7 +504,7 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
     -----
     Each part holds the exact sum of every group (a Python integer in units of
     $2^{-1074}$, or of 1 for integer measures); merging adds them exactly and rounds once.
-    So ``merge(partial(a), partial(b))`` equals ``total(a + b)`` to the last bit, for any
+    So ``merge(total(a), total(b))`` equals ``total(a + b)`` to the last bit, for any
     split, and merging is exactly associative and commutative.
 
     Raises
@@ -518,12 +517,12 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
     --------
     >>> import datetime as dt
     >>> from narcometrics import Seizure, SeizureTable
-    >>> from narcometrics.aggregate import merge, partial
+    >>> from narcometrics.aggregate import merge, total
     >>> def table(*masses):
     ...     return SeizureTable.from_records([Seizure(date=dt.date(2017, 1, 1),
     ...         country="PER", substance="crack", mass_kg=m) for m in masses])
-    >>> merge(partial(table(1.5, 2.0), "mass_kg", by="year"),
-    ...       partial(table(4.0), "mass_kg", by="year")).to_dict()
+    >>> merge(total(table(1.5, 2.0), "mass_kg", by="year"),
+    ...       total(table(4.0), "mass_kg", by="year")).to_dict()
     {(2017,): 7.5}
     """
     if not parts:

@@ -2,7 +2,7 @@
 
 [`total`][narcometrics.dask.total] aggregates a Dask dataframe, or CSV and Parquet files, with the
 semantics of [`narcometrics.aggregate.total`][narcometrics.aggregate.total]: each partition becomes
-a validated table and its mergeable [`partial`][narcometrics.aggregate.partial] totals, merged in a
+a validated table and its mergeable [`total`][narcometrics.aggregate.total] totals, merged in a
 tree, so only group labels, sums and counts reach the caller.
 [`estimate_map`][narcometrics.dask.estimate_map] applies an estimation model of
 [`narcometrics.estimate`][narcometrics.estimate] to Dask arrays or series block by block, with the

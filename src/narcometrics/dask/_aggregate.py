@@ -14,7 +14,7 @@ import pandas as pd  # type: ignore[import-untyped]
 from dask.base import compute, tokenize
 from dask.delayed import Delayed, delayed
 
-from narcometrics.aggregate import Totals, merge, partial
+from narcometrics.aggregate import Totals, merge
 from narcometrics.aggregate import total as _total
 from narcometrics.dask._errors import PartitionProblem, in_partition
 from narcometrics.errors import Problem, ValidationError
@@ -71,7 +71,7 @@ def _frame_partial(
 ) -> Totals:
     """The partial totals of one dataframe partition (problems name the partition)."""
     try:
-        return partial(table.from_frame(_native_dates(frame)), measure, by=by, missing=missing)
+        return _total(table.from_frame(_native_dates(frame)), measure, by=by, missing=missing)
     except ValidationError as error:
         raise in_partition(error, partition, frame.index) from None
 
@@ -115,7 +115,7 @@ def _parquet_partial(
     except Exception as exc:  # pyarrow raises many types for a missing or broken file
         raise _unreadable(exc, path, partition) from None
     try:
-        return partial(table.from_frame(frame), measure, by=by, missing=missing)
+        return _total(table.from_frame(frame), measure, by=by, missing=missing)
     except ValidationError as error:
         located = ValidationError.from_problems(
             [attrs.evolve(p, path=path) for p in error.problems], truncated=error.truncated
@@ -361,7 +361,7 @@ def total(
 
     The same result as [`narcometrics.aggregate.total`][narcometrics.aggregate.total] on all the
     rows in one table: each partition becomes a table (validated with the records' rules) and its
-    [`partial`][narcometrics.aggregate.partial] totals; the partials are merged
+    [`total`][narcometrics.aggregate.total] totals; the partials are merged
     ([`merge`][narcometrics.aggregate.merge]) in a tree. Only group labels, sums and counts travel
     to the caller, never rows.
 
