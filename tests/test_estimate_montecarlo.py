@@ -190,7 +190,7 @@ def test_mixed_ranges_draw_like_numpy_where_a_range_exists() -> None:
     term = _model.term(
         "y",
         Uncertain([2300.0, 5.0], [2000.0, 5.0], [3600.0, 5.0]),
-        kind=_model.Kind.NON_NEGATIVE,
+        domain=_model.Domain.NON_NEGATIVE,
         increasing=True,
         unit="kg",
     )

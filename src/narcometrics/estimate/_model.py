@@ -42,8 +42,8 @@ DEFAULT_PERCENTILES = (5.0, 50.0, 95.0)
 Model = Callable[[Mapping[str, FloatArray]], FloatArray]
 
 
-class Kind(StrEnum):
-    """The values a parameter may take."""
+class Domain(StrEnum):
+    """The domain of a parameter: the values it may take."""
 
     NON_NEGATIVE = ">= 0"
     POSITIVE = "> 0"
@@ -51,21 +51,21 @@ class Kind(StrEnum):
     FRACTION_OPEN = "within (0, 1]"
 
 
-def _bad(kind: Kind, values: FloatArray) -> Any:
-    if kind is Kind.NON_NEGATIVE:
+def _bad(domain: Domain, values: FloatArray) -> Any:
+    if domain is Domain.NON_NEGATIVE:
         return ~(values >= 0)
-    if kind is Kind.POSITIVE:
+    if domain is Domain.POSITIVE:
         return ~(values > 0)
-    if kind is Kind.FRACTION:
+    if domain is Domain.FRACTION:
         return ~((values >= 0) & (values <= 1))
     return ~((values > 0) & (values <= 1))
 
 
-def as_array(name: str, value: object, kind: Kind) -> FloatArray:
+def as_array(name: str, value: object, domain: Domain) -> FloatArray:
     """Validate a plain number or array_like and return it as a float64 array.
 
     Raises ValidationError naming ``name`` (with the index of the first bad element) for
-    non-real values, NaN, infinity or values outside ``kind``.
+    non-real values, NaN, infinity or values outside ``domain``.
     """
     if isinstance(value, (list, tuple)):
         try:
@@ -79,15 +79,15 @@ def as_array(name: str, value: object, kind: Kind) -> FloatArray:
         where = ~np.isfinite(array)
         problem = "must be finite"
         if not where.any():
-            where, problem = _bad(kind, array), f"must be {kind.value}"
+            where, problem = _bad(domain, array), f"must be {domain.value}"
         if where.any():
             index = tuple(int(i) for i in np.argwhere(where)[0])
             label = name if array.ndim == 0 else f"{name}[{', '.join(map(str, index))}]"
             raise ValidationError(label, problem, float(array[index]))
         return array + 0.0  # a copy, with -0.0 as 0.0: never a negative zero tonnage
     number = c.check_real(name, value)
-    if _bad(kind, np.asarray(number)):
-        raise ValidationError(name, f"must be {kind.value}", value)
+    if _bad(domain, np.asarray(number)):
+        raise ValidationError(name, f"must be {domain.value}", value)
     return np.asarray(number + 0.0, dtype=np.float64)
 
 
@@ -168,7 +168,7 @@ def term(
     name: str,
     value: object,
     *,
-    kind: Kind,
+    domain: Domain,
     increasing: bool,
     unit: str,
     source: str = "given by the caller",
@@ -179,16 +179,18 @@ def term(
     [`Uncertain`][narcometrics.estimate.Uncertain] or a
     [`Factor`][narcometrics.factors.Factor] (whose citations it carries)."""
     if isinstance(value, Factor):
-        return factor_term(name, value, set_id=None, kind=kind, increasing=increasing, unit=unit)
+        return factor_term(
+            name, value, set_id=None, domain=domain, increasing=increasing, unit=unit
+        )
     distribution = Distribution.TRIANGULAR
     if isinstance(value, Uncertain):
-        central = as_array(name, value.central, kind)
-        low = as_array(f"{name}.low", value.low, kind)
-        high = as_array(f"{name}.high", value.high, kind)
+        central = as_array(name, value.central, domain)
+        low = as_array(f"{name}.low", value.low, domain)
+        high = as_array(f"{name}.high", value.high, domain)
         distribution = value.distribution
         source = value.source or source
     else:
-        central = low = high = as_array(name, value, kind)
+        central = low = high = as_array(name, value, domain)
     try:
         central, low, high = np.broadcast_arrays(central, low, high)
     except ValueError:
@@ -213,7 +215,7 @@ def term(
 
 def amount(name: str, value: object, unit: str) -> Term:
     """The model's input quantity (an area, a mass): >= 0, exact, not an assumption."""
-    return term(name, value, kind=Kind.NON_NEGATIVE, increasing=True, unit=unit, record=False)
+    return term(name, value, domain=Domain.NON_NEGATIVE, increasing=True, unit=unit, record=False)
 
 
 def _first(values: FloatArray) -> float:
@@ -225,7 +227,7 @@ def factor_term(
     factor: Factor,
     *,
     set_id: str | None,
-    kind: Kind,
+    domain: Domain,
     increasing: bool,
     unit: str,
     distribution: Distribution = Distribution.TRIANGULAR,
@@ -242,7 +244,7 @@ def factor_term(
     return term(
         name,
         Uncertain(factor.value, low, high, distribution, source=source),
-        kind=kind,
+        domain=domain,
         increasing=increasing,
         unit=unit,
         citations=factor.citations,

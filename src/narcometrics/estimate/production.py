@@ -94,7 +94,7 @@ def leaf_production(
     yield_term = m.term(
         "yield_kg_per_ha",
         yield_kg_per_ha,
-        kind=m.Kind.NON_NEGATIVE,
+        domain=m.Domain.NON_NEGATIVE,
         increasing=True,
         unit="kg leaf/ha/yr",
     )
@@ -179,12 +179,16 @@ def potential_production(
     """
     factor_set = m.resolve(factors)
     k = m.need(factor_set, "leaf_per_hcl")
-    leaf = m.term("leaf_t", leaf_t, kind=m.Kind.NON_NEGATIVE, increasing=True, unit="t")
+    leaf = m.term("leaf_t", leaf_t, domain=m.Domain.NON_NEGATIVE, increasing=True, unit="t")
     licit = m.term(
-        "licit_leaf_t", licit_leaf_t, kind=m.Kind.NON_NEGATIVE, increasing=False, unit="t leaf/yr"
+        "licit_leaf_t",
+        licit_leaf_t,
+        domain=m.Domain.NON_NEGATIVE,
+        increasing=False,
+        unit="t leaf/yr",
     )
     share = m.term(
-        "licit_share", licit_share, kind=m.Kind.FRACTION, increasing=False, unit="fraction"
+        "licit_share", licit_share, domain=m.Domain.FRACTION, increasing=False, unit="fraction"
     )
     if np.any(licit.high > 0) and np.any(share.high > 0):
         raise ValidationError("licit_share", "give licit_leaf_t or licit_share, not both")
@@ -199,7 +203,7 @@ def potential_production(
         "leaf_per_hcl",
         k,
         set_id=factor_set.id,
-        kind=m.Kind.POSITIVE,
+        domain=m.Domain.POSITIVE,
         increasing=False,
         unit="kg leaf/kg HCl",
     )
@@ -257,7 +261,7 @@ def _conversion_terms(factor_set: FactorSet, year: int | None) -> list[m.Term]:
                 name,
                 factor,
                 set_id=factor_set.id,
-                kind=m.Kind.POSITIVE,
+                domain=m.Domain.POSITIVE,
                 increasing=True,
                 unit=unit,
             )
@@ -340,7 +344,7 @@ def hcl_from_fresh_leaf(
     leaf = m.term(
         "fresh_leaf_t",
         fresh_leaf_t,
-        kind=m.Kind.NON_NEGATIVE,
+        domain=m.Domain.NON_NEGATIVE,
         increasing=True,
         unit="t fresh leaf",
         record=False,
@@ -428,7 +432,7 @@ def potential_production_fresh_leaf(
         "fresh_leaf_yield",
         m.need(factor_set, "fresh_leaf_yield", year),
         set_id=factor_set.id,
-        kind=m.Kind.POSITIVE,
+        domain=m.Domain.POSITIVE,
         increasing=True,
         unit="t fresh leaf/ha/yr",
     )

@@ -81,7 +81,7 @@ def pure_equivalent(
     purity_term = m.term(
         "purity",
         purity,
-        kind=m.Kind.FRACTION_OPEN,
+        domain=m.Domain.FRACTION_OPEN,
         increasing=True,
         unit="fraction",
         source=source,
