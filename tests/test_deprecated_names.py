@@ -113,3 +113,21 @@ def test_the_aggregate_names_no_longer_collide_with_modules() -> None:
 
     assert "best_ever" in aggregate.__all__
     assert aggregate.best_ever.__module__ == "narcometrics.aggregate._series"  # not the alias
+
+
+def test_the_indicator_by_keyword_warns_and_means_period() -> None:
+    from narcometrics.indicators import hectares_eradicated
+
+    with pytest.warns(DeprecationWarning, match="use period="):
+        old = hectares_eradicated(ERADICATIONS, by="quarter")  # type: ignore[call-arg]
+    assert old == hectares_eradicated(ERADICATIONS, period="quarter")
+    assert [a.period for a in old] == [
+        a.period for a in hectares_eradicated(ERADICATIONS, period="quarter")
+    ]
+
+
+def test_the_indicator_by_and_period_keywords_together_are_a_type_error() -> None:
+    from narcometrics.indicators import people_trained
+
+    with pytest.raises(TypeError, match="both period= and its old name by="):
+        people_trained(peru_2017_example().training, period="year", by="year")  # type: ignore[call-arg]

@@ -99,8 +99,8 @@ UNKNOWN_NAME: dict[str, Callable[[], Any]] = {
         1.0, "pe-gov-2017", horizon="decade"
     ),
     "factors.get(id)": lambda: factors.get("pe-gov-1999"),
-    "indicators.hectares_eradicated(by)": lambda: indicators.hectares_eradicated(
-        EXAMPLE.eradications, by="week"
+    "indicators.hectares_eradicated(period)": lambda: indicators.hectares_eradicated(
+        EXAMPLE.eradications, period="week"
     ),
     "indicators.hectares_eradicated(dimensions)": lambda: indicators.hectares_eradicated(
         EXAMPLE.eradications, dimensions=("colour",)

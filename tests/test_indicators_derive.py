@@ -154,7 +154,7 @@ def test_quarterly_framework_aggregates_to_the_yearly_framework() -> None:
         "factors": "pe-gov-2017",
     }
     yearly = derive_framework(**tables)
-    quarterly = derive_framework(**tables, by="quarter")
+    quarterly = derive_framework(**tables, period="quarter")
     assert all(len(entry.actuals) > 1 for entry in quarterly)
     for entry in yearly:
         assert quarterly[entry.code].actual_total().value == pytest.approx(
@@ -166,7 +166,7 @@ def test_quarterly_framework_aggregates_to_the_yearly_framework() -> None:
 
 
 def test_every_derived_actual_names_its_source_and_is_unverified_by_default() -> None:
-    actuals = laboratories_destroyed(EXAMPLE.operations, by="quarter")
+    actuals = laboratories_destroyed(EXAMPLE.operations, period="quarter")
     n = len(EXAMPLE.operations)
     assert sum(int(a.source.split("(")[1].split(" of ")[0]) for a in actuals if a.source) == n
     for actual in actuals:
@@ -191,7 +191,7 @@ def test_quarterly_values_equal_a_pandas_group_by() -> None:
     frame = EXAMPLE.operations.to_frame("pandas")
     dates = pd.to_datetime(frame["date"])
     expected = frame.groupby([dates.dt.year, dates.dt.quarter])["laboratories_destroyed"].sum()
-    derived = laboratories_destroyed(EXAMPLE.operations, by="quarter")
+    derived = laboratories_destroyed(EXAMPLE.operations, period="quarter")
     assert [a.value for a in derived] == [float(v) for v in expected.to_list()]
     assert [a.period for a in derived] == [ReportingPeriod.quarter(y, q) for y, q in expected.index]
 
@@ -305,7 +305,11 @@ def operation(region: str | None) -> Operation:
     ("call", "error", "match"),
     [
         (lambda: organisations_disbanded(EXAMPLE.seizures), TypeError, "OperationTable"),
-        (lambda: hectares_eradicated(EXAMPLE.eradications, by="week"), UnknownNameError, "by"),
+        (
+            lambda: hectares_eradicated(EXAMPLE.eradications, period="week"),
+            UnknownNameError,
+            "period",
+        ),
         (
             lambda: airstrips_destroyed(EXAMPLE.operations, location="city"),
             UnknownNameError,
@@ -395,7 +399,7 @@ def test_operation_counts_are_conserved_from_quarters_or_months_to_years(
 ) -> None:
     table = OperationTable.from_records(records)
     for measure, (function, code, _) in COUNTS.items():
-        fine = function(table, by=by)
+        fine = function(table, period=by)
         assert per_year(fine, STANDARD[code]) == yearly(function(table))
         assert sum(a.value or 0 for a in fine) == sum(getattr(r, measure) for r in records)
 
@@ -403,7 +407,7 @@ def test_operation_counts_are_conserved_from_quarters_or_months_to_years(
 @given(nst.record_lists(nst.seizures(**YEARS), min_size=1, max_size=30), BY)
 def test_seizure_masses_are_conserved_per_substance_across_periods(records: Any, by: Any) -> None:
     table = SeizureTable.from_records(records)
-    fine = per_year(seizures_by_substance(table, by=by), STANDARD["OUT-5"])
+    fine = per_year(seizures_by_substance(table, period=by), STANDARD["OUT-5"])
     assert fine == pytest.approx(yearly(seizures_by_substance(table)), rel=1e-12)
 
 
@@ -412,15 +416,15 @@ def test_hectares_and_avoided_production_are_conserved_across_periods(
     records: list[Eradication], by: Any, adjusted: bool
 ) -> None:
     table = EradicationTable.from_records(records)
-    fine = per_year(hectares_eradicated(table, by=by), STANDARD["OUT-4"])
+    fine = per_year(hectares_eradicated(table, period=by), STANDARD["OUT-4"])
     assert fine == pytest.approx(yearly(hectares_eradicated(table)), rel=1e-12)
     # generated dates are days of eradication, whatever day of the month they fall on
     kind = "event"
     if adjusted:
-        fine_t = production_avoided_adjusted(table, "pe-gov-2017", by=by, date_kind=kind)
+        fine_t = production_avoided_adjusted(table, "pe-gov-2017", period=by, date_kind=kind)
         year_t = production_avoided_adjusted(table, "pe-gov-2017", date_kind=kind)
     else:
-        fine_t = production_avoided_up_to(table, "pe-gov-2017", by=by)
+        fine_t = production_avoided_up_to(table, "pe-gov-2017", period=by)
         year_t = production_avoided_up_to(table, "pe-gov-2017")
     assert per_year(fine_t, STANDARD["OC-1"]) == pytest.approx(yearly(year_t), rel=1e-9, abs=1e-9)
     for year_actual in year_t:
@@ -454,7 +458,9 @@ def test_people_are_at_most_the_enrolments_and_distinct_counts_do_not_add_up_ove
 ) -> None:
     table = TrainingTable.from_records(records)
     enrolments = people_trained(table, unique=False)
-    assert per_year(people_trained(table, unique=False, by=by), ENROLMENTS) == yearly(enrolments)
+    assert per_year(people_trained(table, unique=False, period=by), ENROLMENTS) == yearly(
+        enrolments
+    )
     if any(r.participant_ids is None for r in records):
         assert [a.value for a in people_trained(table)] == [a.value for a in enrolments]
         return
@@ -465,7 +471,7 @@ def test_people_are_at_most_the_enrolments_and_distinct_counts_do_not_add_up_ove
     assert {a.period.start.year: a.value for a in people} == {
         year: len(ids) for year, ids in ids_per_year.items()
     }
-    fine = people_trained(table, by=by)
+    fine = people_trained(table, period=by)
     for person_year, enrolled in zip(people, enrolments, strict=True):
         assert person_year.value is not None
         assert enrolled.value is not None
@@ -478,7 +484,7 @@ def test_running_people_totals_end_at_the_people_of_the_whole_table(
     records: list[TrainingOutcome], by: Any
 ) -> None:
     table = TrainingTable.from_records(records)
-    running = people_trained(table, by=by, cumulative=True)
+    running = people_trained(table, period=by, cumulative=True)
     assert [a.value for a in running] == sorted(a.value for a in running)  # never falls
     if not records:
         return
@@ -497,7 +503,7 @@ def test_pooled_share_over_periods_equals_k_over_n_of_transfer_rate(
     records: list[TrainingOutcome], by: Any
 ) -> None:
     table = TrainingTable.from_records(records)
-    fine = share_verified_applying(table, by=by)
+    fine = share_verified_applying(table, period=by)
     pooled = combine(STANDARD["OC-2"], fine)
     expected = transfer_rate(records)
     assert (pooled.numerator, pooled.denominator) == (expected.k, expected.n)

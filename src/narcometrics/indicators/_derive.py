@@ -1,16 +1,18 @@
 """Actuals derived from record tables: operations, eradication, avoided production, seizures.
 
 Each function takes a table and returns one [`Actual`][narcometrics.indicators.Actual] per period
-(``by``: calendar ``year``, ``quarter`` or ``month``) and, optionally, per location and breakdown
-category, named after table fields. Every actual says where it comes from (library version, table,
-records used, what was computed) and is ``unverified`` unless stated otherwise. The grouping helpers
-here serve the training actuals too (``_derive_training``).
+(``period=``: calendar ``year``, ``quarter`` or ``month``) and, optionally, per location and
+breakdown category, named after table fields. Every actual says where it comes from (library
+version, table, records used, what was computed) and is ``unverified`` unless stated otherwise.
+The grouping helpers here serve the training actuals too (``_derive_training``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+import functools
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, ParamSpec, TypeVar
 
 import attrs
 import numpy as np
@@ -40,17 +42,48 @@ __all__ = [
     "seizures_by_substance",
 ]
 
-By = Literal["year", "quarter", "month"]
+PeriodUnit = Literal["year", "quarter", "month"]
 Fields = str | Sequence[str]
 Key = tuple[Any, ...]
 
-#: The periods ``by=`` accepts, with the calendar fields each groups by.
+#: The periods ``period=`` accepts, with the calendar fields each groups by.
 PERIODS: dict[str, tuple[str, ...]] = {
     "year": ("year",),
     "quarter": ("year", "quarter"),
     "month": ("year", "month"),
 }
 _CALENDAR = ("year", "quarter", "month")
+
+
+# ------------------------------------------------------------------------------- period=
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def period_keyword(function: Callable[P, R]) -> Callable[P, R]:
+    """Accept the keyword ``by=`` of version 0.1 as ``period=``, with a DeprecationWarning.
+
+    In `narcometrics.aggregate` and `narcometrics.training`, ``by=`` names grouping fields;
+    here the argument is a calendar period, so it is called ``period=``. ``by=`` works until
+    0.3.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if "by" in kwargs:
+            if "period" in kwargs:
+                raise TypeError(f"{function.__name__}() got both period= and its old name by=")
+            warnings.warn(
+                f"narcometrics.indicators.{function.__name__}(by=...) is deprecated and will be "
+                "removed in 0.3; use period=...",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs["period"] = kwargs.pop("by")
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 # ----------------------------------------------------------------------------- grouping
@@ -145,7 +178,7 @@ def make_spec(
     table: object,
     kind: type[Table[Any]],
     *,
-    by: object,
+    period: object,
     location: object,
     dimensions: object,
     source: object,
@@ -155,7 +188,7 @@ def make_spec(
     """Check the common arguments; ``required`` dimensions always come first."""
     if not isinstance(table, kind):
         raise TypeError(f"{name} must be a {kind.__name__}, not {type(table).__name__}")
-    period = _known_name("by", by, list(PERIODS))
+    unit = _known_name("period", period, list(PERIODS))
     valid = [f for f in grouping_fields(table) if f not in _CALENDAR]
     place = None if location is None else _known_name("location", location, valid)
     fields = _breakdown(dimensions, place, required, valid)
@@ -166,7 +199,7 @@ def make_spec(
     _check_complete(table, (place, *fields))
     return Spec(
         table=table,
-        by=period,
+        by=unit,
         location=place,
         dimensions=fields,
         source=origin,
@@ -222,10 +255,11 @@ def _operation_count(measure: str, operations: object, **options: Any) -> list[A
     return _sums(spec, measure, f"sum of {measure}", None)
 
 
+@period_keyword
 def organisations_disbanded(
     operations: OperationTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -237,7 +271,7 @@ def organisations_disbanded(
     ----------
     operations : OperationTable
         The records.
-    by : {"year", "quarter", "month"}
+    period : {"year", "quarter", "month"}
         The calendar period of each actual.
     location : str, optional
         A field of the table whose category becomes each actual's ``location`` (e.g.
@@ -281,7 +315,7 @@ def organisations_disbanded(
     return _operation_count(
         "organisations_disbanded",
         operations,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
@@ -289,10 +323,11 @@ def organisations_disbanded(
     )
 
 
+@period_keyword
 def airstrips_destroyed(
     operations: OperationTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -304,7 +339,7 @@ def airstrips_destroyed(
     ----------
     operations : OperationTable
         The records.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
@@ -320,7 +355,7 @@ def airstrips_destroyed(
     return _operation_count(
         "airstrips_destroyed",
         operations,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
@@ -328,10 +363,11 @@ def airstrips_destroyed(
     )
 
 
+@period_keyword
 def laboratories_destroyed(
     operations: OperationTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -343,7 +379,7 @@ def laboratories_destroyed(
     ----------
     operations : OperationTable
         The records.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
@@ -359,7 +395,7 @@ def laboratories_destroyed(
     return _operation_count(
         "laboratories_destroyed",
         operations,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
@@ -370,10 +406,11 @@ def laboratories_destroyed(
 # ----------------------------------------------------------------------------- eradication
 
 
+@period_keyword
 def hectares_eradicated(
     eradications: EradicationTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -385,7 +422,7 @@ def hectares_eradicated(
     ----------
     eradications : EradicationTable
         The records.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
@@ -402,7 +439,7 @@ def hectares_eradicated(
         "eradications",
         eradications,
         EradicationTable,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
@@ -414,10 +451,11 @@ def hectares_eradicated(
 # ----------------------------------------------------------------------------- seizures
 
 
+@period_keyword
 def seizures_by_substance(
     seizures: SeizureTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -433,7 +471,7 @@ def seizures_by_substance(
     ----------
     seizures : SeizureTable
         The records.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
@@ -451,7 +489,7 @@ def seizures_by_substance(
         "seizures",
         seizures,
         SeizureTable,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,

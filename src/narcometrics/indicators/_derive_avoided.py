@@ -22,7 +22,15 @@ from narcometrics.estimate import Estimate
 from narcometrics.estimate import avoided_production as _flat_estimate
 from narcometrics.estimate import avoided_production_adjusted as _adjusted_estimate
 from narcometrics.factors import FactorSet
-from narcometrics.indicators._derive import By, Fields, Spec, make_spec, ordered, row_groups
+from narcometrics.indicators._derive import (
+    Fields,
+    PeriodUnit,
+    Spec,
+    make_spec,
+    ordered,
+    period_keyword,
+    row_groups,
+)
 from narcometrics.indicators._enums import VerificationStatus
 from narcometrics.indicators._values import Actual
 from narcometrics.tables import EradicationTable
@@ -44,11 +52,12 @@ def _spec(eradications: object, options: dict[str, Any]) -> Spec:
     return make_spec("eradications", eradications, EradicationTable, **options)
 
 
+@period_keyword
 def production_avoided_up_to(
     eradications: EradicationTable,
     factors: FactorSet | str,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -70,7 +79,7 @@ def production_avoided_up_to(
     factors : FactorSet or str
         A flat-per-hectare factor set (``"pe-gov-2017"``, ...). There is no default: the
         factor set is a choice to state.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated].
 
     Returns
@@ -104,7 +113,7 @@ def production_avoided_up_to(
     spec = _spec(
         eradications,
         {
-            "by": by,
+            "period": period,
             "location": location,
             "dimensions": dimensions,
             "source": source,
@@ -126,12 +135,13 @@ def production_avoided_up_to(
     return ordered(actuals)
 
 
+@period_keyword
 def production_avoided_adjusted(
     eradications: EradicationTable,
     factors: FactorSet | str,
     *,
     date_kind: str = "auto",
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -158,7 +168,7 @@ def production_avoided_adjusted(
         refuses a period whose dates all fall on the first or last day of a month (they look
         like reporting-period bounds), as
         [`narcometrics.estimate.avoided_production_adjusted`][narcometrics.estimate.avoided_production_adjusted].
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`hectares_eradicated`][narcometrics.indicators.hectares_eradicated].
 
     Returns
@@ -183,7 +193,7 @@ def production_avoided_adjusted(
     spec = _spec(
         eradications,
         {
-            "by": by,
+            "period": period,
             "location": location,
             "dimensions": dimensions,
             "source": source,

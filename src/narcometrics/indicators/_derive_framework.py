@@ -16,11 +16,12 @@ import numpy as np
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.factors import FactorSet
 from narcometrics.indicators._derive import (
-    By,
+    PeriodUnit,
     airstrips_destroyed,
     hectares_eradicated,
     laboratories_destroyed,
     organisations_disbanded,
+    period_keyword,
     seizures_by_substance,
 )
 from narcometrics.indicators._derive_avoided import (
@@ -239,6 +240,7 @@ def _resolve(
     return load_definition(definition)
 
 
+@period_keyword
 def derive_framework(
     *,
     operations: OperationTable | None = None,
@@ -247,7 +249,7 @@ def derive_framework(
     training: TrainingTable | None = None,
     factors: FactorSet | str | None = None,
     adjusted: bool = False,
-    by: By = "year",
+    period: PeriodUnit = "year",
     source: str | None = None,
     verification: VerificationStatus | str = VerificationStatus.UNVERIFIED,
     title: str = "Results derived from records",
@@ -275,7 +277,7 @@ def derive_framework(
         The avoided production by the adjusted method (see
         [`production_avoided_up_to`][narcometrics.indicators.production_avoided_up_to] or
         [`production_avoided_adjusted`][narcometrics.indicators.production_avoided_adjusted]).
-    by, source, verification
+    period, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
     title : str
         The framework's title.
@@ -322,7 +324,7 @@ def derive_framework(
         "seizures": seizures,
         "training": training,
     }
-    options: dict[str, Any] = {"by": by, "source": source, "verification": verification}
+    options: dict[str, Any] = {"period": period, "source": source, "verification": verification}
     derived: list[IndicatorValues] = []
     for indicator, name in zip(found.indicators, found.derive, strict=True):
         table = given[DERIVATIONS[name]]

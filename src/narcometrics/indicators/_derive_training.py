@@ -10,12 +10,13 @@ from numpy.typing import NDArray
 from narcometrics.errors import ValidationError
 from narcometrics.indicators._derive import (
     PERIODS,
-    By,
     Fields,
     Key,
+    PeriodUnit,
     Spec,
     make_spec,
     ordered,
+    period_keyword,
     row_groups,
 )
 from narcometrics.indicators._enums import VerificationStatus
@@ -79,12 +80,13 @@ def _running(values: NDArray[np.int64], keys: list[Key], periods: int) -> NDArra
     return out
 
 
+@period_keyword
 def people_trained(
     training: TrainingTable,
     *,
     unique: bool | None = None,
     cumulative: bool = False,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -105,7 +107,7 @@ def people_trained(
         False (default): the people trained within each period. True: the people trained
         from the first record of the table to the end of each period (a running total,
         for an indicator with ``cumulative="lifetime"`` and ``time_rule="last"``).
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded];
         training records have no country, so ``location`` is typically ``"institution"``.
 
@@ -142,7 +144,7 @@ def people_trained(
     """
     spec, table, group, keys = _grouped(
         training,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
@@ -191,10 +193,11 @@ def people_trained(
     )
 
 
+@period_keyword
 def share_verified_applying(
     training: TrainingTable,
     *,
-    by: By = "year",
+    period: PeriodUnit = "year",
     location: str | None = None,
     dimensions: Fields = (),
     source: str | None = None,
@@ -214,7 +217,7 @@ def share_verified_applying(
     ----------
     training : TrainingTable
         The records.
-    by, location, dimensions, source, verification
+    period, location, dimensions, source, verification
         As for [`organisations_disbanded`][narcometrics.indicators.organisations_disbanded].
 
     Returns
@@ -245,7 +248,7 @@ def share_verified_applying(
     """
     spec, table, group, keys = _grouped(
         training,
-        by=by,
+        period=period,
         location=location,
         dimensions=dimensions,
         source=source,
