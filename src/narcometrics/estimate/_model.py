@@ -11,13 +11,15 @@ the others unchanged.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import numpy as np
+from numpy.typing import ArrayLike
 
 from narcometrics import _checks as c
 from narcometrics._version import __version__
@@ -40,6 +42,14 @@ CHUNK_ELEMENTS = 1 << 18
 DEFAULT_PERCENTILES = (5.0, 50.0, 95.0)
 
 Model = Callable[[Mapping[str, FloatArray]], FloatArray]
+
+#: What a model parameter accepts: a number, numbers per region (any array-like, e.g. a
+#: list, a numpy array or a pandas Series), or an [`Uncertain`][narcometrics.estimate.Uncertain]
+#: range of either.
+Quantity: TypeAlias = ArrayLike | Uncertain
+#: What a date parameter accepts: a `datetime.date`, ISO text, or an array of dates
+#: (datetime64, date objects or ISO text), one per region.
+Dates: TypeAlias = _dt.date | ArrayLike
 
 
 class Domain(StrEnum):

@@ -18,7 +18,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 import numpy as np
@@ -97,7 +96,7 @@ def _per_hectare(p: Mapping[str, FloatArray]) -> FloatArray:
 
 @recorded
 def avoided_production(
-    area_ha: Any,
+    area_ha: m.Quantity,
     factors: FactorSet | str,
     *,
     zone_axis: int | None = None,
@@ -207,17 +206,17 @@ def _choice(name: str, value: object, options: tuple[str, ...]) -> str:
 
 @recorded
 def avoided_production_adjusted(
-    area_ha: Any,
+    area_ha: m.Quantity,
     factors: FactorSet | str,
     *,
     horizon: str = "calendar_year",
-    yield_kg_per_ha: Any = None,
-    harvested_share: Any = None,
-    eradication_date: Any = None,
-    period_start: Any = None,
+    yield_kg_per_ha: m.Quantity | None = None,
+    harvested_share: m.Quantity | None = None,
+    eradication_date: m.Dates | None = None,
+    period_start: m.Dates | None = None,
     date_kind: str = "auto",
-    replanting_share: Any = None,
-    licit_share: Any = None,
+    replanting_share: m.Quantity | None = None,
+    licit_share: m.Quantity | None = None,
     adjustments: FactorSet | str = "pe-eradication-adjustments",
     zone_axis: int | None = None,
     draws: int | None = None,
@@ -436,9 +435,9 @@ def avoided_production_adjusted(
 
 def _harvest_term(
     adjust: FactorSet,
-    harvested_share: Any,
-    eradication_date: Any,
-    period_start: Any,
+    harvested_share: m.Quantity | None,
+    eradication_date: m.Dates | None,
+    period_start: m.Dates | None,
     date_kind: str,
 ) -> m.Term:
     if harvested_share is not None and eradication_date is not None:
@@ -475,7 +474,7 @@ def _harvest_term(
     return attrs.evolve(term, sampler=_common_phase(t0, t1, counts))
 
 
-def _replanting_term(replanting_share: Any, adjust: FactorSet) -> m.Term:
+def _replanting_term(replanting_share: m.Quantity | None, adjust: FactorSet) -> m.Term:
     if replanting_share is not None:
         return _fraction_term("replanting_share", replanting_share)
     return m.factor_term(
@@ -489,7 +488,7 @@ def _replanting_term(replanting_share: Any, adjust: FactorSet) -> m.Term:
     )
 
 
-def _licit_term(licit_share: Any, adjust: FactorSet) -> m.Term:
+def _licit_term(licit_share: m.Quantity | None, adjust: FactorSet) -> m.Term:
     if licit_share is not None:
         return _fraction_term("licit_share", licit_share)
     factor = m.need(adjust, "licit_share")

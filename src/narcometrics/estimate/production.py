@@ -18,7 +18,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -42,8 +41,8 @@ _HCL = "cocaine hydrochloride (100 % pure)"
 
 @recorded
 def leaf_production(
-    area_ha: Any,
-    yield_kg_per_ha: Any,
+    area_ha: m.Quantity,
+    yield_kg_per_ha: m.Quantity,
     *,
     zone_axis: int | None = None,
     draws: int | None = None,
@@ -121,11 +120,11 @@ def leaf_production(
 
 @recorded
 def potential_production(
-    leaf_t: Any,
+    leaf_t: m.Quantity,
     factors: FactorSet | str,
     *,
-    licit_leaf_t: Any = 0.0,
-    licit_share: Any = 0.0,
+    licit_leaf_t: m.Quantity = 0.0,
+    licit_share: m.Quantity = 0.0,
     draws: int | None = None,
     seed: int | np.random.Generator | None = None,
     percentiles: Sequence[float] = m.DEFAULT_PERCENTILES,
@@ -283,7 +282,7 @@ def _chain_year(factor_set: FactorSet, year: int | None) -> int | None:
 
 @recorded
 def hcl_from_fresh_leaf(
-    fresh_leaf_t: Any,
+    fresh_leaf_t: m.Quantity,
     factors: FactorSet | str,
     *,
     year: int | None = None,
@@ -372,7 +371,7 @@ def hcl_from_fresh_leaf(
 
 @recorded
 def potential_production_fresh_leaf(
-    area_ha: Any,
+    area_ha: m.Quantity,
     factors: FactorSet | str,
     *,
     year: int | None = None,

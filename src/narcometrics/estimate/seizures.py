@@ -14,7 +14,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -28,8 +27,8 @@ __all__ = ["pure_equivalent"]
 
 @recorded
 def pure_equivalent(
-    mass_kg: Any,
-    purity: Any,
+    mass_kg: m.Quantity,
+    purity: m.Quantity,
     *,
     purity_source: str = "assumed by the caller",
     zone_axis: int | None = None,

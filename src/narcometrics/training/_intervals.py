@@ -8,7 +8,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from narcometrics._checks import check_real, is_real
+from narcometrics._checks import FloatOrArray, check_real, is_real
 from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
 
 __all__ = ["INTERVAL_METHODS", "proportion_interval", "wilson_interval"]
@@ -146,7 +146,7 @@ def check_k_n(k: object, n: object) -> tuple[NDArray[np.int64], NDArray[np.int64
     return k_b, n_b
 
 
-def as_float(value: Any) -> Any:
+def as_float(value: ArrayLike) -> FloatOrArray:
     """A 0-d array to a Python float; any other array unchanged."""
     array = np.asarray(value)
     return float(array) if array.ndim == 0 else array

@@ -8,7 +8,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from narcometrics._checks import check_count, check_positive
+from narcometrics._checks import FloatOrArray, check_count, check_positive
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.training._intervals import (
     as_float,
@@ -214,8 +214,8 @@ def undefined_gain(
 @overload
 def hedges_correction(df: float) -> float: ...
 @overload
-def hedges_correction(df: ArrayLike) -> Any: ...
-def hedges_correction(df: ArrayLike) -> Any:
+def hedges_correction(df: ArrayLike) -> NDArray[np.float64]: ...
+def hedges_correction(df: ArrayLike) -> FloatOrArray:
     r"""Hedges' exact small-sample correction factor $J(v)$.
 
     Parameters
