@@ -683,3 +683,38 @@ def test_an_undefined_share_is_said_in_words_never_nan(
     assert status == 0
     assert "share undefined (nobody was followed up)" in out
     assert "nan" not in out.lower()
+
+
+def test_dates_on_month_bounds_still_give_the_adjusted_estimate_without_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every date is the last day of its month: the dated estimate is refused with its
+    # reason, and the estimate that does not use the dates is still shown in every format.
+    days = ["2017-01-31", "2017-04-30", "2017-06-30", "2017-09-30", "2017-12-31"]
+    areas = [120.0, 80.5, 60.25, 210.0, 33.0]
+    path = tmp_path / "eradications.csv"
+    path.write_text(
+        "date,country,area_ha,method,id\n"
+        + "".join(f"{d},PER,{a},manual,E{i}\n" for i, (d, a) in enumerate(zip(days, areas)))
+    )
+    expected = avoided_production_adjusted(sum(areas), "pe-gov-2017")
+    argv = ["report", "--data", str(path)]
+
+    eradication = _section(_json(argv, capsys), "PER")["eradication"]
+    assert eradication["avoided_production_adjusted"] is None
+    assert "first or last day of a month" in eradication["missing"][0]
+    undated = eradication["avoided_production_adjusted_without_dates"]
+    assert (undated["central"], undated["low"], undated["high"]) == (
+        expected.central,
+        expected.low,
+        expected.high,
+    )
+
+    status, text, _ = _run(argv, capsys)
+    assert status == 0
+    assert _line(text, "Adjusted estimate, without dates").split()[4] == f"{expected.central:,.1f}"
+    assert "Missing: The adjusted estimate from the records' dates" in text
+
+    rows = _csv(argv, capsys)
+    [row] = [r for r in rows if r["indicator"] == "avoided_production_adjusted_without_dates"]
+    assert float(row["value"]) == expected.central

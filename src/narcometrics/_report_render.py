@@ -102,6 +102,11 @@ def _section_dict(report: Report, section: Section) -> dict[str, Any]:
                 section.sources["avoided_production_up_to"],
             ),
             "avoided_production_adjusted": adjusted,
+            "avoided_production_adjusted_without_dates": _estimate(
+                section.adjusted_without_dates,
+                section.status["avoided_production_adjusted"],
+                section.sources["avoided_production_adjusted"],
+            ),
             "missing": list(section.missing),
         },
         "seizures": {
@@ -193,6 +198,17 @@ def _estimate_text(report: Report, section: Section, add: Callable[[str], None])
     add(f"      flat method, factor set {up.provenance.factor_set}: {up.provenance.cited()}")
     add("      an upper bound: ignores harvests already taken, replanting and licit use")
     if adj is None:
+        if undated is not None:  # the records' dates could not be used: say what holds without
+            add(
+                f"    {'Adjusted estimate, without dates':<42}{undated.central:>12,.1f} t   "
+                f"{section.status['avoided_production_adjusted']}"
+            )
+            add("      harvested share at its default: the records' dates are not used;")
+            add(
+                f"      range {undated.low:,.1f} to {undated.high:,.1f} t, from the cited ranges of:"
+            )
+            for line in assumption_lines(undated):
+                add(f"        {line}")
         return
     add(
         f"    {'Adjusted estimate':<42}{adj.central:>12,.1f} t   "
@@ -384,14 +400,19 @@ def _cell(value: Any) -> str:
 
 
 def _estimate_rows(section: Section, year: int) -> Iterable[list[Any]]:
-    for name, est in (
-        ("avoided_production_up_to", section.avoided_up_to),
-        ("avoided_production_adjusted", section.avoided_adjusted),
+    for name, key, est in (
+        ("avoided_production_up_to", "avoided_production_up_to", section.avoided_up_to),
+        ("avoided_production_adjusted", "avoided_production_adjusted", section.avoided_adjusted),
+        (
+            "avoided_production_adjusted_without_dates",
+            "avoided_production_adjusted",
+            section.adjusted_without_dates,
+        ),
     ):
         if est is not None:
             yield [
                 "eradication", section.country, name, year, est.central, est.unit, est.low,
-                est.high, section.status[name], section.sources[name],
+                est.high, section.status[key], section.sources[key],
                 f"factor set {est.provenance.factor_set}: {est.provenance.cited()}",
             ]  # fmt: skip
     for line in section.missing:
