@@ -695,7 +695,9 @@ def test_dates_on_month_bounds_still_give_the_adjusted_estimate_without_dates(
     path = tmp_path / "eradications.csv"
     path.write_text(
         "date,country,area_ha,method,id\n"
-        + "".join(f"{d},PER,{a},manual,E{i}\n" for i, (d, a) in enumerate(zip(days, areas)))
+        + "".join(
+            f"{d},PER,{a},manual,E{i}\n" for i, (d, a) in enumerate(zip(days, areas, strict=True))
+        )
     )
     expected = avoided_production_adjusted(sum(areas), "pe-gov-2017")
     argv = ["report", "--data", str(path)]

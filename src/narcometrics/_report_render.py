@@ -204,9 +204,8 @@ def _estimate_text(report: Report, section: Section, add: Callable[[str], None])
                 f"{section.status['avoided_production_adjusted']}"
             )
             add("      harvested share at its default: the records' dates are not used;")
-            add(
-                f"      range {undated.low:,.1f} to {undated.high:,.1f} t, from the cited ranges of:"
-            )
+            low, high = undated.low, undated.high
+            add(f"      range {low:,.1f} to {high:,.1f} t, from the cited ranges of:")
             for line in assumption_lines(undated):
                 add(f"        {line}")
         return
