@@ -87,6 +87,14 @@ WRONG_TYPE: dict[str, Callable[[], Any]] = {
     "citation.release_reference(version=3)": lambda: citation.release_reference(3),  # type: ignore[arg-type]
     "tables.SeizureTable.from_records([3])": lambda: SeizureTable.from_records([3]),  # type: ignore[list-item]
     "tables.SeizureTable.from_frame(3)": lambda: SeizureTable.from_frame(3),
+    "training.wilson_interval(k=['a'])": lambda: training.wilson_interval(["a"], 10),  # type: ignore[arg-type]
+    "training.wilson_interval(k=[1, None])": lambda: training.wilson_interval([1, None], 10),  # type: ignore[list-item]
+    "training.learning_gain(pre=[1.0, 'a'])": lambda: training.learning_gain(
+        [1.0, "a"],  # type: ignore[list-item]
+        [2.0, 3.0],
+        10,
+    ),
+    "indicators.combine(values=3)": lambda: indicators.combine(FLOW, 3),  # type: ignore[arg-type]
 }
 
 BAD_VALUE: dict[str, Callable[[], Any]] = {
