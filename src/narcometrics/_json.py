@@ -143,4 +143,3 @@ def loads(text: str | bytes, *, path: str | None = None) -> Any:
             truncated=len(problems) >= MAX_PROBLEMS,
         )
     return payload
-
