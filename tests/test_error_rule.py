@@ -94,6 +94,7 @@ WRONG_TYPE: dict[str, Callable[[], Any]] = {
         [2.0, 3.0],
         10,
     ),
+    "serialize.from_dict(Seizure, 3)": lambda: serialize.from_dict(Seizure, 3),  # type: ignore[arg-type]
     "indicators.combine(values=3)": lambda: indicators.combine(FLOW, 3),  # type: ignore[arg-type]
 }
 
@@ -278,6 +279,11 @@ def test_a_json_value_of_the_wrong_type_is_collected_with_its_path() -> None:
     with pytest.raises(ValidationError) as error:
         serialize.loads(Seizure, text)
     assert [p.field for p in error.value.problems] == ["$[0].mass_kg"]
+    # An item of the payload that is not an object is collected the same way, with its path.
+    with pytest.raises(ValidationError) as error:
+        serialize.loads(Seizure, "[3]")
+    assert not isinstance(error.value, TypeError)
+    assert [p.field for p in error.value.problems] == ["$[0]"]
 
 
 def test_wrong_type_error_is_exported_beside_validation_error() -> None:

@@ -28,7 +28,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from narcometrics import _json
 from narcometrics._cattrs import problems_from
-from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
+from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError, WrongTypeError
 from narcometrics.records import RECORD_TYPES
 
 __all__ = ["dumps", "from_dict", "loads", "result_json", "to_dict"]
@@ -110,13 +110,15 @@ def from_dict(cls: type[R], data: Mapping[str, Any], *, path: str = "$") -> R:
 
     Raises
     ------
+    WrongTypeError
+        When ``data`` is not a mapping (a `TypeError` and a `ValidationError`).
     ValidationError
         Naming each bad field with its JSON path (``$.mass_kg``) and value.
     """
     if cls not in RECORD_TYPES:
         raise TypeError(f"not a narcometrics record type: {cls!r}")
     if not isinstance(data, Mapping):
-        raise ValidationError(path, f"must be a JSON object, not {type(data).__name__}", data)
+        raise WrongTypeError(path, f"must be a JSON object, not {type(data).__name__}", data)
     try:
         return _converter.structure(data, cls)
     except (ValidationError, cattrs.BaseValidationError, KeyError, TypeError, ValueError) as exc:
