@@ -17,6 +17,7 @@ import narcometrics
 from narcometrics import (
     Seizure,
     SeizureTable,
+    TrainingOutcome,
     checks,
     citation,
     factors,
@@ -235,6 +236,45 @@ def test_a_record_field_with_a_bad_value_is_a_validation_error_not_a_type_error(
         Seizure(**{**SEIZURE, field: value})
     assert not isinstance(error.value, TypeError)
     assert error.value.field == f"Seizure.{field}"
+
+
+TRAINING = {
+    "date": dt.date(2017, 3, 1),
+    "institution": "SUNAT Aduanas",
+    "course": "Risk profiling",
+    "participants": 2,
+    "completed": 2,
+    "pre_scores": (40.0, 55.0),
+    "post_scores": (70.0, 80.0),
+    "max_score": 100.0,
+}
+
+#: Cross-field checks of a training outcome: a wrong type is a TypeError naming the field.
+TRAINING_WRONG_TYPE = {
+    "pre_scores='abc'": ("pre_scores", "abc", "TrainingOutcome.pre_scores"),
+    "pre_scores=(40.0, 'x')": ("pre_scores", (40.0, "x"), "TrainingOutcome.pre_scores[1]"),
+    "participant_ids=3": ("participant_ids", 3, "TrainingOutcome.participant_ids"),
+    "participant_ids=('a', 2)": ("participant_ids", ("a", 2), "TrainingOutcome.participant_ids[1]"),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"), TRAINING_WRONG_TYPE.values(), ids=TRAINING_WRONG_TYPE
+)
+def test_a_training_outcome_field_of_the_wrong_type_is_a_type_error_naming_it(
+    field: str, value: object, named: str
+) -> None:
+    with pytest.raises(TypeError) as error:
+        TrainingOutcome(**{**TRAINING, field: value})
+    assert isinstance(error.value, ValidationError)
+    assert error.value.field == named
+
+
+def test_a_training_score_out_of_range_is_a_validation_error_not_a_type_error() -> None:
+    with pytest.raises(ValidationError) as error:
+        TrainingOutcome(**{**TRAINING, "pre_scores": (40.0, 140.0)})
+    assert not isinstance(error.value, TypeError)
+    assert error.value.field == "TrainingOutcome.pre_scores[1]"
 
 
 def test_an_unknown_substance_name_is_an_unknown_name_not_a_type_error() -> None:
