@@ -150,8 +150,8 @@ def test_a_bad_definition_is_refused_naming_the_place(
 @pytest.mark.parametrize(
     ("content", "match"),
     [
-        (b'{"indicators": [], "indicators": []}', "repeated key 'indicators'"),
-        (b'{"indicators": [{"code": NaN}]}', "NaN is not JSON"),
+        (b'{"indicators": [], "indicators": []}', r"\$\.indicators: .*repeated key"),
+        (b'{"indicators": [{"code": NaN}]}', "NaN is not valid JSON"),
         (b"\xff\xfe{}", "cannot be read"),
         (b"[" * 100_000, "not a framework definition"),
         (b"", "not a framework definition"),
@@ -166,6 +166,32 @@ def test_a_file_that_is_not_a_definition_is_a_validation_error(
     with pytest.raises(ValidationError, match=match) as info:
         load_definition(path)
     assert "bad.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "path", "match"),
+    [
+        (b'{"indicators": [{"code": "A", "code": "B"}]}', "$.indicators[0].code", "repeated key"),
+        (
+            b'{"indicators": [{"code": ' + b"9" * 5000 + b"}]}",
+            "$.indicators[0].code",
+            "5000 digits",
+        ),
+        (b'{"title": Infinity, "indicators": []}', "$", "Infinity is not valid JSON"),
+    ],
+    ids=["repeated key in an indicator", "huge integer", "Infinity"],
+)
+def test_a_definition_is_parsed_strictly_naming_the_json_path(
+    tmp_path: Path, content: bytes, path: str, match: str
+) -> None:
+    file = tmp_path / "strict.json"
+    file.write_bytes(content)
+    with pytest.raises(ValidationError, match=match) as info:
+        load_definition(file)
+    [problem] = info.value.problems
+    assert problem.field == path
+    assert problem.path == str(file)
+    assert "not a framework definition" in problem.problem
 
 
 def test_a_missing_file_or_a_folder_is_a_validation_error(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from narcometrics import (
     ValidationError,
 )
 from narcometrics._checks import parse_count, parse_float
-from narcometrics.aggregate import merge, partial, total
+from narcometrics.aggregate import merge, total
 from narcometrics.datasets import peru_2017_example
 from narcometrics.tables import Categorical, concat
 
@@ -248,8 +248,8 @@ def test_merged_partials_equal_the_total_for_every_split() -> None:
     whole = total(table, "mass_kg", by="year")
     for cut in range(len(masses) + 1):
         parts = (
-            partial(table[:cut], "mass_kg", by="year"),
-            partial(table[cut:], "mass_kg", by="year"),
+            total(table[:cut], "mass_kg", by="year"),
+            total(table[cut:], "mass_kg", by="year"),
         )
         assert merge(*parts) == whole
         assert merge(*reversed(parts)) == whole
@@ -279,7 +279,7 @@ def test_totals_are_the_correctly_rounded_exact_sum_for_any_order_and_split(
     assert result.to_dict() == expected  # the exact sum, correctly rounded: no bound needed
     assert total(shuffled, "mass_kg", by="country") == result
     bounds = [0, *cuts, len(records)]
-    parts = [partial(shuffled[a:b], "mass_kg", by="country") for a, b in itertools.pairwise(bounds)]
+    parts = [total(shuffled[a:b], "mass_kg", by="country") for a, b in itertools.pairwise(bounds)]
     assert merge(*parts) == result
     assert result.grand_total == math.fsum(m for m, _ in rows)
 
@@ -291,7 +291,7 @@ def test_an_overflowing_total_is_an_error_naming_measure_and_group() -> None:
     with pytest.raises(ValidationError, match=r"mass_kg: the total of group \{'country': 'PER'\}"):
         total(table, "mass_kg", by="country")
     with pytest.raises(ValidationError, match=r"mass_kg.*overflow"):
-        merge(partial(table[:1], "mass_kg"), partial(table[1:], "mass_kg"))
+        merge(total(table[:1], "mass_kg"), total(table[1:], "mass_kg"))
     fine = total(table[:1], "mass_kg", by="country") + total(
         SeizureTable.from_records([seizure(mass_kg=1.7e308, country="BOL")]),
         "mass_kg",
@@ -371,13 +371,13 @@ def test_repeated_ids_across_tables_aggregated_together_are_refused() -> None:
     a = SeizureTable.from_records([seizure(id="x"), seizure(id="y")])
     b = SeizureTable.from_records([seizure(id="y", mass_kg=2.0)])
     with pytest.raises(ValidationError, match="'y'"):
-        merge(partial(a, "mass_kg"), partial(b, "mass_kg"))
+        merge(total(a, "mass_kg"), total(b, "mass_kg"))
     with pytest.raises(ValidationError, match="'y'"):
-        partial(a, "count") + partial(b, "count")
-    allowed = merge(partial(a, "mass_kg"), partial(b, "mass_kg"), duplicates="allow")
+        total(a, "count") + total(b, "count")
+    allowed = merge(total(a, "mass_kg"), total(b, "mass_kg"), duplicates="allow")
     assert allowed.to_dict() == {(): 4.0}
     # a filtered table only carries the ids of its own rows
-    assert merge(partial(a[:1], "mass_kg"), partial(a[1:], "mass_kg")).to_dict() == {(): 2.0}
+    assert merge(total(a[:1], "mass_kg"), total(a[1:], "mass_kg")).to_dict() == {(): 2.0}
 
 
 def test_records_without_ids_are_never_deduplicated() -> None:
@@ -385,7 +385,7 @@ def test_records_without_ids_are_never_deduplicated() -> None:
     table = SeizureTable.from_records(same)
     assert total(table, "mass_kg").to_dict() == {(): 3.0}
     assert len(table + table) == 6
-    assert merge(partial(table, "count"), partial(table, "count")).to_dict() == {(): 6}
+    assert merge(total(table, "count"), total(table, "count")).to_dict() == {(): 6}
 
 
 def test_every_guarantee_names_a_test_that_exists() -> None:

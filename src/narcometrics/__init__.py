@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; imported o
     )
     from narcometrics._version import __version__
     from narcometrics.citation import cite
-    from narcometrics.errors import Problem, UnknownNameError, ValidationError
+    from narcometrics.errors import Problem, UnknownNameError, ValidationError, WrongTypeError
     from narcometrics.provenance import replay
     from narcometrics.records import (
         Eradication,
@@ -50,7 +50,9 @@ _LAZY = {
     "__version__": "narcometrics._version",
     "cite": "narcometrics.citation",
     "replay": "narcometrics.provenance",
-    **dict.fromkeys(("Problem", "UnknownNameError", "ValidationError"), "narcometrics.errors"),
+    **dict.fromkeys(
+        ("Problem", "UnknownNameError", "ValidationError", "WrongTypeError"), "narcometrics.errors"
+    ),
     **dict.fromkeys(
         (
             "Eradication",
@@ -102,6 +104,7 @@ __all__ = [
     "UnknownNameError",
     "ValidationError",
     "Verification",
+    "WrongTypeError",
     "__version__",
     "aggregate",
     "citation",

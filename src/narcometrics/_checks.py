@@ -3,7 +3,9 @@
 Normalisers (``to_*``) never raise: they convert lossless, unambiguous inputs (a numpy
 integer to ``int``, a lower-case country code to upper case, an enum value string to the
 enum) and return anything else unchanged, so that the validators (``check_*``), which know
-the field name, raise a [`ValidationError`][narcometrics.errors.ValidationError] that names it.
+the field name, raise a [`ValidationError`][narcometrics.errors.ValidationError] that names it:
+a [`WrongTypeError`][narcometrics.errors.WrongTypeError] (also a `TypeError`) for a value of the
+wrong type, a plain `ValidationError` for a bad value of the right type.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
+from narcometrics.errors import (
+    MAX_PROBLEMS,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+    WrongTypeError,
+)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -189,7 +197,7 @@ def parse_count(text: str) -> int:
 def check_real(name: str, value: object, *, allow_nan: bool = False) -> float:
     """Check a real number (not bool, finite unless ``allow_nan``) and return it as float."""
     if not is_real(value):
-        raise ValidationError(name, f"must be a real number, not {type(value).__name__}", value)
+        raise WrongTypeError(name, f"must be a real number, not {type(value).__name__}", value)
     try:
         number = float(cast(Any, value))
     except OverflowError:
@@ -228,7 +236,7 @@ def check_fraction(name: str, value: object, *, open_low: bool = False) -> float
 def check_count(name: str, value: object, *, minimum: int = 0) -> int:
     """Check an integer count (not bool, not float) >= ``minimum``."""
     if not is_integer(value):
-        raise ValidationError(name, f"must be an integer count, not {type(value).__name__}", value)
+        raise WrongTypeError(name, f"must be an integer count, not {type(value).__name__}", value)
     count = int(cast(Any, value))
     if count < minimum:
         raise ValidationError(name, f"must be >= {minimum}", value)
@@ -240,7 +248,7 @@ def check_count(name: str, value: object, *, minimum: int = 0) -> int:
 def check_date(name: str, value: object) -> _dt.date:
     """Check a `datetime.date` (a ``datetime`` is refused: it carries a time)."""
     if type(value) is not _dt.date:
-        raise ValidationError(name, f"must be a datetime.date, not {type(value).__name__}", value)
+        raise WrongTypeError(name, f"must be a datetime.date, not {type(value).__name__}", value)
     return value
 
 
@@ -251,7 +259,7 @@ def check_country(name: str, value: object) -> str:
     is refused. White space around the code is refused, not stripped.
     """
     if not isinstance(value, str):
-        raise ValidationError(
+        raise WrongTypeError(
             name, f"must be an ISO 3166-1 alpha-3 code, not {type(value).__name__}", value
         )
     if value != value.strip():
@@ -270,18 +278,24 @@ def check_country(name: str, value: object) -> str:
 def check_text(name: str, value: object) -> str:
     """Check a non-empty string that is not only white space."""
     if not isinstance(value, str):
-        raise ValidationError(name, f"must be a string, not {type(value).__name__}", value)
+        raise WrongTypeError(name, f"must be a string, not {type(value).__name__}", value)
     if not value.strip():
         raise ValidationError(name, "must not be empty (use None for a missing value)", value)
     return value
 
 
 def check_enum(name: str, value: object, enum: type[E]) -> E:
-    """Check a member of ``enum`` (its value strings are accepted by the normaliser)."""
+    """Check a member of ``enum`` (its value strings are accepted by the normaliser).
+
+    A string that is not one of its values is an unknown name; anything else a wrong type."""
     if not isinstance(value, enum):
-        raise UnknownNameError(
-            name, value if isinstance(value, str) else repr(value), [m.value for m in enum]
-        )
+        if not isinstance(value, str):
+            raise WrongTypeError(
+                name,
+                f"must be a {enum.__name__} or its value string, not {type(value).__name__}",
+                value,
+            )
+        raise UnknownNameError(name, value, [m.value for m in enum])
     return value
 
 
@@ -318,7 +332,7 @@ def check_real_array(
     except (TypeError, ValueError):
         array = np.asarray(None, dtype=object)
     if array.dtype.kind not in "iuf":
-        raise ValidationError(name, "must be a real number or an array of real numbers", value)
+        raise WrongTypeError(name, "must be a real number or an array of real numbers", value)
     array = array.astype(np.float64)
     finite = np.isfinite(array) | (np.isnan(array) if allow_nan else False)
     bad = ~finite | ((array < 0) if non_negative else False)

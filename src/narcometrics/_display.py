@@ -34,8 +34,10 @@ __all__ = [
     "fmt_share",
     "fmt_sig",
     "fmt_sum",
+    "fmt_value",
     "html_table",
     "shorten",
+    "with_unit",
 ]
 
 #: How an absent value (None, masked) displays.
@@ -154,6 +156,18 @@ def fmt_array(array: np.ndarray[Any, Any], digits: int | None = None) -> str:
     if low == high:
         return f"array({shape}) {show(low.item())}"
     return f"array({shape}) {show(low.item())} … {show(high.item())}"
+
+
+def fmt_value(value: Any, digits: int = 4) -> str:
+    """A number in ``digits`` significant figures, or an array as its shape and range."""
+    if isinstance(value, np.ndarray):
+        return fmt_array(value, digits)
+    return fmt_sig(value, digits)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A shown number and its unit (an absent or NaN value shows no unit)."""
+    return f"{text} {unit}".rstrip() if text not in (ABSENT, "NaN") else text
 
 
 def fmt_cell(value: object) -> str:

@@ -10,7 +10,6 @@ of these a [`ValidationError`][narcometrics.errors.ValidationError] naming the J
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import Any
 
@@ -18,7 +17,7 @@ import attrs
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 
-__all__ = ["MAX_DIGITS", "loads", "plain"]
+__all__ = ["MAX_DIGITS", "loads"]
 
 #: The longest integer a JSON file may hold [digits] (Python's default conversion limit).
 MAX_DIGITS = 4300
@@ -144,25 +143,3 @@ def loads(text: str | bytes, *, path: str | None = None) -> Any:
             truncated=len(problems) >= MAX_PROBLEMS,
         )
     return payload
-
-
-def plain(value: Any) -> Any:
-    """``value`` as plain JSON types, for every result's JSON: NaN and infinities become
-    ``None`` (never a number a JSON reader would refuse), numpy scalars Python numbers,
-    tuples lists, mapping keys strings, and an object with ``to_dict`` its dict."""
-    if isinstance(value, (bool, str)) or value is None:
-        return value
-    item = getattr(value, "item", None)
-    if item is not None and getattr(value, "ndim", None) == 0:  # a numpy scalar
-        value = item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return value

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from narcometrics._json import plain
 from narcometrics._report_data import COUNTS
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError
@@ -124,6 +123,8 @@ def _section_dict(report: Report, section: Section) -> dict[str, Any]:
 
 def as_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON types."""
+    from narcometrics.serialize import result_json  # cattrs, imported when JSON is asked for
+
     training = None
     if report.training is not None:
         training = {
@@ -149,7 +150,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "training": training,
         "notes": list(report.notes),
     }
-    result: dict[str, Any] = plain(out)
+    result: dict[str, Any] = result_json(out)
     return result
 
 

@@ -1,7 +1,8 @@
 """The display of each public result type, built from the primitives of ``_display``.
 
 One function per type returns a [`View`][narcometrics._display.View]; the types' ``__repr__``
-and ``_repr_html_`` call ``view.text()`` and ``view.html()``. Nothing here computes a
+and ``_repr_html_`` call ``view.text()`` and ``view.html()``. The views of the indicator types
+live in ``_views_indicators`` and are re-exported here. Nothing here computes a
 result: every number shown is an attribute of the object, or a method of it the library
 already has; only its display is rounded.
 """
@@ -24,7 +25,18 @@ from narcometrics._display import (
     fmt_share,
     fmt_sig,
     fmt_sum,
+    fmt_value,
     section,
+    with_unit,
+)
+from narcometrics._views_indicators import (
+    aggregate,
+    change,
+    disaggregation,
+    indicator,
+    indicator_values,
+    progress,
+    results_framework,
 )
 from narcometrics.errors import ValidationError
 
@@ -34,15 +46,6 @@ if TYPE_CHECKING:
     from narcometrics.datasets import ExampleData, NationalSeries
     from narcometrics.estimate.result import Estimate, Provenance
     from narcometrics.factors import Citation, FactorSet
-    from narcometrics.indicators import (
-        Aggregate,
-        Change,
-        DisaggregationReport,
-        Indicator,
-        IndicatorValues,
-        Progress,
-        ResultsFramework,
-    )
     from narcometrics.rates import CostPerResult, Money
     from narcometrics.tables._base import Table
     from narcometrics.training import (
@@ -53,22 +56,42 @@ if TYPE_CHECKING:
         TransferRate,
     )
 
+__all__ = [
+    "MAX_GROUPS",
+    "MAX_SERIES_ROWS",
+    "PREVIEW_ROWS",
+    "aggregate",
+    "best_ever",
+    "change",
+    "citations",
+    "cost_per_result",
+    "dask_estimate",
+    "disaggregation",
+    "effect_size",
+    "estimate",
+    "example_data",
+    "factor_set",
+    "gain",
+    "indicator",
+    "indicator_values",
+    "money",
+    "national_series",
+    "progress",
+    "provenance",
+    "results_framework",
+    "score_pairs",
+    "table",
+    "totals",
+    "training_summary",
+    "transfer_rate",
+]
+
 #: Rows of a table shown by default in its repr and HTML preview.
 PREVIEW_ROWS = 5
 #: Groups of a Totals shown in its HTML table before the rest is summarised.
 MAX_GROUPS = 30
 #: Rows of a national series shown in its HTML table.
 MAX_SERIES_ROWS = 40
-
-
-def _sig(value: Any, digits: int = 4) -> str:
-    if isinstance(value, np.ndarray):
-        return fmt_array(value, digits)
-    return fmt_sig(value, digits)
-
-
-def _unit(text: str, unit: str) -> str:
-    return f"{text} {unit}".rstrip() if text not in (ABSENT, "NaN") else text
 
 
 # ---------------------------------------------------------------------------- tables
@@ -197,16 +220,16 @@ def estimate(e: Estimate) -> View:
     """Central value, range, unit, method and factor set; provenance folded."""
     unit = e.unit
     fields = [
-        ("central", _unit(_sig(e.central), unit)),
-        ("range", _unit(f"{_sig(e.low)} to {_sig(e.high)}", unit)),
+        ("central", with_unit(fmt_value(e.central), unit)),
+        ("range", with_unit(f"{fmt_value(e.low)} to {fmt_value(e.high)}", unit)),
         ("method", _method(e.provenance.method)),
         ("factor_set", e.provenance.factor_set or ABSENT),
         ("quantity", e.quantity),
     ]
     if e.mean is not None:
-        fields.append(("mean", _unit(_sig(e.mean), unit)))
+        fields.append(("mean", with_unit(fmt_value(e.mean), unit)))
     if e.percentiles:
-        fields.extend((f"p{k:g}", _unit(_sig(v), unit)) for k, v in e.percentiles.items())
+        fields.extend((f"p{k:g}", with_unit(fmt_value(v), unit)) for k, v in e.percentiles.items())
     prov = provenance(e.provenance)
     folded = section("Provenance", None, prov.fields, folded=True, note=e.provenance.note)
     return View(title="Estimate", fields=tuple(fields), short=4, sections=(folded, *prov.sections))
@@ -243,7 +266,7 @@ def gain(g: GainResult) -> View:
     return View(
         title="GainResult",
         fields=(
-            ("raw_gain", _unit(fmt_sig(g.raw_gain), "points")),
+            ("raw_gain", with_unit(fmt_sig(g.raw_gain), "points")),
             ("hake_gain", fmt_sig(g.hake_gain, 3)),
             ("mean_individual_gain", fmt_sig(g.mean_individual_gain, 3)),
             ("n_paired", f"{g.n_paired:,}"),
@@ -337,180 +360,6 @@ def score_pairs(p: ScorePairs) -> View:
             ("records", f"{p.records:,}"),
             ("records_without_scores", f"{p.records_without_scores:,}"),
         ),
-    )
-
-
-# ------------------------------------------------------------------------ indicators
-
-
-def indicator(i: Indicator) -> View:
-    """An indicator's definition and rules."""
-    fields = [
-        ("code", i.code),
-        ("title", i.title),
-        ("level", str(i.level)),
-        ("measure", str(i.measure)),
-        ("unit", i.unit_label or ABSENT),
-        ("ascending", fmt(i.ascending)),
-        ("time_rule", fmt(i.time_rule)),
-        ("unit_rule", fmt(i.unit_rule)),
-        ("cumulative", str(i.cumulative)),
-    ]
-    if i.per is not None:
-        fields.append(("per", fmt(i.per)))
-    if i.dimensions:
-        fields.append(("dimensions", ", ".join(i.dimensions)))
-    if i.references:
-        fields.append(("references", "; ".join(str(r) for r in i.references)))
-    return View(title="Indicator", fields=tuple(fields), short=4)
-
-
-def _value(i: Indicator, value: Any) -> str:
-    if value.value is None and value.numerator is None:
-        return value.narrative or ABSENT
-    return _unit(fmt(i.value_of(value)), i.unit_label)
-
-
-def _headline(values: Sequence[Any]) -> list[Any]:
-    return [v for v in values if not getattr(v, "dimensions", ())]
-
-
-def indicator_values(v: IndicatorValues) -> View:
-    """An indicator with its baseline, targets and actuals (one row per value)."""
-    i = v.indicator
-    rows: list[list[str]] = []
-    if v.baseline is not None:
-        rows.append(["baseline", str(v.baseline.year), "", _value(i, v.baseline), ""])
-    for t in v.targets:
-        kind = "milestone" if t.milestone else "target"
-        rows.append([kind, str(t.period), _dims(t), _value(i, t), ""])
-    for a in v.actuals:
-        rows.append(["actual", str(a.period), _dims(a), _value(i, a), str(a.verification)])
-    headline = _headline(v.actuals)
-    return View(
-        title="IndicatorValues",
-        fields=(
-            ("code", i.code),
-            ("title", i.title),
-            ("baseline", ABSENT if v.baseline is None else _value(i, v.baseline)),
-            ("targets", str(len(v.targets))),
-            ("actuals", str(len(v.actuals))),
-            ("latest", _value(i, headline[-1]) if headline else ABSENT),
-        ),
-        short=3,
-        sections=(
-            section("Values", ("kind", "period", "breakdown", "value", "verification"), rows),
-        ),
-    )
-
-
-def _dims(value: Any) -> str:
-    parts = [f"{k}={c}" for k, c in value.dimensions]
-    if value.location:
-        parts.insert(0, value.location)
-    return ", ".join(parts)
-
-
-def results_framework(f: ResultsFramework) -> View:
-    """One row per indicator: level, unit, baseline, latest target and headline actual."""
-    rows = []
-    for v in f.indicators:
-        i = v.indicator
-        targets, actuals = _headline(v.targets), _headline(v.actuals)
-        broken = len(v.actuals) - len(actuals)
-        actual = f"{_value(i, actuals[-1])} ({actuals[-1].period})" if actuals else ABSENT
-        if broken:
-            actual += f"; {broken} by breakdown"
-        rows.append(
-            [
-                i.code,
-                i.title,
-                str(i.level),
-                ABSENT if v.baseline is None else _value(i, v.baseline),
-                f"{_value(i, targets[-1])} ({targets[-1].period})" if targets else ABSENT,
-                actual,
-            ]
-        )
-    return View(
-        title="ResultsFramework",
-        fields=(("title", f.title), ("indicators", str(len(f))), ("codes", " ".join(f.codes))),
-        short=3,
-        sections=(
-            section(
-                "Indicators",
-                ("code", "title", "level", "baseline", "target", "latest actual"),
-                rows,
-            ),
-        ),
-    )
-
-
-def aggregate(a: Aggregate) -> View:
-    """An indicator aggregate and the rules that made it."""
-    fields = [
-        ("indicator", a.indicator),
-        ("value", _unit(fmt_sum(a.value, a.n_values), a.unit)),
-        ("period", str(a.period)),
-        ("n_values", str(a.n_values)),
-        ("n_units", str(a.n_units)),
-        ("time_rule", str(a.time_rule)),
-        ("unit_rule", str(a.unit_rule)),
-    ]
-    if a.numerator is not None or a.denominator is not None:
-        fields.append(("numerator", fmt(a.numerator)))
-        fields.append(("denominator", fmt(a.denominator)))
-    return View(title="Aggregate", fields=tuple(fields), short=3)
-
-
-def progress(p: Progress) -> View:
-    """Progress from baseline to target and its status."""
-    return View(
-        title="Progress",
-        fields=(
-            ("progress", fmt_share(p.progress, 0)),
-            ("status", str(p.status)),
-            ("actual", fmt(p.actual)),
-            ("baseline", fmt(p.baseline)),
-            ("target", fmt(p.target)),
-            ("expected", fmt_share(p.expected, 0)),
-            ("band", fmt_share(p.band, 0)),
-            ("ascending", str(p.ascending)),
-        ),
-        short=5,
-    )
-
-
-def change(c: Change) -> View:
-    """A year-over-year change."""
-    value = c.value
-    text = _sig(value) if isinstance(value, np.ndarray) else fmt_sig(value)
-    return View(title="Change", fields=(("value", text), ("unit", c.unit)), short=2)
-
-
-def disaggregation(r: DisaggregationReport) -> View:
-    """Breakdowns checked and every mismatch."""
-    rows = [
-        [
-            str(m.period),
-            m.location or "",
-            ", ".join(m.dimensions),
-            m.quantity,
-            fmt(m.headline),
-            fmt(m.parts_total),
-            fmt(m.difference),
-        ]
-        for m in r.mismatches
-    ]
-    header = ("period", "location", "breakdown", "quantity", "headline", "parts", "difference")
-    return View(
-        title="DisaggregationReport",
-        fields=(
-            ("indicator", r.indicator),
-            ("checked", str(r.checked)),
-            ("mismatches", str(len(r.mismatches))),
-            ("ok", str(r.ok)),
-        ),
-        sections=(section("Mismatches", header, rows),) if rows else (),
     )
 
 

@@ -27,7 +27,7 @@ import attrs
 
 from narcometrics._data import data as bundled
 from narcometrics._version import __version__
-from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError, WrongTypeError
 
 __all__ = [
     "FORMATS",
@@ -232,7 +232,9 @@ def release_reference(version: str | None = None) -> Reference:
     """
     meta = _metadata()
     version = str(meta["version"]) if version is None else version
-    if not isinstance(version, str) or not version.strip():
+    if not isinstance(version, str):
+        raise WrongTypeError("version", f"must be a str, not {type(version).__name__}", version)
+    if not version.strip():
         raise ValidationError("version", "must be a non-empty str", version)
     same = version == str(meta["version"])
     date = str(meta["date-released"]) if same and "date-released" in meta else None

@@ -4,6 +4,20 @@ Every problem with user input is a [`ValidationError`][narcometrics.errors.Valid
 subclass of `ValueError`, so ``except ValueError`` keeps working for callers that do not know this
 library. The error carries one [`Problem`][narcometrics.errors.Problem] per bad value: a table or a
 file can have many bad rows, and users need to see all of them (up to a limit), not only the first.
+
+The error rule for the whole library:
+
+- a wrong *type* (a string where a number is needed, a number where a date is needed) raises
+  [`WrongTypeError`][narcometrics.errors.WrongTypeError], which is both a `TypeError` and a
+  `ValidationError`;
+- a bad *value* of the right type (a negative mass, an end before its start) raises
+  [`ValidationError`][narcometrics.errors.ValidationError];
+- an unknown *name* (a factor set id, a method, a grouping field) raises
+  [`UnknownNameError`][narcometrics.errors.UnknownNameError], a `ValidationError` and a
+  `KeyError` listing the valid names.
+
+The content of a file or of a parsed JSON payload is a value: a reader collects every problem it
+finds, whatever its kind, into one `ValidationError` with file, row, column or JSON path.
 """
 
 from __future__ import annotations
@@ -12,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-__all__ = ["MAX_PROBLEMS", "Problem", "UnknownNameError", "ValidationError"]
+__all__ = ["MAX_PROBLEMS", "Problem", "UnknownNameError", "ValidationError", "WrongTypeError"]
 
 MAX_PROBLEMS = 100
 """How many problems an error collects before it stops looking (the message says so)."""
@@ -187,6 +201,27 @@ def _rebuild(
     error = cls.__new__(cls)
     error._set(problems, truncated=truncated, summary=summary)
     return error
+
+
+class WrongTypeError(ValidationError, TypeError):
+    """A value of the wrong type: not a real number, not a date, not a string...
+
+    Both a [`ValidationError`][narcometrics.errors.ValidationError] (it names the field and
+    shows the value, like every problem with user input) and a `TypeError`, so that a wrong type
+    is a `TypeError` everywhere in the library, as Python's own functions raise (numpy's
+    `AxisError` is a `ValueError` and an `IndexError` in the same way). Built like a
+    `ValidationError`: ``WrongTypeError("mass_kg", "must be a real number, not str", "abc")``.
+
+    Examples
+    --------
+    >>> from narcometrics import Seizure
+    >>> from narcometrics.errors import WrongTypeError
+    >>> try:
+    ...     Seizure(date="2017-03-01", country="PER", substance="cocaine_hcl", mass_kg=1.0)
+    ... except TypeError as error:
+    ...     print(isinstance(error, WrongTypeError), error.field)
+    True Seizure.date
+    """
 
 
 class UnknownNameError(ValidationError, KeyError):

@@ -152,20 +152,10 @@ def write(estimate: Estimate, path: str | os.PathLike[str], *, inputs: bool = Tr
     if not isinstance(estimate, Estimate):
         raise TypeError(f"write takes an Estimate, not {type(estimate).__name__}")
     record = estimate.to_record(inputs=inputs)
-    text = json.dumps(_no_nan(record), indent=1, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False)
     out = Path(path)
     out.write_text(text + "\n", encoding="utf-8")
     return out
-
-
-def _no_nan(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_no_nan(v) for v in value]
-    return value
 
 
 def read(path: str | os.PathLike[str]) -> Any:

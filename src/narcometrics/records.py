@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import ValidationError
+from narcometrics.errors import ValidationError, WrongTypeError
 
 __all__ = [
     "SUBSTANCE_GROUPS",
@@ -398,7 +398,7 @@ class TrainingOutcome:
 
 def _check_scores(name: str, scores: object, max_score: float | None) -> None:
     if not isinstance(scores, tuple):
-        raise ValidationError(name, "must be a sequence of real numbers", scores)
+        raise WrongTypeError(name, "must be a sequence of real numbers", scores)
     if scores and max_score is None:
         raise ValidationError(name, "needs max_score to be given", scores)
     for index, score in enumerate(scores):
@@ -409,7 +409,7 @@ def _check_scores(name: str, scores: object, max_score: float | None) -> None:
 
 def _check_ids(name: str, ids: object, participants: int) -> None:
     if not isinstance(ids, tuple):
-        raise ValidationError(name, "must be a sequence of strings", ids)
+        raise WrongTypeError(name, "must be a sequence of strings", ids)
     for index, item in enumerate(ids):
         c.check_text(f"{name}[{index}]", item)
     if len(ids) != participants:

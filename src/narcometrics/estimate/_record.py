@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from narcometrics.errors import ValidationError
-from narcometrics.estimate.result import Estimate, Uncertain, plain
+from narcometrics.estimate.result import Estimate, Uncertain
 from narcometrics.factors import Citation, Factor, FactorSet, get
 
 __all__ = ["Inputs", "decode", "encode", "factor_set_from_dict", "recorded"]
@@ -155,7 +155,9 @@ def encode(value: Any) -> Any:
             }
         }
     if isinstance(value, Factor):
-        return {"factor": plain(attrs.asdict(value))}
+        from narcometrics.serialize import result_json
+
+        return {"factor": result_json(value)}
     if isinstance(value, _Generator):
         return {"generator": True}
     return {"unsupported": type(value).__name__}

@@ -72,14 +72,6 @@ def _same_mapping(a: Mapping[float, Value] | None, b: Mapping[float, Value] | No
     return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
 
 
-def _plain(value: object) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, StrEnum):
-        return value.value
-    return value
-
-
 class Distribution(StrEnum):
     """How the Monte Carlo path draws an uncertain parameter over its range."""
 
@@ -190,8 +182,10 @@ class Assumption:
     records: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types."""
-        return attrs.asdict(self)
+        """Plain JSON types (an undefined value, NaN, becomes ``None``)."""
+        from narcometrics.serialize import result_json
+
+        return {f.name: result_json(getattr(self, f.name)) for f in attrs.fields(Assumption)}
 
 
 @attrs.frozen(kw_only=True)
@@ -275,22 +269,29 @@ class Provenance:
         return "; ".join(dict.fromkeys(short))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types (citations and assumptions as lists of objects)."""
-        return {
-            "method": self.method,
-            "factor_set": self.factor_set,
-            "citations": [attrs.asdict(cit) for cit in self.citations],
-            "library_version": self.library_version,
-            "assumptions": [a.to_dict() for a in self.assumptions],
-            "note": self.note,
-            "draws": self.draws,
-            "seed": self.seed,
-            "factor_set_digest": self.factor_set_digest,
-            "numpy_version": self.numpy_version,
-            "factor_sets": [factor_set_entry(fs) for fs in self.factor_sets],
-            "inputs": None if self.inputs is None else self.inputs.encode(),
-            "inputs_digest": None if self.inputs is None else self.inputs.digest(),
-        }
+        """Plain JSON types (citations and assumptions as lists of objects), through
+        [`result_json`][narcometrics.serialize.result_json]; the arguments of the call keep
+        their own exact encoding."""
+        from narcometrics.serialize import result_json
+
+        plain: dict[str, Any] = result_json(
+            {
+                "method": self.method,
+                "factor_set": self.factor_set,
+                "citations": self.citations,
+                "library_version": self.library_version,
+                "assumptions": self.assumptions,
+                "note": self.note,
+                "draws": self.draws,
+                "seed": self.seed,
+                "factor_set_digest": self.factor_set_digest,
+                "numpy_version": self.numpy_version,
+                "factor_sets": [factor_set_entry(fs) for fs in self.factor_sets],
+            }
+        )
+        plain["inputs"] = None if self.inputs is None else self.inputs.encode()
+        plain["inputs_digest"] = None if self.inputs is None else self.inputs.digest()
+        return plain
 
     def __repr__(self) -> str:
         from narcometrics import _views
@@ -304,17 +305,6 @@ class Provenance:
         return _views.provenance(self).html()
 
 
-def plain(value: Any) -> Any:
-    """Plain JSON types of ``attrs.asdict`` output (tuples as lists, enums as strings)."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
-
-
 def factor_set_entry(factor_set: FactorSet) -> dict[str, Any]:
     """How a provenance record names a factor set: id, digest, whether it is the bundled set of
     that id, and its whole content when it is not (so a record replays without the file)."""
@@ -323,7 +313,9 @@ def factor_set_entry(factor_set: FactorSet) -> dict[str, Any]:
         factor_set.id in available() and get(factor_set.id).digest() == (entry["digest"])
     )
     if not entry["bundled"]:
-        entry["content"] = plain(attrs.asdict(factor_set))
+        from narcometrics.serialize import result_json
+
+        entry["content"] = result_json(factor_set)
     return entry
 
 
@@ -377,22 +369,29 @@ class Estimate:
             raise ValidationError("Estimate", "must have low <= central <= high", self.central)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types: floats, or (nested) lists of floats for arrays.
+        """Plain JSON types: floats, or (nested) lists of floats for arrays, through
+        [`result_json`][narcometrics.serialize.result_json]: an undefined value (NaN) is
+        ``None``, as in every result's JSON.
 
         Percentile keys are strings (``"5"``, ``"50"``, ``"95"``), as JSON requires.
         """
-        return {
-            "central": _plain(self.central),
-            "low": _plain(self.low),
-            "high": _plain(self.high),
-            "unit": self.unit,
-            "quantity": self.quantity,
-            "mean": _plain(self.mean),
-            "percentiles": None
-            if self.percentiles is None
-            else {f"{k:g}": _plain(v) for k, v in self.percentiles.items()},
-            "provenance": self.provenance.to_dict(),
-        }
+        from narcometrics.serialize import result_json
+
+        plain: dict[str, Any] = result_json(
+            {
+                "central": self.central,
+                "low": self.low,
+                "high": self.high,
+                "unit": self.unit,
+                "quantity": self.quantity,
+                "mean": self.mean,
+                "percentiles": None
+                if self.percentiles is None
+                else {f"{k:g}": v for k, v in self.percentiles.items()},
+                "provenance": self.provenance,
+            }
+        )
+        return plain
 
     def to_record(self, *, inputs: bool = True) -> dict[str, Any]:
         """The provenance record: everything needed to recompute the estimate and check it.

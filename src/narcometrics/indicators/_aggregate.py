@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError, WrongTypeError
 from narcometrics.indicators._enums import CumulativeKind, Measure, TimeRule, UnitRule
 from narcometrics.indicators._fields import Dimensions, ReportingPeriod
 from narcometrics.indicators._indicator import Indicator
@@ -108,7 +108,7 @@ def check_aggregable(indicator: object) -> Indicator:
 def checked_values(indicator: Indicator, values: object) -> tuple[PeriodValue, ...]:
     """The values as a tuple, after checking each fits the indicator and all are one kind."""
     if isinstance(values, (Actual, Target)) or not isinstance(values, Iterable):
-        raise ValidationError(
+        raise WrongTypeError(
             "values", "must be a sequence of Actual or Target values", type(values).__name__
         )
     items = tuple(values)

@@ -3,7 +3,6 @@ tables."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -13,6 +12,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
+from narcometrics import _json
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.factors import FactorSet
 from narcometrics.indicators._derive import (
@@ -85,28 +85,16 @@ class FrameworkDefinition:
         return f"FrameworkDefinition({self.title!r}, indicators=[{codes}])"
 
 
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"repeated key {key!r}")
-        out[key] = value
-    return out
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _parse(text: str, where: str) -> Any:
+    """The payload, through the library's one strict JSON parser: repeated keys, NaN and
+    integers over `narcometrics._json.MAX_DIGITS` digits are errors naming their JSON path."""
     try:
-        return json.loads(
-            text.removeprefix("\ufeff"),
-            object_pairs_hook=_refuse_duplicates,
-            parse_constant=_refuse_constant,
-        )
-    except (ValueError, RecursionError) as exc:
-        raise ValidationError(where, f"not a framework definition: {exc}") from None
+        return _json.loads(text, path=where)
+    except ValidationError as exc:
+        raise ValidationError.from_problems(
+            attrs.evolve(p, problem=f"not a framework definition: {p.problem}")
+            for p in exc.problems
+        ) from None
 
 
 def _indicator(entry: object, path: str) -> tuple[Indicator, str]:
@@ -178,8 +166,9 @@ def load_definition(path: str | os.PathLike[str] | None = None) -> FrameworkDefi
     Raises
     ------
     ValidationError
-        A file that cannot be read, is not JSON (repeated keys included), has an unknown
-        field, an invalid indicator (named by its JSON path) or a repeated code.
+        A file that cannot be read, is not strict JSON (repeated keys, ``NaN``, integers over
+        4,300 digits: each named by its JSON path), has an unknown field, an invalid indicator
+        (named by its JSON path) or a repeated code.
     UnknownNameError
         A ``derive`` name that is not a known derivation.
     """

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import ValidationError
+from narcometrics.errors import ValidationError, WrongTypeError
 
 
 def _enum(enum: type[c.E], *, optional: bool = False, default: Any = attrs.NOTHING) -> Any:
@@ -43,7 +43,7 @@ def v_instance(kind: type[Any], *, optional: bool = False) -> Any:
             return
         if not isinstance(value, kind):
             what = "True or False" if kind is bool else f"a {kind.__name__}"
-            raise ValidationError(
+            raise WrongTypeError(
                 _name(instance, attribute),
                 f"must be {what}{' or None' if optional else ''}, not {type(value).__name__}",
                 value,
@@ -146,7 +146,7 @@ def _to_period(value: object) -> object:
 
 def _v_period(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, ReportingPeriod):
-        raise ValidationError(
+        raise WrongTypeError(
             _name(instance, attribute),
             "must be a ReportingPeriod, a year or a (start, end) pair of dates",
             value,
@@ -189,7 +189,7 @@ def _to_references(value: object) -> object:
 def _v_references(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     name = _name(instance, attribute)
     if not isinstance(value, tuple) or not all(isinstance(r, Reference) for r in value):
-        raise ValidationError(
+        raise WrongTypeError(
             name, "must be a sequence of Reference or (vocabulary, code) pairs", value
         )
 
@@ -201,7 +201,7 @@ def _to_names(value: object) -> object:
 def _v_names(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     name = _name(instance, attribute)
     if not isinstance(value, tuple):
-        raise ValidationError(name, "must be a sequence of names", value)
+        raise WrongTypeError(name, "must be a sequence of names", value)
     for index, item in enumerate(value):
         c.check_text(f"{name}[{index}]", item)
     if len(set(value)) != len(value):
@@ -230,7 +230,7 @@ def _v_dimensions(instance: object, attribute: attrs.Attribute[Any], value: obje
     if not isinstance(value, tuple) or not all(
         isinstance(pair, tuple) and len(pair) == 2 for pair in value
     ):
-        raise ValidationError(name, "must be a mapping of dimension name to category", value)
+        raise WrongTypeError(name, "must be a mapping of dimension name to category", value)
     for key, category in value:
         c.check_text(f"{name}[{key!r}]" if isinstance(key, str) else name, key)
         c.check_text(f"{name}[{key!r}]", category)

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import UnknownNameError, ValidationError
+from narcometrics.errors import UnknownNameError, ValidationError, WrongTypeError
 from narcometrics.indicators._aggregate import Aggregate, combine
 from narcometrics.indicators._fields import v_instance
 from narcometrics.indicators._indicator import Indicator
@@ -23,10 +23,10 @@ def _v_items(kind: type[Any]) -> Any:
     def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         name = f"{type(instance).__name__}.{attribute.name}"
         if not isinstance(value, tuple):
-            raise ValidationError(name, f"must be a sequence of {kind.__name__}", value)
+            raise WrongTypeError(name, f"must be a sequence of {kind.__name__}", value)
         for index, item in enumerate(value):
             if not isinstance(item, kind):
-                raise ValidationError(
+                raise WrongTypeError(
                     f"{name}[{index}]", f"must be a {kind.__name__}, not {type(item).__name__}"
                 )
 

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import ValidationError
+from narcometrics.errors import ValidationError, WrongTypeError
 from narcometrics.indicators._enums import (
     RATIO_MEASURES,
     TIME_RULES,
@@ -167,7 +167,7 @@ class Indicator:
             Naming ``field`` and the problem.
         """
         if not isinstance(value, (Baseline, Target, Actual)):
-            raise ValidationError(
+            raise WrongTypeError(
                 field, f"must be a Baseline, Target or Actual, not {type(value).__name__}", value
             )
         measure = self.measure

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import ValidationError
+from narcometrics.errors import ValidationError, WrongTypeError
 from narcometrics.estimate.result import Estimate
 from narcometrics.indicators._enums import VerificationStatus
 from narcometrics.indicators._fields import (
@@ -162,7 +162,7 @@ def _v_estimate(instance: Actual, attribute: attrs.Attribute[Any], value: object
         return
     name = _name(instance, attribute)
     if not isinstance(value, Estimate):
-        raise ValidationError(name, f"must be an Estimate or None, not {type(value).__name__}")
+        raise WrongTypeError(name, f"must be an Estimate or None, not {type(value).__name__}")
     if not isinstance(value.central, float):
         raise ValidationError(
             name, "must be one value (a scalar Estimate), not an array", value.central

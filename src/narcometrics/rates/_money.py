@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from narcometrics import _checks as c
-from narcometrics.errors import Problem, ValidationError
+from narcometrics.errors import Problem, ValidationError, WrongTypeError
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -43,7 +43,7 @@ def _to_str_tuple(value: object) -> tuple[str, ...]:
 def _v_notes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, tuple):
-        raise ValidationError(name, "must be a sequence of strings", value)
+        raise WrongTypeError(name, "must be a sequence of strings", value)
     for index, note in enumerate(value):
         c.check_text(f"{name}[{index}]", note)
 
@@ -235,7 +235,7 @@ def convert(money: Money, rate: ExchangeRate) -> Money:
     if not isinstance(money, Money):
         raise TypeError(f"money must be Money, not {type(money).__name__}")
     if not isinstance(rate, ExchangeRate):
-        raise ValidationError("rate", f"must be an ExchangeRate, not {type(rate).__name__}", rate)
+        raise WrongTypeError("rate", f"must be an ExchangeRate, not {type(rate).__name__}", rate)
     if money.currency != rate.from_currency:
         raise ValidationError(
             "rate.from_currency",

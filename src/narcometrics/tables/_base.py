@@ -10,7 +10,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics._frame import Backend
-from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
+from narcometrics.errors import (
+    MAX_PROBLEMS,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+    WrongTypeError,
+)
 from narcometrics.tables import _frame
 from narcometrics.tables._columns import (
     MISSING_CODE,
@@ -263,7 +269,7 @@ class Table(Generic[R]):
         wrong = [i for i, r in enumerate(rows) if type(r) is not cls.record_type]
         if wrong:
             name = cls.record_type.__name__
-            raise ValidationError.from_problems(
+            raise WrongTypeError.from_problems(
                 [
                     Problem(
                         field="records",

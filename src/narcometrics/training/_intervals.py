@@ -9,7 +9,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from narcometrics._checks import FloatOrArray, check_real, is_real
-from narcometrics.errors import MAX_PROBLEMS, Problem, UnknownNameError, ValidationError
+from narcometrics.errors import (
+    MAX_PROBLEMS,
+    Problem,
+    UnknownNameError,
+    ValidationError,
+    WrongTypeError,
+)
 
 __all__ = ["INTERVAL_METHODS", "proportion_interval", "wilson_interval"]
 
@@ -44,12 +50,12 @@ def where(mask: NDArray[np.bool_]) -> list[tuple[int, ...]]:
     return [tuple(int(i) for i in row) for row in np.argwhere(mask)]
 
 
-def raise_problems(problems: list[Problem]) -> None:
-    """Raise one ValidationError for all ``problems`` (at most MAX_PROBLEMS shown)."""
+def raise_problems(problems: list[Problem], *, wrong_type: bool = False) -> None:
+    """Raise one ValidationError for all ``problems`` (at most MAX_PROBLEMS shown); a
+    WrongTypeError (also a TypeError) when they are all entries of the wrong type."""
     if problems:
-        raise ValidationError.from_problems(
-            problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS
-        )
+        error = WrongTypeError if wrong_type else ValidationError
+        raise error.from_problems(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
 
 
 def non_real_problems(name: str, array: NDArray[Any], what: str) -> list[Problem]:
@@ -92,12 +98,12 @@ def as_counts(name: str, value: object, *, minimum: int) -> NDArray[np.int64]:
     except (TypeError, ValueError) as error:
         raise ValidationError(name, f"must be integer counts ({error})", value) from None
     if array.dtype.kind == "O":
-        raise_problems(non_real_problems(name, array, "an integer count"))
+        raise_problems(non_real_problems(name, array, "an integer count"), wrong_type=True)
         array = array.astype(np.float64)
     if array.dtype.kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
         raise ValidationError(name, "must be counts below 2**63", value)
     if array.dtype.kind not in "iuf":
-        raise ValidationError(name, f"must be integer counts, not {array.dtype}", value)
+        raise WrongTypeError(name, f"must be integer counts, not {array.dtype}", value)
     problems: list[Problem] = []
     if array.dtype.kind == "f":
         # whole numbers a float holds exactly (beyond 2**53 a float count is already rounded)

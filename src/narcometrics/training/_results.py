@@ -7,8 +7,6 @@ from typing import Any, cast
 
 import attrs
 
-from narcometrics._json import plain
-
 __all__ = [
     "EffectSize",
     "GainResult",
@@ -27,8 +25,13 @@ class _ToDict:
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as plain JSON types (NaN becomes ``None``, tuples become lists)."""
-        return {f.name: plain(getattr(self, f.name)) for f in attrs.fields(cast(Any, type(self)))}
+        """The fields as plain JSON types (NaN becomes ``None``, tuples become lists), through
+        [`result_json`][narcometrics.serialize.result_json]."""
+        from narcometrics.serialize import result_json
+
+        return {
+            f.name: result_json(getattr(self, f.name)) for f in attrs.fields(cast(Any, type(self)))
+        }
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from narcometrics._checks import FloatOrArray, check_count, check_positive
-from narcometrics.errors import Problem, UnknownNameError, ValidationError
+from narcometrics.errors import Problem, UnknownNameError, ValidationError, WrongTypeError
 from narcometrics.training._intervals import (
     as_float,
     check_confidence,
@@ -50,9 +50,9 @@ def as_scores(name: str, value: object) -> NDArray[np.float64]:
     if array.ndim != 1:
         raise ValidationError(name, f"must be 1-d, not {array.ndim}-d", value)
     if array.dtype.kind == "O":
-        raise_problems(non_real_problems(name, array, "a real score"))
+        raise_problems(non_real_problems(name, array, "a real score"), wrong_type=True)
     elif array.dtype.kind not in "iuf":
-        raise ValidationError(name, f"must be real scores, not {array.dtype}", value)
+        raise WrongTypeError(name, f"must be real scores, not {array.dtype}", value)
     scores = array.astype(np.float64)
     problems = [
         Problem(field=index_name(name, index), problem="must be finite", value=array[index])
