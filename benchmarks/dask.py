@@ -189,20 +189,26 @@ def warm_up(path: str) -> None:
     one_process_loop([path])
 
 
-def one_process_loop(paths: list[str]) -> tuple[float, Any]:
-    """Seconds and Totals of the plain one-process loop over ``paths`` (run in a child
-    process): for each file pyarrow read, from_frame and partial totals; then one merge."""
+def cpu_seconds() -> float:
+    """User and system CPU time [s] of this process so far (all its threads)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def one_process_loop(paths: list[str]) -> tuple[float, float, Any]:
+    """Seconds, CPU seconds and Totals of the plain one-process loop over ``paths`` (run in
+    a child process): for each file pyarrow read, from_frame and partial totals; one merge."""
     import pyarrow.parquet as pq
 
     from narcometrics.aggregate import merge, partial
     from narcometrics.tables import SeizureTable
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     parts = [
         partial(SeizureTable.from_frame(pq.read_table(path)), "mass_kg", by=BY) for path in paths
     ]
     totals = merge(*parts)
-    return time.perf_counter() - start, totals
+    return time.perf_counter() - start, cpu_seconds() - cpu, totals
 
 
 def _arguments() -> argparse.Namespace:
@@ -225,7 +231,7 @@ def _race(paths: list[str], workers: int, repeat: int) -> dict[str, Any]:
     from narcometrics import dask as nd
     from narcometrics.tables import SeizureTable
 
-    got: dict[str, Any] = {"dask": [], "loop": [], "peak": 0}
+    got: dict[str, Any] = {"dask": [], "loop": [], "dask_cpu": [], "loop_cpu": [], "peak": 0}
     # The loop's process is forked (and imports) before the cluster starts its threads.
     with ProcessPoolExecutor(max_workers=1) as loop:
         loop.submit(warm_up, paths[0]).result()
@@ -237,15 +243,19 @@ def _race(paths: list[str], workers: int, repeat: int) -> dict[str, Any]:
         ):
             client.run(warm_up, paths[0])
             for _ in range(repeat):
+                before = sum(client.run(cpu_seconds).values()) + cpu_seconds()
                 with PeakRSS() as sampled:
                     start = time.perf_counter()
                     got["totals"] = nd.total(
                         paths, SeizureTable, "mass_kg", by=BY, scheduler=client
                     )
                     got["dask"].append(time.perf_counter() - start)
+                after = sum(client.run(cpu_seconds).values()) + cpu_seconds()
+                got["dask_cpu"].append(after - before)
                 got["peak"] = max(got["peak"], sampled.peak)
-                seconds, got["loop_totals"] = loop.submit(one_process_loop, paths).result()
+                seconds, cpu, got["loop_totals"] = loop.submit(one_process_loop, paths).result()
                 got["loop"].append(seconds)
+                got["loop_cpu"].append(cpu)
             got["workers"] = client.run(
                 lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             )
@@ -346,6 +356,11 @@ def _print_speeds(
         + ", ".join(f"{rows / t:,.0f}" for t in got["loop"])
         + f"); target >= {SPEED_TARGET:.1f}: {'met' if met else 'NOT MET'}"
         + ("" if enforce else " (enforced outside --smoke only)")
+    )
+    # CPU time depends less on the other load of a shared machine than wall time does.
+    print(
+        f"CPU seconds, least of the runs: dask (driver and workers) {min(got['dask_cpu']):.2f}, "
+        f"loop {min(got['loop_cpu']):.2f} (for reference)"
     )
     return met
 
