@@ -193,7 +193,7 @@ def test_a_factor_set_given_to_replay_replaces_the_recorded_one(tmp_path: Path) 
     assert result.estimate.central == pytest.approx(221.65)
     # the same from the command line, with the set in a factor file
     data = json.loads(
-        (Path(factors.__file__).parent / "data" / "factors" / f"{FLAT}.json").read_text("utf-8")
+        (Path(factors.__file__).parents[1] / "data" / "factors" / f"{FLAT}.json").read_text("utf-8")
     )
     data["values"][0].update(value=10.0, low=9.5, high=10.5)
     edited = tmp_path / "edited.json"

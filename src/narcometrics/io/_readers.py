@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import attrs
 
-from narcometrics import _json, serialize
+from narcometrics import _json
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
@@ -305,6 +305,8 @@ def json_bytes(source: PathLike | IO[Any], path: str) -> str | bytes:
 
 def json_table(payload: Any, table: type[Table[Any]], path: str) -> Table[Any]:
     """A table of the records in parsed JSON, errors naming ``path`` and the JSON path."""
+    from narcometrics import serialize  # its cattrs converter costs start-up: on first use
+
     try:
         return table.from_records(serialize.records(table.record_type, payload))
     except ValidationError as error:
@@ -341,6 +343,8 @@ def write_json(
     """Write a table (or records) as a JSON array of records, atomically."""
     encoded = _json_columns.dumps(data, indent) if isinstance(data, Table) else None
     if encoded is None:
+        from narcometrics import serialize
+
         text = serialize.dumps(list(data), indent=indent)
         with atomic_writer(target, newline=None) as stream:
             stream.write(text)
