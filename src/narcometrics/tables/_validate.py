@@ -10,7 +10,10 @@ the field, the value and the 0-based row, and are collected (up to
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, TypeAlias
 
 import attrs
@@ -18,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics import _checks as c
+from narcometrics._fields import FieldSpec, Rule
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.tables._columns import (
     MISSING_CODE,
@@ -27,7 +31,6 @@ from narcometrics.tables._columns import (
     object_array,
     readonly,
 )
-from narcometrics.tables._schema import FieldSpec
 
 Rows: TypeAlias = NDArray[np.intp]
 Mask: TypeAlias = NDArray[np.bool_]
@@ -159,13 +162,67 @@ def check_dates(spec: FieldSpec, data: NDArray[Any], problems: Problems) -> NDAr
 # ---------------------------------------------------------------------- categoricals
 
 
-def _check_label(spec: FieldSpec, label: object) -> str:
-    if spec.kind == "country":
-        return c.check_country(spec.name, c.to_country(label))  # type: ignore[arg-type]
-    if spec.kind == "enum":
-        assert spec.enum is not None
-        return c.check_enum(spec.name, c.to_enum(spec.enum, label), spec.enum).value
-    return c.check_text(spec.name, label)
+def _text_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
+    """``check_text``'s decision for exact ``str`` labels: the label itself, or None."""
+    return [x if x.__class__ is str and x.strip() else None for x in labels]
+
+
+@functools.cache
+def _country_spellings() -> dict[str, str]:
+    """Every spelling `to_country` accepts (the ASCII case variants of each ISO code) to the
+    code in upper case."""
+    spellings = {}
+    for code in c.iso_alpha3():
+        for upper in itertools.product(*((ch, ch.lower()) for ch in code)):
+            spellings["".join(upper)] = code
+    return spellings
+
+
+def _country_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
+    spellings = _country_spellings()
+    return [spellings.get(x) if x.__class__ is str else None for x in labels]
+
+
+def _enum_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
+    """``to_enum`` then ``check_enum`` for exact ``str`` labels: the value, or None."""
+    assert spec.enum is not None
+    known = {member.value: member.value for member in spec.enum}
+    out: list[str | None] = []
+    for x in labels:
+        value = None
+        if x.__class__ is str:
+            value = known.get(x)
+            if value is None and x.isascii():
+                value = known.get(x.lower())
+        out.append(value)
+    return out
+
+
+#: Per kind, the labels' normalised values where the fast check accepts them (None where it
+#: does not: those labels go through the scalar check, which decides and gives the words).
+_FAST_LABELS: dict[str, Callable[[FieldSpec, list[object]], list[str | None]]] = {
+    "text": _text_labels,
+    "country": _country_labels,
+    "enum": _enum_labels,
+}
+
+
+def check_labels(
+    spec: FieldSpec, labels: list[object], name: str
+) -> tuple[list[str | None], dict[int, Problem]]:
+    """Each label normalised as the record field would be (None where refused), and the
+    problem of each refused label (by label position), from the scalar check."""
+    normalised = _FAST_LABELS[spec.kind](spec, labels)
+    bad: dict[int, Problem] = {}
+    for i, value in enumerate(normalised):
+        if value is None:
+            try:
+                checked = spec.validate(name, labels[i])
+            except ValidationError as error:
+                bad[i] = attrs.evolve(error.problems[0], field=name)
+            else:
+                normalised[i] = checked.value if isinstance(checked, StrEnum) else checked
+    return normalised, bad
 
 
 def check_categorical(
@@ -174,14 +231,7 @@ def check_categorical(
     """Validate and normalise the labels; report the rows that use a bad label."""
     name = spec.name if field is None else field
     labels = raw.labels.tolist()
-    normalised: list[str | None] = []
-    bad: dict[int, Problem] = {}
-    for i, label in enumerate(labels):
-        try:
-            normalised.append(_check_label(spec, label))
-        except ValidationError as error:
-            bad[i] = attrs.evolve(error.problems[0], field=name)
-            normalised.append(None)
+    normalised, bad = check_labels(spec, labels, name)
     codes = raw.codes
     ok = True
     if bad:
@@ -194,6 +244,13 @@ def check_categorical(
         ok = False
     if not ok:
         return None
+    if (
+        spec.enum is None
+        and not bad
+        and all(a is b for a, b in zip(normalised, labels, strict=True))
+    ):
+        # Unique labels kept as they are (text): the codes stand.
+        return Categorical.trusted(codes.astype(code_dtype(len(labels))), object_array(labels))
     if spec.enum is not None:
         target = [member.value for member in spec.enum]
     else:
@@ -210,17 +267,14 @@ def check_categorical(
 # ---------------------------------------------------------------------------- numbers
 
 
-def _float_bad(values: NDArray[np.float64], spec: FieldSpec) -> Mask:
+def _real_bad(values: NDArray[np.float64], optional: bool) -> Mask:
+    bad: Mask = np.isinf(values) if optional else ~np.isfinite(values)
+    return bad
+
+
+def _positive_bad(values: NDArray[np.float64], optional: bool) -> Mask:
     bad: Mask
-    if spec.rule == "fraction_open":
-        if spec.optional:  # NaN (missing) compares False both ways
-            bad = (values <= 0) | (values > 1)
-            return bad
-        good = values > 0
-        good &= values <= 1
-        bad = ~good
-        return bad
-    if spec.optional:
+    if optional:  # NaN (missing) compares False both ways
         bad = (values <= 0) | (values == np.inf)
         return bad
     good = values > 0
@@ -229,23 +283,35 @@ def _float_bad(values: NDArray[np.float64], spec: FieldSpec) -> Mask:
     return bad
 
 
-def _float_check(spec: FieldSpec) -> Callable[[str, object], object]:
-    if spec.rule == "fraction_open":
-        return lambda name, value: c.check_fraction(name, value, open_low=True)
-    if spec.rule == "positive":
-        return c.check_positive
-    return c.check_real
+def _fraction_open_bad(values: NDArray[np.float64], optional: bool) -> Mask:
+    bad: Mask
+    if optional:
+        bad = (values <= 0) | (values > 1)
+        return bad
+    good = values > 0
+    good &= values <= 1
+    bad = ~good
+    return bad
+
+
+#: Per float rule, the rows its scalar check (`FieldSpec.check`) refuses, found at once
+#: (NaN is a missing value where the field is optional).
+FLOAT_BAD: dict[Rule | None, Callable[[NDArray[np.float64], bool], Mask]] = {
+    None: _real_bad,
+    "positive": _positive_bad,
+    "fraction_open": _fraction_open_bad,
+}
 
 
 def check_floats(
     spec: FieldSpec, values: NDArray[np.float64], null: NullMask, problems: Problems
 ) -> NDArray[np.float64] | None:
     """Float column (owned copy); NaN marks a missing value where the field is optional."""
-    bad = _float_bad(values, spec)
+    bad = FLOAT_BAD[spec.rule](values, spec.optional)
     if not bad.any():
         return readonly(values)
     nulls = None if spec.optional else null_rows(null)
-    check = _float_check(spec)
+    check = spec.check
 
     def describe(row: int) -> Problem:
         if nulls is not None and nulls[row]:
@@ -271,8 +337,7 @@ def check_counts(
     if bad.any():
 
         def describe(row: int) -> Problem:
-            check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
-            return at(scalar_problem(check, spec.name, int(values[row])), row)
+            return at(scalar_problem(spec.check, spec.name, int(values[row])), row)
 
         problems.rows(np.flatnonzero(bad), describe)
         ok = False
