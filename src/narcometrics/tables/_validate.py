@@ -162,9 +162,10 @@ def check_dates(spec: FieldSpec, data: NDArray[Any], problems: Problems) -> NDAr
 # ---------------------------------------------------------------------- categoricals
 
 
-def _text_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
-    """``check_text``'s decision for exact ``str`` labels: the label itself, or None."""
-    return [x if x.__class__ is str and x.strip() else None for x in labels]
+def _text_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``check_text``'s decision for exact ``str`` labels: kept as they are."""
+    refused = [i for i, x in enumerate(labels) if not (x.__class__ is str and x.strip())]
+    return labels, refused
 
 
 @functools.cache
@@ -178,29 +179,32 @@ def _country_spellings() -> dict[str, str]:
     return spellings
 
 
-def _country_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
+def _country_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``to_country`` then ``check_country`` for exact ``str`` labels: the code."""
     spellings = _country_spellings()
-    return [spellings.get(x) if x.__class__ is str else None for x in labels]
+    normalised = [spellings.get(x) if x.__class__ is str else None for x in labels]
+    return normalised, [i for i, value in enumerate(normalised) if value is None]
 
 
-def _enum_labels(spec: FieldSpec, labels: list[object]) -> list[str | None]:
-    """``to_enum`` then ``check_enum`` for exact ``str`` labels: the value, or None."""
+def _enum_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``to_enum`` then ``check_enum`` for exact ``str`` labels: the member's value."""
     assert spec.enum is not None
     known = {member.value: member.value for member in spec.enum}
-    out: list[str | None] = []
+    normalised: list[Any] = []
     for x in labels:
         value = None
         if x.__class__ is str:
             value = known.get(x)
             if value is None and x.isascii():
                 value = known.get(x.lower())
-        out.append(value)
-    return out
+        normalised.append(value)
+    return normalised, [i for i, value in enumerate(normalised) if value is None]
 
 
-#: Per kind, the labels' normalised values where the fast check accepts them (None where it
-#: does not: those labels go through the scalar check, which decides and gives the words).
-_FAST_LABELS: dict[str, Callable[[FieldSpec, list[object]], list[str | None]]] = {
+#: Per kind, one pass over the labels deciding as the scalar check does for plain ``str``
+#: labels: the normalised labels and the positions it does not accept (those go through
+#: the scalar check, which decides for other types and gives the words of each error).
+_FAST_LABELS: dict[str, Callable[[FieldSpec, list[Any]], tuple[list[Any], list[int]]]] = {
     "text": _text_labels,
     "country": _country_labels,
     "enum": _enum_labels,
@@ -208,20 +212,21 @@ _FAST_LABELS: dict[str, Callable[[FieldSpec, list[object]], list[str | None]]] =
 
 
 def check_labels(
-    spec: FieldSpec, labels: list[object], name: str
-) -> tuple[list[str | None], dict[int, Problem]]:
-    """Each label normalised as the record field would be (None where refused), and the
-    problem of each refused label (by label position), from the scalar check."""
-    normalised = _FAST_LABELS[spec.kind](spec, labels)
+    spec: FieldSpec, labels: list[Any], name: str
+) -> tuple[list[Any], dict[int, Problem]]:
+    """Each label normalised as the record field would be (None where refused; ``labels``
+    itself when no label changes), and the problem of each refused label by position."""
+    normalised, refused = _FAST_LABELS[spec.kind](spec, labels)
     bad: dict[int, Problem] = {}
-    for i, value in enumerate(normalised):
-        if value is None:
-            try:
-                checked = spec.validate(name, labels[i])
-            except ValidationError as error:
-                bad[i] = attrs.evolve(error.problems[0], field=name)
-            else:
-                normalised[i] = checked.value if isinstance(checked, StrEnum) else checked
+    for i in refused:
+        try:
+            checked = spec.validate(name, labels[i])
+        except ValidationError as error:
+            bad[i] = attrs.evolve(error.problems[0], field=name)
+            checked = None
+        if normalised is labels:
+            normalised = list(labels)
+        normalised[i] = checked.value if isinstance(checked, StrEnum) else checked
     return normalised, bad
 
 
@@ -244,13 +249,8 @@ def check_categorical(
         ok = False
     if not ok:
         return None
-    if (
-        spec.enum is None
-        and not bad
-        and all(a is b for a, b in zip(normalised, labels, strict=True))
-    ):
-        # Unique labels kept as they are (text): the codes stand.
-        return Categorical.trusted(codes.astype(code_dtype(len(labels))), object_array(labels))
+    if normalised is labels and spec.enum is None:  # unique labels kept: the codes stand
+        return Categorical.trusted(codes.astype(code_dtype(len(labels))), raw.labels.copy())
     if spec.enum is not None:
         target = [member.value for member in spec.enum]
     else:
