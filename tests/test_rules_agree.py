@@ -21,28 +21,20 @@ from hypothesis import strategies as st
 
 from narcometrics import (
     Eradication,
-    EradicationTable,
     Operation,
-    OperationTable,
     Seizure,
-    SeizureTable,
     TrainingOutcome,
-    TrainingTable,
     ValidationError,
 )
 from narcometrics._checks import iso_alpha3
 from narcometrics._fields import SPEC, FieldSpec
 from narcometrics.records import RECORD_TYPES
-from narcometrics.tables import Table
 from narcometrics.tables._validate import check_labels
 
+# pytest puts tests/ on sys.path, so the sibling test module imports by name.
+from test_tables_validation import TABLE_OF
+
 D = dt.date(2017, 6, 30)
-TABLE_OF: dict[type[Any], type[Table[Any]]] = {
-    Seizure: SeizureTable,
-    Eradication: EradicationTable,
-    Operation: OperationTable,
-    TrainingOutcome: TrainingTable,
-}
 BASE: dict[type[Any], dict[str, Any]] = {
     Seizure: {"date": D, "country": "PER", "substance": "cocaine_hcl", "mass_kg": 12.5},
     Eradication: {"date": D, "country": "PER", "area_ha": 3.5, "method": "manual"},
