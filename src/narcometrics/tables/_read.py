@@ -28,7 +28,15 @@ from narcometrics.tables._columns import (
     code_dtype,
     object_array,
 )
-from narcometrics.tables._validate import Mask, NullMask, Problems, at, required, scalar_problem
+from narcometrics.tables._validate import (
+    Mask,
+    NullMask,
+    Problems,
+    at,
+    at_item,
+    required,
+    scalar_problem,
+)
 
 if TYPE_CHECKING:
     import narwhals as nw
@@ -282,10 +290,9 @@ def _encode_objects(spec: FieldSpec, values: Sequence[object], problems: Problem
             codes[i] = index.setdefault(v, len(index))
         else:
             unhashable.append(i)
-    if unhashable:
-        problems.extend(
-            [at(scalar_problem(c.check_text, spec.name, values[i]), i) for i in unhashable]
-        )
+    if unhashable:  # refused with the record's words (the items of a list of texts are texts)
+        check = spec.validate if spec.categorical else c.check_text
+        problems.extend([at(scalar_problem(check, spec.name, values[i]), i) for i in unhashable])
         return None
     labels = object_array(index)
     return Raw(Categorical.trusted(codes.astype(code_dtype(len(labels))), labels))
@@ -324,8 +331,10 @@ def _read_ragged_objects(
     if spec.kind == "floats":
         flat: Any = np.array(items, dtype=np.float64)
     else:
-        encoded = _encode_objects(spec, items, problems)
-        if encoded is None:
+        local = Problems()
+        encoded = _encode_objects(spec, items, local)
+        if encoded is None:  # problems found at a flat item: at its row and index
+            problems.extend([at_item(p, offsets) for p in local.items], truncated=local.truncated)
             return None
         flat = encoded.data
     return Raw(Ragged.trusted(flat, offsets), null)

@@ -405,12 +405,12 @@ def check_ragged(spec: FieldSpec, raw: Ragged, null: NullMask, problems: Problem
     local = Problems()
     texts = check_categorical(FieldSpec(name=spec.name, kind="text"), raw.values, local)
     if texts is None:
-        problems.extend([_at_item(p, offsets) for p in local.items], truncated=local.truncated)
+        problems.extend([at_item(p, offsets) for p in local.items], truncated=local.truncated)
         return None
     return Ragged.trusted(texts, offsets)
 
 
-def _at_item(problem: Problem, offsets: NDArray[np.int64]) -> Problem:
+def at_item(problem: Problem, offsets: NDArray[np.int64]) -> Problem:
     """Turn a flat item position into its row and ``field[index]``."""
     if problem.row is None:
         return problem
