@@ -2,8 +2,9 @@
 
 Each test tries to break the agreement: a value (good or bad, of any type) is given to the
 record and, as a one-row column, to the table; both must accept it or both refuse it naming
-the same field. The one documented difference: in a column NaN marks a missing optional float
-(the record gets None), so NaN is not drawn for an optional float.
+the same field with the same words. The documented differences: in a column NaN marks a
+missing optional float (the record gets None), so NaN is not drawn for an optional float, and
+a missing value in a required column "is required".
 """
 
 from __future__ import annotations
@@ -89,12 +90,6 @@ def values_of(spec: FieldSpec) -> st.SearchStrategy[Any]:
     return drawn
 
 
-def outcome(build: Any, prefix: str = "") -> str | None:
-    """None when ``build()`` succeeds, else the field (without index) the error names first."""
-    problem = first_problem(build)
-    return None if problem is None else problem.field.removeprefix(prefix).split("[")[0]
-
-
 def first_problem(build: Any) -> Any:
     """None when ``build()`` succeeds, else the first problem of its error."""
     try:
@@ -104,11 +99,11 @@ def first_problem(build: Any) -> Any:
     return None
 
 
-def agree(cls: type[Any], values: dict[str, Any]) -> tuple[str | None, str | None]:
-    record = outcome(lambda: cls(**values), f"{cls.__name__}.")
+def both(cls: type[Any], values: dict[str, Any]) -> tuple[Any, Any]:
+    """The first problem of the record and of the one-row table (None: accepted)."""
+    record = first_problem(lambda: cls(**values))
     columns = {name: [value] for name, value in values.items()}
-    table = outcome(lambda: TABLE_OF[cls].from_columns(**columns))
-    return record, table
+    return record, first_problem(lambda: TABLE_OF[cls].from_columns(**columns))
 
 
 @pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda c: c.__name__)
@@ -120,8 +115,7 @@ def test_a_field_value_is_accepted_by_the_record_iff_by_the_table_with_the_same_
     spec = data.draw(st.sampled_from(specs))
     value = data.draw(values_of(spec))
     values = {**BASE[cls], spec.name: value}
-    record = first_problem(lambda: cls(**values))
-    table = first_problem(lambda: TABLE_OF[cls].from_columns(**{k: [v] for k, v in values.items()}))
+    record, table = both(cls, values)
     assert (record is None) == (table is None), (spec.name, value)
     if record is not None:
         assert record.field == f"{cls.__name__}.{spec.name}"
@@ -146,7 +140,7 @@ ids = st.one_of(st.none(), st.lists(st.sampled_from(["a", "b", "c", " d"]), max_
     max_score=st.sampled_from([None, 5.0, 10.0]),
     participant_ids=ids,
 )
-def test_a_training_row_breaks_a_cross_field_rule_in_the_record_iff_in_the_table(
+def test_a_training_row_breaks_a_cross_field_rule_in_the_record_iff_in_the_table_same_words(
     participants: int,
     completed: int | None,
     followed_up: int | None,
@@ -171,8 +165,11 @@ def test_a_training_row_breaks_a_cross_field_rule_in_the_record_iff_in_the_table
     }
     if participant_ids == []:  # a table reads an empty list as "no ids": None is that case
         values["participant_ids"] = None
-    record, table = agree(TrainingOutcome, values)
-    assert record == table, values
+    record, table = both(TrainingOutcome, values)
+    assert (record is None) == (table is None), values
+    if record is not None:
+        assert record.field == f"TrainingOutcome.{table.field}", values
+        assert record.problem == table.problem, values
 
 
 def test_every_record_field_carries_its_spec_and_the_table_schema_is_read_from_it() -> None:
