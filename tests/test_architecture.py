@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "narcometrics"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version", "errors", "units", "_json", "_data"),
     ("_frame",),
-    ("_cattrs", "_checks", "_display", "_views", "_views_indicators", "citation"),
+    ("_cattrs", "_checks", "_fields", "_display", "_views", "_views_indicators", "citation"),
     ("records",),
     ("serialize",),
     ("tables",),

@@ -66,16 +66,6 @@ def test_table_types_are_exported_at_top_level(cls: type[Table[Any]]) -> None:
 
 
 @pytest.mark.parametrize("cls", list(STRATEGIES))
-def test_schema_matches_the_record_fields_and_defaults(cls: type[Table[Any]]) -> None:
-    import attrs
-
-    fields = attrs.fields(cls.record_type)
-    assert cls.field_names() == tuple(f.name for f in fields)
-    for spec, field in zip(cls.schema, fields, strict=True):
-        assert spec.default == (field.default is not attrs.NOTHING), spec.name
-
-
-@pytest.mark.parametrize("cls", list(STRATEGIES))
 @given(data=st.data())
 def test_records_round_trip_through_iteration_indexing_and_columns(
     cls: type[Table[Any]], data: st.DataObject

@@ -17,6 +17,7 @@ For many records at once use the columnar tables in [`narcometrics.tables`][narc
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -24,8 +25,18 @@ from typing import Any
 
 import attrs
 
-from narcometrics import _checks as c
-from narcometrics.errors import ValidationError, WrongTypeError
+from narcometrics._fields import (
+    AtMost,
+    NotMoreItems,
+    Paired,
+    RequiredWhen,
+    Requires,
+    RowRule,
+    Scores,
+    UniqueIds,
+    check_rules,
+    field,
+)
 
 __all__ = [
     "SUBSTANCE_GROUPS",
@@ -158,36 +169,22 @@ class Verification(StrEnum):
     SELF_REPORTED = "self_reported"
 
 
-def _to_substance(value: Substance | str) -> Substance:
-    return c.to_enum(Substance, value)  # type: ignore[return-value]
-
-
-def _to_method(value: EradicationMethod | str) -> EradicationMethod:
-    return c.to_enum(EradicationMethod, value)  # type: ignore[return-value]
-
-
-def _to_verification(value: Verification | str | None) -> Verification | None:
-    return c.to_enum(Verification, value)  # type: ignore[return-value]
-
-
 def _date() -> Any:
-    return attrs.field(validator=c.v_date())
+    return field("date")
 
 
 def _country() -> Any:
-    return attrs.field(converter=c.to_country, validator=c.v_country())
+    return field("country")
 
 
 def _text(*, optional: bool = True) -> Any:
     if optional:
-        return attrs.field(default=None, validator=c.v_text(optional=True))
-    return attrs.field(validator=c.v_text())
+        return field("text", optional=True, default=None)
+    return field("text")
 
 
-def _optional_count() -> Any:
-    return attrs.field(
-        default=None, converter=c.to_optional_int, validator=c.v_count(optional=True)
-    )
+def _optional_count(*, measure: bool = True) -> Any:
+    return field("count", optional=True, default=None, measure=measure)
 
 
 @attrs.frozen(kw_only=True)
@@ -214,11 +211,9 @@ class Seizure:
 
     date: _dt.date = _date()
     country: str = _country()
-    substance: Substance = attrs.field(converter=_to_substance, validator=c.v_enum(Substance))
-    mass_kg: float = attrs.field(converter=c.to_float, validator=c.v_positive())
-    purity: float | None = attrs.field(
-        default=None, converter=c.to_optional_float, validator=c.v_fraction_open(optional=True)
-    )
+    substance: Substance = field("enum", enum=Substance)
+    mass_kg: float = field("float", rule="positive", measure=True)
+    purity: float | None = field("float", rule="fraction_open", optional=True, default=None)
     region: str | None = _text()
     agency: str | None = _text()
     id: str | None = _text()
@@ -245,10 +240,8 @@ class Eradication:
 
     date: _dt.date = _date()
     country: str = _country()
-    area_ha: float = attrs.field(converter=c.to_float, validator=c.v_positive())
-    method: EradicationMethod = attrs.field(
-        converter=_to_method, validator=c.v_enum(EradicationMethod)
-    )
+    area_ha: float = field("float", rule="positive", measure=True)
+    method: EradicationMethod = field("enum", enum=EradicationMethod)
     region: str | None = _text()
     zone: str | None = _text()
     id: str | None = _text()
@@ -328,94 +321,38 @@ class TrainingOutcome:
     date: _dt.date = _date()
     institution: str = _text(optional=False)
     course: str = _text(optional=False)
-    participants: int = attrs.field(converter=c.to_int, validator=c.v_count(minimum=1))
+    participants: int = field("count", minimum=1, measure=True)
     completed: int | None = _optional_count()
-    pre_scores: tuple[float, ...] = attrs.field(default=(), converter=c.to_float_tuple)
-    post_scores: tuple[float, ...] = attrs.field(default=(), converter=c.to_float_tuple)
-    max_score: float | None = attrs.field(
-        default=None, converter=c.to_optional_float, validator=c.v_positive(optional=True)
-    )
+    pre_scores: tuple[float, ...] = field("floats", default=())
+    post_scores: tuple[float, ...] = field("floats", default=())
+    max_score: float | None = field("float", rule="positive", optional=True, default=None)
     followed_up: int | None = _optional_count()
     applying: int | None = _optional_count()
-    verification: Verification | None = attrs.field(
-        default=None, converter=_to_verification, validator=c.v_enum(Verification, optional=True)
+    verification: Verification | None = field(
+        "enum", enum=Verification, optional=True, default=None
     )
-    follow_up_days: int | None = _optional_count()
-    participant_ids: tuple[str, ...] | None = attrs.field(
-        default=None, converter=c.to_optional_str_tuple
-    )
+    follow_up_days: int | None = _optional_count(measure=False)
+    participant_ids: tuple[str, ...] | None = field("texts", optional=True, default=None)
     id: str | None = _text()
 
     def __attrs_post_init__(self) -> None:
-        name = type(self).__name__
-        for field in ("pre_scores", "post_scores"):
-            _check_scores(f"{name}.{field}", getattr(self, field), self.max_score)
-        if len(self.pre_scores) != len(self.post_scores):
-            raise ValidationError(
-                f"{name}.post_scores",
-                f"must pair with pre_scores: {len(self.post_scores)} post scores for "
-                f"{len(self.pre_scores)} pre scores",
-                self.post_scores,
-            )
-        if len(self.pre_scores) > self.participants:
-            raise ValidationError(
-                f"{name}.pre_scores",
-                f"has {len(self.pre_scores)} scores for {self.participants} participants",
-                self.pre_scores,
-            )
-        if self.completed is not None and self.completed > self.participants:
-            raise ValidationError(
-                f"{name}.completed",
-                f"must be <= participants ({self.participants})",
-                self.completed,
-            )
-        if self.followed_up is not None and self.followed_up > self.participants:
-            raise ValidationError(
-                f"{name}.followed_up",
-                f"must be <= participants ({self.participants})",
-                self.followed_up,
-            )
-        if self.applying is not None:
-            if self.followed_up is None:
-                raise ValidationError(
-                    f"{name}.applying", "requires followed_up to be given", self.applying
-                )
-            if self.applying > self.followed_up:
-                raise ValidationError(
-                    f"{name}.applying",
-                    f"must be <= followed_up ({self.followed_up})",
-                    self.applying,
-                )
-            if self.verification is None:
-                raise ValidationError(
-                    f"{name}.verification",
-                    "is required when applying is given (independent or self_reported)",
-                    None,
-                )
-        if self.participant_ids is not None:
-            _check_ids(f"{name}.participant_ids", self.participant_ids, self.participants)
+        check_rules(TRAINING_RULES, f"{type(self).__name__}.", functools.partial(getattr, self))
 
 
-def _check_scores(name: str, scores: object, max_score: float | None) -> None:
-    if not isinstance(scores, tuple):
-        raise WrongTypeError(name, "must be a sequence of real numbers", scores)
-    if scores and max_score is None:
-        raise ValidationError(name, "needs max_score to be given", scores)
-    for index, score in enumerate(scores):
-        value = c.check_real(f"{name}[{index}]", score)
-        if max_score is not None and not 0 <= value <= max_score:
-            raise ValidationError(f"{name}[{index}]", f"must be within [0, {max_score:g}]", score)
-
-
-def _check_ids(name: str, ids: object, participants: int) -> None:
-    if not isinstance(ids, tuple):
-        raise WrongTypeError(name, "must be a sequence of strings", ids)
-    for index, item in enumerate(ids):
-        c.check_text(f"{name}[{index}]", item)
-    if len(ids) != participants:
-        raise ValidationError(name, f"has {len(ids)} ids for {participants} participants", ids)
-    if len(set(ids)) != len(ids):
-        raise ValidationError(name, "must not repeat an id", ids)
+#: The rules between the fields of a training outcome, checked in this order (the tables
+#: check the same rules on whole columns).
+TRAINING_RULES: tuple[RowRule, ...] = (
+    Scores("pre_scores", "max_score"),
+    Scores("post_scores", "max_score"),
+    Paired("post_scores", "pre_scores", "scores"),
+    NotMoreItems("pre_scores", "participants", "scores"),
+    AtMost("completed", "participants"),
+    AtMost("followed_up", "participants"),
+    Requires("applying", "followed_up"),
+    AtMost("applying", "followed_up"),
+    RequiredWhen("verification", "applying", " or ".join(Verification)),
+    UniqueIds("participant_ids", "participants"),
+)
 
 
 #: The record classes, in a stable order.

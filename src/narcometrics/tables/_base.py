@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Literal, Self, TypeAlias, TypeVar, overload
 
@@ -17,19 +16,15 @@ from narcometrics.errors import (
     ValidationError,
     WrongTypeError,
 )
-from narcometrics.tables import _frame
+from narcometrics.tables import _frame, _ops
 from narcometrics.tables._columns import (
-    MISSING_CODE,
     Categorical,
     Codes,
     Index,
     Ragged,
     code_dtype,
-    concat_categoricals,
-    concat_ragged,
     is_row_number,
     normalise_index,
-    object_array,
     readonly,
 )
 from narcometrics.tables._read import Raw, read_input, read_series
@@ -242,7 +237,7 @@ class Table(Generic[R]):
         columns: dict[str, Column] = {}
         for spec in cls.schema:
             raw = raws.get(spec.name)
-            checked = _default(spec, n) if raw is None else _check(spec, raw, problems)
+            checked = _ops.default(spec, n) if raw is None else _check(spec, raw, problems)
             if checked is not None:
                 columns[spec.name] = checked
         problems.raise_if_any()
@@ -281,7 +276,7 @@ class Table(Generic[R]):
                 truncated=len(wrong) > MAX_PROBLEMS,
             )
         columns = {
-            spec.name: _from_values(spec, [getattr(r, spec.name) for r in rows])
+            spec.name: _ops.from_values(spec, [getattr(r, spec.name) for r in rows])
             for spec in cls.schema
         }
         if duplicates == "error":
@@ -304,7 +299,7 @@ class Table(Generic[R]):
         if len(tables) == 1:
             return tables[0]
         columns = {
-            spec.name: _concat([t._columns[spec.name] for t in tables]) for spec in cls.schema
+            spec.name: _ops.concat([t._columns[spec.name] for t in tables]) for spec in cls.schema
         }
         if duplicates == "error":
             check_unique_ids(columns.get("id"))
@@ -377,7 +372,7 @@ class Table(Generic[R]):
                 raise IndexError(f"row {index} out of range for {self._length} rows")
             return self.record_type(**self._row(int(index) % self._length))  # type: ignore[no-any-return]
         rows = normalise_index(index, self._length)
-        columns = {name: _take(col, rows) for name, col in self._columns.items()}
+        columns = {name: _ops.take(col, rows) for name, col in self._columns.items()}
         if not isinstance(rows, slice) and len(rows) > 1 and np.asarray(index).dtype != np.bool_:
             check_unique_ids(columns.get("id"))  # taking a row twice repeats its id
         length = len(range(self._length)[rows]) if isinstance(rows, slice) else len(rows)
@@ -393,7 +388,7 @@ class Table(Generic[R]):
             return NotImplemented
         assert isinstance(other, Table)
         return len(self) == len(other) and all(
-            _equal(self._columns[name], other._columns[name]) for name in self._columns
+            _ops.equal(self._columns[name], other._columns[name]) for name in self._columns
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -423,7 +418,7 @@ class Table(Generic[R]):
     @property
     def nbytes(self) -> int:
         """Bytes held by the columns (codes, labels, values, masks) and cached periods."""
-        total = sum(_nbytes(col) for col in self._columns.values())
+        total = sum(_ops.nbytes(col) for col in self._columns.values())
         return total + sum(int(codes.nbytes) for codes, _ in self._cache.values())
 
     # ------------------------------------------------------------------ aggregation
@@ -500,107 +495,6 @@ def _check(spec: FieldSpec, raw: Raw, problems: Problems) -> Column | None:
     if spec.kind == "count":
         return check_counts(spec, raw.data, raw.null, problems)
     return check_ragged(spec, raw.data, raw.null, problems)
-
-
-def _empty_labels(spec: FieldSpec) -> NDArray[np.object_]:
-    return object_array([] if spec.enum is None else [m.value for m in spec.enum])
-
-
-def _default(spec: FieldSpec, n: int) -> Column:
-    """The column of a left-out field: the record's default in every row."""
-    if spec.categorical:
-        labels = _empty_labels(spec)
-        return Categorical.trusted(
-            readonly(np.full(n, MISSING_CODE, dtype=code_dtype(len(labels)))), labels
-        )
-    if spec.kind == "float":
-        return readonly(np.full(n, np.nan))
-    if spec.kind == "count":
-        zeros = readonly(np.zeros(n, dtype=np.int64))
-        if spec.optional:
-            return np.ma.MaskedArray(zeros, mask=readonly(np.ones(n, dtype=np.bool_)))
-        return zeros
-    offsets = readonly(np.zeros(n + 1, dtype=np.int64))
-    if spec.kind == "texts":
-        return Ragged.trusted(Categorical.trusted(np.zeros(0, np.int8), object_array([])), offsets)
-    return Ragged.trusted(readonly(np.zeros(0)), offsets)
-
-
-def _from_values(spec: FieldSpec, values: list[Any]) -> Column:
-    """A column from the (already validated) field values of records."""
-    n = len(values)
-    if spec.kind == "date":
-        return readonly(np.array(values, dtype="datetime64[D]").reshape(n))
-    if spec.enum is not None:
-        position = {member: i for i, member in enumerate(spec.enum)}
-        labels = _empty_labels(spec)
-        codes = np.fromiter(
-            (MISSING_CODE if v is None else position[v] for v in values),
-            dtype=code_dtype(len(labels)),
-            count=n,
-        )
-        return Categorical.trusted(readonly(codes), labels)
-    if spec.categorical:
-        return Categorical.encode(values)
-    if spec.kind == "float":
-        return readonly(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
-    if spec.kind == "count":
-        data = np.array([0 if v is None else v for v in values], dtype=np.int64)
-        if not spec.optional:
-            return readonly(data)
-        mask = np.array([v is None for v in values], dtype=np.bool_)
-        return np.ma.MaskedArray(readonly(data), mask=readonly(mask))
-    rows = [() if v is None else v for v in values]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum([len(r) for r in rows], out=offsets[1:])
-    flat = itertools.chain.from_iterable(rows)
-    if spec.kind == "texts":
-        return Ragged.trusted(Categorical.encode(flat), readonly(offsets))
-    return Ragged.trusted(
-        readonly(np.fromiter(flat, dtype=np.float64, count=int(offsets[-1]))), readonly(offsets)
-    )
-
-
-def _take(col: Column, rows: slice | NDArray[np.intp]) -> Column:
-    if isinstance(col, (Categorical, Ragged)):
-        return col.take(rows)
-    if isinstance(col, np.ma.MaskedArray):
-        return np.ma.MaskedArray(
-            readonly(np.array(col.data[rows])), mask=readonly(np.ma.getmaskarray(col)[rows])
-        )
-    return readonly(np.array(col[rows]))
-
-
-def _concat(parts: list[Column]) -> Column:
-    first = parts[0]
-    if isinstance(first, Categorical):
-        return concat_categoricals(parts)  # type: ignore[arg-type]
-    if isinstance(first, Ragged):
-        return concat_ragged(parts)  # type: ignore[arg-type]
-    if isinstance(first, np.ma.MaskedArray):
-        return np.ma.MaskedArray(
-            readonly(np.concatenate([p.data for p in parts])),  # type: ignore[union-attr]
-            mask=readonly(np.concatenate([np.ma.getmaskarray(p) for p in parts])),  # type: ignore[arg-type]
-        )
-    return readonly(np.concatenate(parts))  # type: ignore[arg-type]
-
-
-def _equal(a: Column, b: Column) -> bool:
-    if isinstance(a, Categorical):
-        return a.equals(b)
-    if isinstance(a, Ragged):
-        return a == b
-    if isinstance(a, np.ma.MaskedArray):
-        assert isinstance(b, np.ma.MaskedArray)
-        return bool(np.array_equal(a.mask, b.mask) and np.array_equal(a.data, b.data))
-    assert isinstance(b, np.ndarray)
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-
-
-def _nbytes(col: Column) -> int:
-    if isinstance(col, np.ma.MaskedArray):
-        return int(col.data.nbytes + np.ma.getmaskarray(col).nbytes)
-    return int(col.nbytes)
 
 
 def _period_codes(days: NDArray[np.int64], unit: Period) -> tuple[Codes, NDArray[np.int64]]:

@@ -11,14 +11,15 @@ wrong type is reported as a whole; nothing is coerced that the records would ref
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics import _checks as c
+from narcometrics._fields import FieldSpec
 from narcometrics.errors import Problem
 from narcometrics.tables._columns import (
     MISSING_CODE,
@@ -27,8 +28,15 @@ from narcometrics.tables._columns import (
     code_dtype,
     object_array,
 )
-from narcometrics.tables._schema import FieldSpec
-from narcometrics.tables._validate import Mask, NullMask, Problems, at, required, scalar_problem
+from narcometrics.tables._validate import (
+    Mask,
+    NullMask,
+    Problems,
+    at,
+    at_item,
+    required,
+    scalar_problem,
+)
 
 if TYPE_CHECKING:
     import narwhals as nw
@@ -109,98 +117,157 @@ def read_numpy(
     if array.ndim != 1:
         problems.column(spec.name, f"must be one-dimensional, not of shape {array.shape}")
         return None
-    kind = array.dtype.kind
-    if kind == "O":
+    if array.dtype.kind == "O":
         values = array.tolist()
         if null is not None:
             values = [None if m else v for v, m in zip(values, null.tolist(), strict=True)]
         return read_objects(spec, values, problems)
-    if spec.kind == "date" and kind == "M":
-        if null is None:
-            return Raw(array)  # check_dates computes new arrays from it
-        data = array.copy()
-        data[null] = np.datetime64("NaT")
-        return Raw(data)
-    if spec.categorical and kind in "UT":
-        uniques, inverse = np.unique(array, return_inverse=True)
-        codes = inverse.astype(code_dtype(len(uniques)))
+    reader = _NUMPY_READERS.get(spec.kind)
+    raw = False if reader is None else reader(spec, array, null, problems)
+    if raw is False:
+        hint = ""
+        if spec.kind == "count" and array.dtype.kind == "f":
+            hint = " (use an integer type, or a masked array for missing values)"
+        _wrong_type(spec, problems, array.dtype, hint)
+        return None
+    return raw
+
+
+def _numpy_dates(
+    spec: FieldSpec, array: NDArray[Any], null: Mask | None, problems: Problems
+) -> Raw | Literal[False] | None:
+    if array.dtype.kind != "M":
+        return False
+    if null is None:
+        return Raw(array)  # check_dates computes new arrays from it
+    data = array.copy()
+    data[null] = np.datetime64("NaT")
+    return Raw(data)
+
+
+def _numpy_labels(
+    spec: FieldSpec, array: NDArray[Any], null: Mask | None, problems: Problems
+) -> Raw | Literal[False] | None:
+    if array.dtype.kind not in "UT":
+        return False
+    uniques, inverse = np.unique(array, return_inverse=True)
+    codes = inverse.astype(code_dtype(len(uniques)))
+    if null is not None:
+        codes[null] = MISSING_CODE
+    return Raw(Categorical.trusted(codes, object_array(uniques.tolist())))
+
+
+def _numpy_floats(
+    spec: FieldSpec, array: NDArray[Any], null: Mask | None, problems: Problems
+) -> Raw | Literal[False] | None:
+    if array.dtype.kind not in "fiu":
+        return False
+    with np.errstate(over="ignore"):  # beyond float64 (long double): inf, refused
+        data = np.array(array, dtype=np.float64)
+    if null is not None:
+        data[null] = np.nan
+    return Raw(data, null)
+
+
+def _numpy_counts(
+    spec: FieldSpec, array: NDArray[Any], null: Mask | None, problems: Problems
+) -> Raw | Literal[False] | None:
+    kind = array.dtype.kind
+    if kind not in "iu":
+        return False
+    if kind == "u" and array.size and array.max() > c.MAX_COUNT:
+        beyond = array > c.MAX_COUNT
         if null is not None:
-            codes[null] = MISSING_CODE
-        return Raw(Categorical.trusted(codes, object_array(uniques.tolist())))
-    if spec.kind == "float" and kind in "fiu":
-        with np.errstate(over="ignore"):  # beyond float64 (long double): inf, refused
-            data = np.array(array, dtype=np.float64)
-        if null is not None:
-            data[null] = np.nan
-        return Raw(data, null)
-    if spec.kind == "count" and kind in "iu":
-        if kind == "u" and array.size and array.max() > c.MAX_COUNT:
-            beyond = array > c.MAX_COUNT
-            if null is not None:
-                beyond &= ~null
-            if beyond.any():
-                check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
-                problems.rows(
-                    np.flatnonzero(beyond),
-                    lambda row: at(scalar_problem(check, spec.name, int(array[row])), row),
-                )
-                return None
-        data = np.array(array, dtype=np.int64)
-        if null is not None:
-            data[null] = 0
-        return Raw(data, null)
-    hint = ""
-    if spec.kind == "count" and kind == "f":
-        hint = " (use an integer type, or a masked array for missing values)"
-    _wrong_type(spec, problems, array.dtype, hint)
-    return None
+            beyond &= ~null
+        if beyond.any():
+            problems.rows(
+                np.flatnonzero(beyond),
+                lambda row: at(scalar_problem(spec.check, spec.name, int(array[row])), row),
+            )
+            return None
+    data = np.array(array, dtype=np.int64)
+    if null is not None:
+        data[null] = 0
+    return Raw(data, null)
+
+
+NumpyReader: TypeAlias = Callable[
+    [FieldSpec, NDArray[Any], Mask | None, Problems], Raw | Literal[False] | None
+]
+#: The reader of a typed numpy array, by kind of field (ragged fields have none).
+_NUMPY_READERS: dict[str, NumpyReader] = {
+    "date": _numpy_dates,
+    "country": _numpy_labels,
+    "enum": _numpy_labels,
+    "text": _numpy_labels,
+    "float": _numpy_floats,
+    "count": _numpy_counts,
+}
 
 
 def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) -> Raw | None:
     """Read a sequence of Python objects, checking each item like a record field."""
-    name = spec.name
     if spec.categorical:
         return _encode_objects(spec, values, problems)
     if spec.kind in ("floats", "texts"):
         return _read_ragged_objects(spec, values, problems)
-    bad: list[tuple[int, Any]] = []
-    null = np.zeros(len(values), dtype=np.bool_)
-    if spec.kind == "date":
-        dates: list[_dt.date | None] = []
-        for i, v in enumerate(values):
-            if v is None:
-                null[i] = True
-            elif type(v) is not _dt.date:
-                bad.append((i, scalar_problem(c.check_date, name, v)))
-                v = None
-            dates.append(v)
-        data: NDArray[Any] = np.array(dates, dtype="datetime64[D]")
-    elif spec.kind == "float":
-        data = np.full(len(values), np.nan)
-        for i, v in enumerate(values):
-            if v is None:
-                null[i] = True
-            elif c.is_real(v) and _fits_float(v):
-                data[i] = float(v)  # type: ignore[arg-type]
-            else:
-                bad.append((i, scalar_problem(c.check_real, name, v)))
-    else:
-        data = np.zeros(len(values), dtype=np.int64)
-        check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
-        for i, v in enumerate(values):
-            if v is None:
-                null[i] = True
-            elif c.is_integer(v) and abs(int(v)) <= c.MAX_COUNT:  # type: ignore[call-overload]
-                data[i] = int(v)  # type: ignore[call-overload]
-            else:
-                bad.append((i, scalar_problem(check, name, v)))
+    null = np.array([v is None for v in values], dtype=np.bool_)
+    data, bad = _OBJECT_READERS[spec.kind](spec, values)
     if bad:
         problems.extend([at(problem, row) for row, problem in bad])
         return None
     if spec.kind == "date" and null.any():
-        problems.rows(np.flatnonzero(null), lambda row: required(name, row))
+        problems.rows(np.flatnonzero(null), lambda row: required(spec.name, row))
         return None
     return Raw(data, null if null.any() else None)
+
+
+Bad: TypeAlias = list[tuple[int, Problem]]
+
+
+def _date_objects(spec: FieldSpec, values: Sequence[object]) -> tuple[NDArray[Any], Bad]:
+    dates: list[object] = []
+    bad: Bad = []
+    for i, v in enumerate(values):
+        if v is not None and type(v) is not _dt.date:
+            bad.append((i, scalar_problem(c.check_date, spec.name, v)))
+            v = None
+        dates.append(v)
+    return np.array(dates, dtype="datetime64[D]"), bad
+
+
+def _float_objects(spec: FieldSpec, values: Sequence[object]) -> tuple[NDArray[Any], Bad]:
+    data = np.full(len(values), np.nan)
+    bad: Bad = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if c.is_real(v) and _fits_float(v):
+            data[i] = float(v)  # type: ignore[arg-type]
+        else:
+            bad.append((i, scalar_problem(c.check_real, spec.name, v)))
+    return data, bad
+
+
+def _count_objects(spec: FieldSpec, values: Sequence[object]) -> tuple[NDArray[Any], Bad]:
+    data = np.zeros(len(values), dtype=np.int64)
+    bad: Bad = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if c.is_integer(v) and abs(int(v)) <= c.MAX_COUNT:  # type: ignore[call-overload]
+            data[i] = int(v)  # type: ignore[call-overload]
+        else:
+            bad.append((i, scalar_problem(spec.check, spec.name, v)))
+    return data, bad
+
+
+#: The item-by-item reader of a sequence of Python objects, by kind of (scalar) field.
+_OBJECT_READERS: dict[str, Callable[[FieldSpec, Sequence[object]], tuple[NDArray[Any], Bad]]] = {
+    "date": _date_objects,
+    "float": _float_objects,
+    "count": _count_objects,
+}
 
 
 def _fits_float(value: object) -> bool:
@@ -223,10 +290,9 @@ def _encode_objects(spec: FieldSpec, values: Sequence[object], problems: Problem
             codes[i] = index.setdefault(v, len(index))
         else:
             unhashable.append(i)
-    if unhashable:
-        problems.extend(
-            [at(scalar_problem(c.check_text, spec.name, values[i]), i) for i in unhashable]
-        )
+    if unhashable:  # refused with the record's words (the items of a list of texts are texts)
+        check = spec.validate if spec.categorical else c.check_text
+        problems.extend([at(scalar_problem(check, spec.name, values[i]), i) for i in unhashable])
         return None
     labels = object_array(index)
     return Raw(Categorical.trusted(codes.astype(code_dtype(len(labels))), labels))
@@ -265,8 +331,10 @@ def _read_ragged_objects(
     if spec.kind == "floats":
         flat: Any = np.array(items, dtype=np.float64)
     else:
-        encoded = _encode_objects(spec, items, problems)
-        if encoded is None:
+        local = Problems()
+        encoded = _encode_objects(spec, items, local)
+        if encoded is None:  # problems found at a flat item: at its row and index
+            problems.extend([at_item(p, offsets) for p in local.items], truncated=local.truncated)
             return None
         flat = encoded.data
     return Raw(Ragged.trusted(flat, offsets), null)
@@ -307,51 +375,85 @@ def read_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> 
     """Read a narwhals series (a dataframe column) of any supported backend."""
     import narwhals as nw
 
-    from narcometrics.tables._native import encode_series
-
-    integer, floating = _integer_types(), _float_types()
-    dtype = series.dtype
-    if dtype == nw.Object:
-        if spec.categorical and series.implementation.is_pandas():
-            try:  # pandas' own factorisation: None and NaN are missing
-                codes, labels = encode_series(series)
-            except TypeError:  # unhashable items: checked one by one below
-                pass
-            else:
-                return Raw(Categorical.trusted(codes, labels))
-        return read_numpy(spec, series.to_numpy(), None, problems)
-    if spec.kind == "date":
-        if dtype == nw.Date:
-            return read_numpy(spec, _date_values(series), None, problems)
-        if isinstance(dtype, nw.Datetime):
-            if dtype.time_zone is not None:
-                _wrong_type(spec, problems, dtype, " (dates carry no time zone)")
-                return None
-            return read_numpy(spec, series.to_numpy(), None, problems)
-    elif spec.categorical:
-        if dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum):
-            codes, labels = encode_series(series)
-            return Raw(Categorical.trusted(codes, labels))
-    elif spec.kind == "float":
-        if isinstance(dtype, (*floating, *integer)):
-            data = np.array(series.to_numpy(), dtype=np.float64)
-            return Raw(data, lambda: np.asarray(series.is_null().to_numpy(), dtype=np.bool_))
-    elif spec.kind == "count":
-        if isinstance(dtype, integer):
-            null = None
-            if series.null_count():
-                null = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
-                series = series.fill_null(0)
-            return read_numpy(spec, series.to_numpy(), null, problems)
-        if isinstance(dtype, floating):
-            _wrong_type(spec, problems, dtype, " (use a nullable integer type for missing values)")
-            return None
-    elif isinstance(dtype, nw.List):
-        return _read_list_series(spec, series, problems)
+    if series.dtype == nw.Object:
+        return _object_series(spec, series, problems)
+    read = _SERIES_READERS.get(spec.kind)
+    raw = False if read is None else read(spec, series, problems)
+    if raw is not False:
+        return raw
     if series.null_count() == len(series):  # no value to be of the wrong type
         return all_null(spec, len(series))
-    _wrong_type(spec, problems, dtype)
+    _wrong_type(spec, problems, series.dtype)
     return None
+
+
+def _object_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
+    """A column of Python objects: pandas factorises labels; the rest item by item."""
+    from narcometrics.tables._native import encode_series
+
+    if spec.categorical and series.implementation.is_pandas():
+        try:  # pandas' own factorisation: None and NaN are missing
+            codes, labels = encode_series(series)
+        except TypeError:  # unhashable items: checked one by one below
+            pass
+        else:
+            return Raw(Categorical.trusted(codes, labels))
+    return read_numpy(spec, series.to_numpy(), None, problems)
+
+
+def _series_dates(
+    spec: FieldSpec, series: nw.Series[Any], problems: Problems
+) -> Raw | Literal[False] | None:
+    import narwhals as nw
+
+    dtype = series.dtype
+    if dtype == nw.Date:
+        return read_numpy(spec, _date_values(series), None, problems)
+    if not isinstance(dtype, nw.Datetime):
+        return False
+    if dtype.time_zone is not None:
+        _wrong_type(spec, problems, dtype, " (dates carry no time zone)")
+        return None
+    return read_numpy(spec, series.to_numpy(), None, problems)
+
+
+def _series_labels(
+    spec: FieldSpec, series: nw.Series[Any], problems: Problems
+) -> Raw | Literal[False] | None:
+    import narwhals as nw
+
+    from narcometrics.tables._native import encode_series
+
+    dtype = series.dtype
+    if not (dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum)):
+        return False
+    codes, labels = encode_series(series)
+    return Raw(Categorical.trusted(codes, labels))
+
+
+def _series_floats(
+    spec: FieldSpec, series: nw.Series[Any], problems: Problems
+) -> Raw | Literal[False] | None:
+    if not isinstance(series.dtype, (*_float_types(), *_integer_types())):
+        return False
+    data = np.array(series.to_numpy(), dtype=np.float64)
+    return Raw(data, lambda: np.asarray(series.is_null().to_numpy(), dtype=np.bool_))
+
+
+def _series_counts(
+    spec: FieldSpec, series: nw.Series[Any], problems: Problems
+) -> Raw | Literal[False] | None:
+    dtype = series.dtype
+    if isinstance(dtype, _float_types()):
+        _wrong_type(spec, problems, dtype, " (use a nullable integer type for missing values)")
+        return None
+    if not isinstance(dtype, _integer_types()):
+        return False
+    null = None
+    if series.null_count():
+        null = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
+        series = series.fill_null(0)
+    return read_numpy(spec, series.to_numpy(), null, problems)
 
 
 def all_null(spec: FieldSpec, n: int) -> Raw:
@@ -372,12 +474,17 @@ def all_null(spec: FieldSpec, n: int) -> Raw:
     return Raw(Ragged.trusted(np.zeros(0), offsets), null)
 
 
-def _read_list_series(spec: FieldSpec, series: nw.Series[Any], problems: Problems) -> Raw | None:
+def _series_lists(
+    spec: FieldSpec, series: nw.Series[Any], problems: Problems
+) -> Raw | Literal[False] | None:
     import narwhals as nw
+
+    if not isinstance(series.dtype, nw.List):
+        return False
 
     from narcometrics.tables._native import encode_series, explode_list
 
-    inner = series.dtype.inner  # type: ignore[attr-defined]
+    inner = series.dtype.inner
     numeric = (*_float_types(), *_integer_types())
     wanted = numeric if spec.kind == "floats" else (nw.String, nw.Categorical)
     if not (isinstance(inner, wanted) or inner in wanted):
@@ -405,3 +512,19 @@ def _read_list_series(spec: FieldSpec, series: nw.Series[Any], problems: Problem
         codes, labels = encode_series(flat)
         values = Categorical.trusted(codes, labels)
     return Raw(Ragged.trusted(values, offsets), null)
+
+
+SeriesReader: TypeAlias = Callable[
+    [FieldSpec, "nw.Series[Any]", Problems], Raw | Literal[False] | None
+]
+#: The reader of a typed series, by kind of field.
+_SERIES_READERS: dict[str, SeriesReader] = {
+    "date": _series_dates,
+    "country": _series_labels,
+    "enum": _series_labels,
+    "text": _series_labels,
+    "float": _series_floats,
+    "count": _series_counts,
+    "floats": _series_lists,
+    "texts": _series_lists,
+}

@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeAlias, TypeVar
 
-import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.errors import ValidationError
-from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
+from narcometrics._fields import check_rules
+from narcometrics.errors import Problem, ValidationError
+from narcometrics.records import (
+    TRAINING_RULES,
+    Eradication,
+    Operation,
+    Seizure,
+    TrainingOutcome,
+)
 from narcometrics.tables import _schema
 from narcometrics.tables._base import Duplicates, Table, column
 from narcometrics.tables._columns import Categorical, Ragged
+from narcometrics.tables._rules import broken_rows
 from narcometrics.tables._validate import Column, Problems, at
 
 Dates: TypeAlias = NDArray[np.datetime64]
@@ -179,70 +186,20 @@ class TrainingTable(Table[TrainingOutcome]):
 
     @classmethod
     def _check_rows(cls, columns: dict[str, Column], n: int, problems: Problems) -> None:
-        bad = _training_rows(columns, n)
+        bad = broken_rows(TRAINING_RULES, columns, n)
         if not bad.any():
             return
         table = cls._trusted(columns, n)
-        prefix = f"{cls.record_type.__name__}."
 
-        def describe(row: int) -> Any:
+        def describe(row: int) -> Problem:
+            values = table._row(row)
             try:
-                cls.record_type(**table._row(row))
+                check_rules(TRAINING_RULES, "", values.__getitem__)
             except ValidationError as error:
-                problem = error.problems[0]
-                return at(attrs.evolve(problem, field=problem.field.removeprefix(prefix)), row)
-            raise AssertionError(f"row {row} was flagged but builds a valid record")
+                return at(error.problems[0], row)
+            raise AssertionError(f"row {row} was flagged but breaks no rule")
 
         problems.rows(np.flatnonzero(bad), describe)
-
-
-def _masked(col: Any) -> tuple[Counts, NDArray[np.bool_]]:
-    return np.asarray(col.data), np.ma.getmaskarray(col)
-
-
-def _training_rows(columns: dict[str, Column], n: int) -> NDArray[np.bool_]:
-    """Rows that break a cross-field rule of TrainingOutcome (vectorised)."""
-    participants = np.asarray(columns["participants"])
-    max_score = np.asarray(columns["max_score"])
-    pre, post, ids = columns["pre_scores"], columns["post_scores"], columns["participant_ids"]
-    assert isinstance(pre, Ragged)
-    assert isinstance(post, Ragged)
-    assert isinstance(ids, Ragged)
-    bad = np.zeros(n, dtype=np.bool_)
-    for scores in (pre, post):
-        lengths = scores.lengths
-        owner = np.repeat(np.arange(n), lengths)
-        values = np.asarray(scores.values)
-        limit = max_score[owner]
-        outside = (values < 0) | (values > limit)
-        bad |= np.bincount(owner[outside], minlength=n) > 0
-        bad |= (lengths > 0) & np.isnan(max_score)
-    bad |= pre.lengths != post.lengths
-    bad |= pre.lengths > participants
-    for name in ("completed", "followed_up"):
-        value, missing = _masked(columns[name])
-        bad |= ~missing & (value > participants)
-    applying, no_applying = _masked(columns["applying"])
-    followed_up, no_followed_up = _masked(columns["followed_up"])
-    verification = columns["verification"]
-    assert isinstance(verification, Categorical)
-    given = ~no_applying
-    bad |= given & (no_followed_up | (applying > followed_up) | (verification.codes < 0))
-    bad |= _bad_ids(ids, participants, n)
-    return bad
-
-
-def _bad_ids(ids: Ragged, participants: Counts, n: int) -> NDArray[np.bool_]:
-    lengths = ids.lengths
-    bad: NDArray[np.bool_] = (lengths > 0) & (lengths != participants)
-    assert isinstance(ids.values, Categorical)
-    codes = ids.values.codes
-    if len(codes) > 1:
-        owner = np.repeat(np.arange(n), lengths)
-        order = np.lexsort((codes, owner))
-        same = (owner[order][1:] == owner[order][:-1]) & (codes[order][1:] == codes[order][:-1])
-        bad |= np.bincount(owner[order][1:][same], minlength=n) > 0
-    return bad
 
 
 T = TypeVar("T", bound=Table)  # type: ignore[type-arg]

@@ -10,7 +10,10 @@ the field, the value and the 0-based row, and are collected (up to
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, TypeAlias
 
 import attrs
@@ -18,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics import _checks as c
+from narcometrics._fields import FieldSpec, Rule
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.tables._columns import (
     MISSING_CODE,
@@ -27,7 +31,6 @@ from narcometrics.tables._columns import (
     object_array,
     readonly,
 )
-from narcometrics.tables._schema import FieldSpec
 
 Rows: TypeAlias = NDArray[np.intp]
 Mask: TypeAlias = NDArray[np.bool_]
@@ -159,13 +162,72 @@ def check_dates(spec: FieldSpec, data: NDArray[Any], problems: Problems) -> NDAr
 # ---------------------------------------------------------------------- categoricals
 
 
-def _check_label(spec: FieldSpec, label: object) -> str:
-    if spec.kind == "country":
-        return c.check_country(spec.name, c.to_country(label))  # type: ignore[arg-type]
-    if spec.kind == "enum":
-        assert spec.enum is not None
-        return c.check_enum(spec.name, c.to_enum(spec.enum, label), spec.enum).value
-    return c.check_text(spec.name, label)
+def _text_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``check_text``'s decision for exact ``str`` labels: kept as they are."""
+    refused = [i for i, x in enumerate(labels) if not (x.__class__ is str and x.strip())]
+    return labels, refused
+
+
+@functools.cache
+def _country_spellings() -> dict[str, str]:
+    """Every spelling `to_country` accepts (the ASCII case variants of each ISO code) to the
+    code in upper case."""
+    spellings = {}
+    for code in c.iso_alpha3():
+        for upper in itertools.product(*((ch, ch.lower()) for ch in code)):
+            spellings["".join(upper)] = code
+    return spellings
+
+
+def _country_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``to_country`` then ``check_country`` for exact ``str`` labels: the code."""
+    spellings = _country_spellings()
+    normalised = [spellings.get(x) if x.__class__ is str else None for x in labels]
+    return normalised, [i for i, value in enumerate(normalised) if value is None]
+
+
+def _enum_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
+    """``to_enum`` then ``check_enum`` for exact ``str`` labels: the member's value."""
+    assert spec.enum is not None
+    known = {member.value: member.value for member in spec.enum}
+    normalised: list[Any] = []
+    for x in labels:
+        value = None
+        if x.__class__ is str:
+            value = known.get(x)
+            if value is None and x.isascii():
+                value = known.get(x.lower())
+        normalised.append(value)
+    return normalised, [i for i, value in enumerate(normalised) if value is None]
+
+
+#: Per kind, one pass over the labels deciding as the scalar check does for plain ``str``
+#: labels: the normalised labels and the positions it does not accept (those go through
+#: the scalar check, which decides for other types and gives the words of each error).
+_FAST_LABELS: dict[str, Callable[[FieldSpec, list[Any]], tuple[list[Any], list[int]]]] = {
+    "text": _text_labels,
+    "country": _country_labels,
+    "enum": _enum_labels,
+}
+
+
+def check_labels(
+    spec: FieldSpec, labels: list[Any], name: str
+) -> tuple[list[Any], dict[int, Problem]]:
+    """Each label normalised as the record field would be (None where refused; ``labels``
+    itself when no label changes), and the problem of each refused label by position."""
+    normalised, refused = _FAST_LABELS[spec.kind](spec, labels)
+    bad: dict[int, Problem] = {}
+    for i in refused:
+        try:
+            checked = spec.validate(name, labels[i])
+        except ValidationError as error:
+            bad[i] = attrs.evolve(error.problems[0], field=name)
+            checked = None
+        if normalised is labels:
+            normalised = list(labels)
+        normalised[i] = checked.value if isinstance(checked, StrEnum) else checked
+    return normalised, bad
 
 
 def check_categorical(
@@ -174,14 +236,7 @@ def check_categorical(
     """Validate and normalise the labels; report the rows that use a bad label."""
     name = spec.name if field is None else field
     labels = raw.labels.tolist()
-    normalised: list[str | None] = []
-    bad: dict[int, Problem] = {}
-    for i, label in enumerate(labels):
-        try:
-            normalised.append(_check_label(spec, label))
-        except ValidationError as error:
-            bad[i] = attrs.evolve(error.problems[0], field=name)
-            normalised.append(None)
+    normalised, bad = check_labels(spec, labels, name)
     codes = raw.codes
     ok = True
     if bad:
@@ -194,6 +249,8 @@ def check_categorical(
         ok = False
     if not ok:
         return None
+    if normalised is labels and spec.enum is None:  # unique labels kept: the codes stand
+        return Categorical.trusted(codes.astype(code_dtype(len(labels))), raw.labels.copy())
     if spec.enum is not None:
         target = [member.value for member in spec.enum]
     else:
@@ -210,17 +267,14 @@ def check_categorical(
 # ---------------------------------------------------------------------------- numbers
 
 
-def _float_bad(values: NDArray[np.float64], spec: FieldSpec) -> Mask:
+def _real_bad(values: NDArray[np.float64], optional: bool) -> Mask:
+    bad: Mask = np.isinf(values) if optional else ~np.isfinite(values)
+    return bad
+
+
+def _positive_bad(values: NDArray[np.float64], optional: bool) -> Mask:
     bad: Mask
-    if spec.rule == "fraction_open":
-        if spec.optional:  # NaN (missing) compares False both ways
-            bad = (values <= 0) | (values > 1)
-            return bad
-        good = values > 0
-        good &= values <= 1
-        bad = ~good
-        return bad
-    if spec.optional:
+    if optional:  # NaN (missing) compares False both ways
         bad = (values <= 0) | (values == np.inf)
         return bad
     good = values > 0
@@ -229,23 +283,35 @@ def _float_bad(values: NDArray[np.float64], spec: FieldSpec) -> Mask:
     return bad
 
 
-def _float_check(spec: FieldSpec) -> Callable[[str, object], object]:
-    if spec.rule == "fraction_open":
-        return lambda name, value: c.check_fraction(name, value, open_low=True)
-    if spec.rule == "positive":
-        return c.check_positive
-    return c.check_real
+def _fraction_open_bad(values: NDArray[np.float64], optional: bool) -> Mask:
+    bad: Mask
+    if optional:
+        bad = (values <= 0) | (values > 1)
+        return bad
+    good = values > 0
+    good &= values <= 1
+    bad = ~good
+    return bad
+
+
+#: Per float rule, the rows its scalar check (`FieldSpec.check`) refuses, found at once
+#: (NaN is a missing value where the field is optional).
+FLOAT_BAD: dict[Rule | None, Callable[[NDArray[np.float64], bool], Mask]] = {
+    None: _real_bad,
+    "positive": _positive_bad,
+    "fraction_open": _fraction_open_bad,
+}
 
 
 def check_floats(
     spec: FieldSpec, values: NDArray[np.float64], null: NullMask, problems: Problems
 ) -> NDArray[np.float64] | None:
     """Float column (owned copy); NaN marks a missing value where the field is optional."""
-    bad = _float_bad(values, spec)
+    bad = FLOAT_BAD[spec.rule](values, spec.optional)
     if not bad.any():
         return readonly(values)
     nulls = None if spec.optional else null_rows(null)
-    check = _float_check(spec)
+    check = spec.check
 
     def describe(row: int) -> Problem:
         if nulls is not None and nulls[row]:
@@ -271,8 +337,7 @@ def check_counts(
     if bad.any():
 
         def describe(row: int) -> Problem:
-            check = lambda n, v: c.check_count(n, v, minimum=spec.minimum)  # noqa: E731
-            return at(scalar_problem(check, spec.name, int(values[row])), row)
+            return at(scalar_problem(spec.check, spec.name, int(values[row])), row)
 
         problems.rows(np.flatnonzero(bad), describe)
         ok = False
@@ -340,12 +405,12 @@ def check_ragged(spec: FieldSpec, raw: Ragged, null: NullMask, problems: Problem
     local = Problems()
     texts = check_categorical(FieldSpec(name=spec.name, kind="text"), raw.values, local)
     if texts is None:
-        problems.extend([_at_item(p, offsets) for p in local.items], truncated=local.truncated)
+        problems.extend([at_item(p, offsets) for p in local.items], truncated=local.truncated)
         return None
     return Ragged.trusted(texts, offsets)
 
 
-def _at_item(problem: Problem, offsets: NDArray[np.int64]) -> Problem:
+def at_item(problem: Problem, offsets: NDArray[np.int64]) -> Problem:
     """Turn a flat item position into its row and ``field[index]``."""
     if problem.row is None:
         return problem
