@@ -131,3 +131,15 @@ def test_the_indicator_by_and_period_keywords_together_are_a_type_error() -> Non
 
     with pytest.raises(TypeError, match="both period= and its old name by="):
         people_trained(peru_2017_example().training, period="year", by="year")  # type: ignore[call-arg]
+
+
+def test_factors_get_id_keyword_warns_and_gives_the_same_set() -> None:
+    from narcometrics import factors
+
+    with pytest.warns(DeprecationWarning, match="set_id"):
+        old = factors.get(id="pe-gov-2017")
+    assert old == factors.get("pe-gov-2017") == factors.get(set_id="pe-gov-2017")
+    with pytest.raises(TypeError, match="one factor set id"):
+        factors.get("pe-gov-2017", id="pe-gov-2017")
+    with pytest.raises(TypeError, match="one factor set id"):
+        factors.get(name="pe-gov-2017")

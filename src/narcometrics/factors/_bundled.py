@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any
 
 from narcometrics._data import data
@@ -46,22 +47,41 @@ def _bundled(id: str) -> FactorSet:
     return factor_set
 
 
-def get(id: str) -> FactorSet:
-    """The bundled factor set ``id``, read (once) and validated.
+def get(set_id: str | None = None, **old: str) -> FactorSet:
+    """The bundled factor set ``set_id``, read (once) and validated.
+
+    Parameters
+    ----------
+    set_id : str
+        A bundled set's id, e.g. ``"pe-gov-2017"`` (see
+        [`available`][narcometrics.factors.available]). Version 0.1 called this argument
+        ``id`` (the name of a builtin); ``get(id=...)`` still works until 0.3, with a
+        DeprecationWarning.
 
     Raises
     ------
     TypeError
-        If ``id`` is not a str.
+        If ``set_id`` is not a str, or an unknown keyword is given.
     UnknownNameError
-        If ``id`` is not bundled; the message lists [`available`][narcometrics.factors.available].
+        If ``set_id`` is not bundled; the message lists
+        [`available`][narcometrics.factors.available].
     """
-    if not isinstance(id, str):
-        raise TypeError(f"id must be a factor set id (str), not {type(id).__name__}")
+    if old:
+        if set(old) != {"id"} or set_id is not None:
+            raise TypeError(f"get() takes one factor set id, set_id=; got {sorted(old)}")
+        warnings.warn(
+            "narcometrics.factors.get(id=...) is deprecated and will be removed in 0.3; "
+            "use get(set_id=...) or get(...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        set_id = old["id"]
+    if not isinstance(set_id, str):
+        raise TypeError(f"set_id must be a factor set id (str), not {type(set_id).__name__}")
     names = _ids()
-    if id not in names:
-        raise UnknownNameError("id", id, list(names))
-    return _bundled(id)
+    if set_id not in names:
+        raise UnknownNameError("set_id", set_id, list(names))
+    return _bundled(set_id)
 
 
 # ----------------------------------------------------------- choosing a set by country and year
