@@ -76,7 +76,7 @@ def test_unknown_id_raises_listing_the_available_ids() -> None:
     with pytest.raises(UnknownNameError, match="pe-gov-2017, pe-gov-2022") as info:
         factors.get("pe-gov-1999")
     assert isinstance(info.value, KeyError)
-    assert info.value.field == "id"
+    assert info.value.field == "set_id"  # the argument, renamed from id in 0.2
 
 
 def test_pe_gov_2017_factor_is_derived_from_both_published_pairs() -> None:
