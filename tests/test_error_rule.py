@@ -18,6 +18,7 @@ from narcometrics import (
     Seizure,
     SeizureTable,
     TrainingOutcome,
+    aggregate,
     checks,
     citation,
     factors,
@@ -35,7 +36,17 @@ from narcometrics.errors import UnknownNameError, ValidationError, WrongTypeErro
 EXAMPLE = ds.peru_2017_example()
 FLOW = next(iter(indicators.standard_indicators().values()))
 
+
+def _dask_total(data: Any) -> Any:
+    from narcometrics import dask as nd
+
+    return nd.total(data, Seizure, "mass_kg")
+
+
 WRONG_TYPE: dict[str, Callable[[], Any]] = {
+    "aggregate.best_ever(years=['a'])": lambda: aggregate.best_ever(["a"], [1.0]),
+    "aggregate.year_over_year(values=['x'])": lambda: aggregate.year_over_year([2016], ["x"]),
+    "dask.total(data=[3])": lambda: _dask_total([3]),
     "training.wilson_interval(k='3')": lambda: training.wilson_interval("3", 10),  # type: ignore[arg-type]
     "training.proportion_interval(k=True)": lambda: training.proportion_interval(True, 10),
     "training.hedges_correction('9')": lambda: training.hedges_correction("9"),  # type: ignore[arg-type]

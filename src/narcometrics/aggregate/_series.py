@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from narcometrics import _checks as c
 from narcometrics.aggregate._totals import Totals, group
-from narcometrics.errors import ValidationError
+from narcometrics.errors import ValidationError, WrongTypeError
 from narcometrics.tables._base import PERIODS
 from narcometrics.units import PERCENT
 
@@ -62,9 +62,13 @@ def _arrays(years: ArrayLike, values: ArrayLike | None) -> tuple[NDArray[np.int6
         raise TypeError("pass a Totals, or both years and values")
     year_array = np.asarray(years)
     value_array = np.asarray(values)
-    if year_array.ndim != 1 or (year_array.size and year_array.dtype.kind not in "iu"):
+    if year_array.size and year_array.dtype.kind not in "iu":
+        raise WrongTypeError("years", "must be a 1-D array of integer years", years)
+    if year_array.ndim != 1:
         raise ValidationError("years", "must be a 1-D array of integer years", years)
-    if value_array.ndim != 1 or (value_array.size and value_array.dtype.kind not in "iuf"):
+    if value_array.size and value_array.dtype.kind not in "iuf":
+        raise WrongTypeError("values", "must be a 1-D array of real numbers", values)
+    if value_array.ndim != 1:
         raise ValidationError("values", "must be a 1-D array of real numbers", values)
     if len(year_array) != len(value_array):
         raise ValidationError(

@@ -17,7 +17,7 @@ from dask.delayed import Delayed, delayed
 from narcometrics.aggregate import Totals, merge
 from narcometrics.aggregate import total as _total
 from narcometrics.dask._errors import PartitionProblem, in_partition
-from narcometrics.errors import Problem, ValidationError
+from narcometrics.errors import Problem, ValidationError, WrongTypeError
 from narcometrics.io._kinds import table_type
 from narcometrics.tables import Table
 
@@ -229,7 +229,7 @@ def _paths(data: PathLike | Sequence[PathLike]) -> tuple[list[str], str]:
     paths, formats = [], set()
     for item in given:
         if not isinstance(item, (str, os.PathLike)):
-            raise ValidationError(
+            raise WrongTypeError(
                 "data",
                 "must be a Dask dataframe, a path or a sequence of paths, "
                 f"not {type(item).__name__}",
