@@ -280,18 +280,38 @@ def float_level_sums(
     for start in range(0, n, size):
         stop = min(start + size, n)
         rows = key[start:stop].astype(np.intp, copy=False)
-        residual = weights[start:stop]
-        digit, *spare = (b[: stop - start] for b in buffers)
-        for j, exponent in enumerate(grid):
-            _scale(residual, -exponent, out=digit)
-            np.trunc(digit, out=digit)
+        for j, digit in enumerate(_digits(weights[start:stop], grid, buffers)):
             sums[j] += np.bincount(rows, weights=digit, minlength=n_groups)
-            if j + 1 < len(grid):
-                target = spare[j % 2]  # never the buffer ``residual`` is in
-                _scale(digit, exponent, out=target)
-                np.subtract(residual, target, out=target)
-                residual = target
     return LevelSums(sums, grid, n_groups)
+
+
+def _digits(
+    values: NDArray[np.float64], grid: Sequence[int], buffers: list[NDArray[np.float64]]
+) -> Iterator[NDArray[np.float64]]:
+    """Per level of ``grid``, the digits of ``values`` (in ``buffers``, reused)."""
+    m = len(values)
+    digit, *spare = (b[:m] for b in buffers)
+    _scale(values, -grid[0], out=digit)
+    if len(grid) == 2:
+        # values x 2**-f_1 is exact (no value but 0 is below 2**f_2 = 2**(f_1 - w)): its
+        # integer part is the first level's digit, its fraction times 2**w the second's
+        low = spare[0]
+        np.modf(digit, out=(low, digit))
+        np.multiply(low, 2.0 ** (grid[0] - grid[1]), out=low)
+        yield digit
+        yield low
+        return
+    residual = values
+    for j, exponent in enumerate(grid):
+        if j:
+            _scale(residual, -exponent, out=digit)
+        np.trunc(digit, out=digit)
+        yield digit
+        if j + 1 < len(grid):
+            target = spare[j % 2]  # never the buffer ``residual`` is in
+            _scale(digit, exponent, out=target)
+            np.subtract(residual, target, out=target)
+            residual = target
 
 
 def float_sums(

@@ -249,7 +249,9 @@ def _determined(
     strides = [math.prod(radices[j] for j in others[k + 1 :]) for k in range(len(others))]
     offset = sum(offsets[i] * stride for i, stride in zip(others, strides, strict=True))
     combined = _dense_key([codes[i] for i in others], [radices[i] for i in others], offset)
-    b = codes[big] + offsets[big] if offsets[big] else codes[big]
+    b = codes[big].astype(np.intp)  # once: every index and bincount below takes intp
+    if offsets[big]:
+        b += offsets[big]
     table = np.zeros(radices[big], dtype=combined.dtype)
     table[b] = combined
     if not np.array_equal(table[b], combined):
