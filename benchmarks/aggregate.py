@@ -140,8 +140,8 @@ VARIANTS = [
 ]
 
 
-def floor_time(df: pd.DataFrame, by: tuple[str, ...], repeat: int) -> float:
-    """The numpy floor: one intp key over precomputed codes and two bincounts [s] (NaN when
+def floor_function(df: pd.DataFrame, by: tuple[str, ...]) -> Callable[[], Any] | None:
+    """The numpy floor: one intp key over precomputed codes and two bincounts (None when
     its two dense arrays, 16 bytes per possible group, would exceed 2 GiB)."""
     mass = df["mass_kg"].to_numpy()
     codes = [
@@ -159,22 +159,35 @@ def floor_time(df: pd.DataFrame, by: tuple[str, ...], repeat: int) -> float:
             key = key * r + c
         return np.bincount(key, minlength=size), np.bincount(key, weights=mass, minlength=size)
 
-    return best_of(repeat, floor) if size <= 1 << 27 else math.nan
+    return floor if size <= 1 << 27 else None
 
 
-def timed_total(table: SeizureTable, by: tuple[str, ...], general: bool, repeat: int) -> Any:
-    """Best time of total() [s] and its result; ``general``: without the shortcut for a
-    field that determines the others."""
+def alternating(repeat: int, functions: dict[str, Callable[[], Any] | None]) -> dict[str, float]:
+    """Best wall time of each function [s] (NaN for None), the runs alternated so that the
+    load of a shared machine weighs on each alike."""
+    best = {name: math.inf if fn is not None else math.nan for name, fn in functions.items()}
+    for _ in range(repeat):
+        for name, fn in functions.items():
+            if fn is not None:
+                best[name] = min(best[name], best_of(1, fn))
+    return best
+
+
+def with_general(general: bool, fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` run by the general path (no shortcut for a field that determines the others)
+    when ``general``."""
     from narcometrics.aggregate import _groupby
 
-    saved = _groupby._DETERMINING
-    if general:
-        _groupby._DETERMINING = 1 << 62
-    try:
-        result = total(table, "mass_kg", by=by)  # first call: year codes, label order (cached)
-        return best_of(repeat, lambda: total(table, "mass_kg", by=by)), result
-    finally:
-        _groupby._DETERMINING = saved
+    def run() -> Any:
+        saved = _groupby._DETERMINING
+        if general:
+            _groupby._DETERMINING = 1 << 62
+        try:
+            return fn()
+        finally:
+            _groupby._DETERMINING = saved
+
+    return run
 
 
 def check_against_pandas(result: Any, expected: pd.Series) -> None:
@@ -205,7 +218,9 @@ def many_groups(rows_list: Sequence[int], operations: int, args: argparse.Namesp
         con.register("seizures", df)
         baselines: dict[tuple[str, ...], tuple[float, float, float]] = {}
         for label, by, general in VARIANTS:
-            t_total, result = timed_total(table, by, general, args.repeat)
+            run = with_general(general, lambda by=by, table=table: total(table, "mass_kg", by=by))
+            result = run()  # first call: year codes, label order (cached)
+            functions: dict[str, Callable[[], Any] | None] = {"total": run}
             if by not in baselines:
                 columns = ", ".join(by)
                 query = f"SELECT {columns}, sum(mass_kg), count(*) FROM seizures GROUP BY {columns}"
@@ -213,11 +228,12 @@ def many_groups(rows_list: Sequence[int], operations: int, args: argparse.Namesp
                 expected = df.groupby(list(by), observed=True)["mass_kg"].sum()
                 b_pandas = time.perf_counter() - start
                 check_against_pandas(result, expected)
-                baselines[by] = (
-                    floor_time(df, by, args.repeat),
-                    best_of(args.repeat, lambda query=query: con.execute(query).fetchnumpy()),
-                    b_pandas,
-                )
+                functions["floor"] = floor_function(df, by)
+                functions["duckdb"] = lambda query=query: con.execute(query).fetchnumpy()
+            best = alternating(args.repeat, functions)
+            t_total = best["total"]
+            if by not in baselines:
+                baselines[by] = (best["floor"], best["duckdb"], b_pandas)
             b_floor, b_duck, b_pandas = baselines[by]
             r_floor, r_duck = t_total / b_floor, t_total / b_duck
             times.setdefault(label, []).append((rows, t_total))
