@@ -192,10 +192,19 @@ def test_a_few_unused_labels_never_become_groups_and_counts_stay_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     frame = operations(3_000, 2_000, seed=9)  # about 450 of 2,000 operations never occur
-    table = SeizureTable.from_frame(frame)
+    every = [f"op{i}" for i in range(1, 2_000)]  # the categorical holds them all
+    table = SeizureTable.from_frame(
+        frame.assign(operation_id=pd.Categorical(frame["operation_id"], categories=every))
+    )
     monkeypatch.setattr("narcometrics.aggregate._groupby._ONE_PASS", 0)  # level sums
     for measure in ("mass_kg", "count"):
         got = total(table, measure, by="operation_id")
         assert (got.counts > 0).all()
         assert got.counts.sum() == len(table)
         assert len(got) == frame["operation_id"].nunique(dropna=False)
+        labels = got.labels["operation_id"]
+        used = sorted(set(frame["operation_id"].dropna()))
+        used += [None] * bool(frame["operation_id"].isna().any())
+        assert got.levels("operation_id").tolist() == used  # no unused label
+        assert got.levels("operation_id")[got.codes("operation_id")].tolist() == labels.tolist()
+        assert merge(got, duplicates="allow").levels("operation_id").tolist() == used

@@ -16,7 +16,7 @@ from narcometrics.aggregate._exact import (
     LevelSums,
     to_floats,
 )
-from narcometrics.aggregate._order import Levels, sort_levels, sorting_order, used_sorted
+from narcometrics.aggregate._order import Levels, ranked, sort_levels, sorting_order
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables._base import DUPLICATES, PERIODS, Duplicates, repeated_ids
 from narcometrics.tables._columns import Categorical, code_dtype, object_array, readonly
@@ -107,6 +107,7 @@ class Totals:
         "_ids",
         "_levels",
         "_scale",
+        "_unused",
         "_values",
         "by",
         "measure",
@@ -132,6 +133,7 @@ class Totals:
         self.table = table
         self._levels = tuple(levels)
         self._codes = tuple(codes)
+        self._unused = False  # the levels may hold labels no group has (see _drop_unused)
         dtype = np.int64 if measure == "count" else np.float64
         self._values = readonly(np.asarray(values, dtype=dtype))
         self._counts = readonly(np.asarray(counts, dtype=np.int64))
@@ -180,12 +182,13 @@ class Totals:
         scale: int = FLOAT_SCALE,
         ids: Ids = None,
     ) -> Totals:
-        """Totals from unique groups in any order: keep used levels, sort levels and groups."""
+        """Totals from unique groups in any order: sort levels and groups (labels no group
+        has are dropped when levels or codes are first asked for, see `_drop_unused`)."""
         new_levels, new_codes = [], []
         for level, code in zip(levels, codes, strict=True):
-            used, renumbered = used_sorted(level, np.asarray(code, dtype=np.intp))
-            new_levels.append(used)
-            new_codes.append(renumbered)
+            ranks, ordered = ranked(level)  # every label, sorted (cached per categorical)
+            new_levels.append(ordered)
+            new_codes.append(ranks[np.asarray(code, dtype=np.intp)])
         radices = [len(lv) for lv in new_levels]
         if not new_codes or not len(values):
             order = np.arange(len(values))
@@ -194,7 +197,7 @@ class Totals:
             order = sorting_order(key, math.prod(radices))
         else:
             order = np.lexsort(tuple(reversed(new_codes)))
-        return cls(
+        result = cls(
             by=by,
             measure=measure,
             table=table,
@@ -206,6 +209,26 @@ class Totals:
             scale=scale,
             ids=ids,
         )
+        result._unused = True
+        return result
+
+    def _drop_unused(self) -> Totals:
+        """Keep only the labels some group has (renumbering the codes), once: `canonical`
+        leaves every label of a categorical, so that grouping by a million labels neither
+        copies them nor looks for the unused ones until asked."""
+        if self._unused:
+            levels, codes = [], []
+            for level, code in zip(self._levels, self._codes, strict=True):
+                seen = np.zeros(len(level), dtype=np.bool_)
+                seen[code] = True
+                if bool(seen.all()):
+                    levels.append(level)
+                    codes.append(code)
+                else:
+                    levels.append(level[seen])
+                    codes.append((np.cumsum(seen) - 1)[code])
+            self._levels, self._codes, self._unused = tuple(levels), tuple(codes), False
+        return self
 
     # ---------------------------------------------------------------------- access
 
@@ -229,13 +252,13 @@ class Totals:
         """The distinct labels of one grouping field, sorted."""
         if field not in self.by:
             raise UnknownNameError("field", field, self.by)
-        return self._levels[self.by.index(field)]
+        return self._drop_unused()._levels[self.by.index(field)]
 
     def codes(self, field: str) -> GroupCodes:
         """Per group, the index of its label in `levels`."""
         if field not in self.by:
             raise UnknownNameError("field", field, self.by)
-        return self._codes[self.by.index(field)]
+        return self._drop_unused()._codes[self.by.index(field)]
 
     @property
     def grand_total(self) -> float:
@@ -469,7 +492,7 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
                 f"{first.table} and {part.by}/{part.measure}/{part.table}",
             )
     ids = _merged_ids(parts, duplicates)
-    nonempty = [p for p in parts if len(p)]
+    nonempty = [p._drop_unused() for p in parts if len(p)]
     if not nonempty:
         return Totals.empty(by=first.by, measure=first.measure, table=first.table, ids=ids)
     levels, codes = [], []
