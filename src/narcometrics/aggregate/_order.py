@@ -75,18 +75,6 @@ def sort_levels(levels: Levels) -> tuple[Levels, NDArray[np.intp]]:
     return ordered, ranks
 
 
-def used_sorted(level: Levels, code: NDArray[np.intp]) -> tuple[Levels, NDArray[np.intp]]:
-    """The levels that ``code`` uses, sorted, and ``code`` renumbered to them (linear: a
-    bitmap of the used levels in sorted order and its running count, no sort)."""
-    ranks, ordered = ranked(level)
-    seen = np.zeros(len(level), dtype=np.bool_)
-    seen[ranks[code]] = True  # by rank
-    if bool(seen.all()):
-        return ordered, ranks[code]
-    position = np.cumsum(seen) - 1  # per rank, its place among the used levels
-    return ordered[seen], position[ranks][code]
-
-
 def sorting_order(values: NDArray[np.intp], bound: int) -> NDArray[np.intp]:
     """The order that sorts distinct integers ``0 <= values < bound``: by placing each at
     its value (linear) when ``bound`` is not much more than their number, else a sort."""
