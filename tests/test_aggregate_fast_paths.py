@@ -150,7 +150,7 @@ BY = [("operation_id",), ("year", "agency", "operation_id"), ("agency", "year", 
 
 
 @pytest.mark.parametrize("by", BY)
-@pytest.mark.parametrize("spoil", [0, 1, 50])
+@pytest.mark.parametrize("spoil", [0, 1, 50, 1_000])
 @pytest.mark.parametrize("wide", [False, True])
 def test_grouping_by_a_determining_field_gives_the_fsum_of_each_group(
     by: tuple[str, ...], spoil: int, wide: bool, monkeypatch: pytest.MonkeyPatch

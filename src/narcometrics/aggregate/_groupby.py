@@ -234,7 +234,8 @@ def _determined(
     The other fields' codes combine into one small key ``s``; one value of ``s`` per level
     of the big field, written at that level (``table[b] = s``) and read back, equals ``s``
     on every row exactly when the big field determines it. Then the groups are the big
-    field's levels that occur: no key over all possible combinations, no bitmap. Returns
+    field's levels that occur: no key over all possible combinations, no bitmap. The few
+    rows that disagree, if any, form groups of their own (`_exceptions`). Returns
     per row the group number, per group number its rows, per group each field's code (plus
     offset), and which group numbers are groups (None: all; a few levels that occur in no
     row may keep a group number, cheaper than renumbering every row).
@@ -254,24 +255,53 @@ def _determined(
         b += offsets[big]
     table = np.zeros(radices[big], dtype=combined.dtype)
     table[b] = combined
-    if not np.array_equal(table[b], combined):
+    pairs = _exceptions(b, combined, table, small)
+    if pairs is None:
         return None
-    every = np.bincount(b, minlength=radices[big])
+    big_codes, small_codes = pairs  # per group number (b now holds group numbers)
+    every = np.bincount(b, minlength=len(big_codes))
     present = np.flatnonzero(every)
     select: NDArray[np.intp] | None = None
-    if 2 * len(present) < radices[big]:  # number the levels that occur: 0 .. n_groups - 1
-        lookup = np.zeros(radices[big], dtype=code_dtype(len(present)))
+    if 2 * len(present) < len(big_codes):  # number the groups that occur: 0 .. n_groups - 1
+        lookup = np.zeros(len(big_codes), dtype=code_dtype(len(present)))
         lookup[present] = np.arange(len(present))
         b = lookup[b]
         every = every[present]
-    elif len(present) < radices[big]:  # sum over every level, keep those that occur
+    elif len(present) < len(big_codes):  # sum over every number, keep those that occur
         select = present
-    parts = np.unravel_index(table[present], [radices[i] for i in others])
+    parts = np.unravel_index(small_codes[present], [radices[i] for i in others])
     group_codes = [np.empty(0, dtype=np.intp)] * len(radices)
-    group_codes[big] = present
+    group_codes[big] = big_codes[present]
     for i, part in zip(others, parts, strict=True):
         group_codes[i] = np.asarray(part, dtype=np.intp)
     return b, every, group_codes, select
+
+
+#: Largest share of rows that may disagree with the determining field (`_exceptions`).
+_EXCEPTIONS = 1 / 16
+
+
+def _exceptions(
+    b: NDArray[np.intp], combined: NDArray[Any], table: NDArray[Any], small: int
+) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
+    """Per group number, the big field's code and the other fields' key: group ``b`` for
+    the rows that agree with ``table[b]``, and one more group per other pair (an operation
+    over two years), numbered after them (``b`` is changed in place); None when more than
+    `_EXCEPTIONS` of the rows disagree (the general path is then cheaper)."""
+    agree = table[b] == combined
+    n_bad = len(b) - int(np.count_nonzero(agree))
+    if n_bad > _EXCEPTIONS * len(b):
+        return None
+    big_codes = np.arange(len(table))
+    if not n_bad:
+        return big_codes, table
+    bad = np.flatnonzero(~agree)
+    extra, inverse = np.unique(b[bad] * small + combined[bad], return_inverse=True)
+    b[bad] = len(table) + inverse.reshape(-1)
+    return (
+        np.concatenate([big_codes, extra // small]),
+        np.concatenate([table.astype(np.intp), extra % small]),
+    )
 
 
 Grouping: TypeAlias = tuple[
