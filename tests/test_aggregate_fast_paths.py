@@ -173,6 +173,21 @@ def test_grouping_by_a_determining_field_gives_the_fsum_of_each_group(
     assert fast.grand_total == math.fsum(frame["mass_kg"].tolist())
 
 
+@pytest.mark.parametrize("head", [0, 1 << 16])
+def test_too_many_disagreeing_rows_take_the_general_path_with_the_same_totals(
+    head: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = operations(6_000, 1_500, seed=11, spoil=1_000)  # 1 row in 6 disagrees
+    table = SeizureTable.from_frame(frame)
+    by = ("year", "agency", "operation_id")
+    monkeypatch.setattr("narcometrics.aggregate._groupby._DETERMINING", 2)
+    monkeypatch.setattr("narcometrics.aggregate._groupby._HEAD", head)  # 0: check every row
+    got = total(table, "mass_kg", by=by).to_dict()
+    expected = fsum_by(frame, by)
+    assert got.keys() == expected.keys()
+    assert bits(list(got.values())) == bits([expected[k] for k in got])
+
+
 def test_one_huge_group_beside_singletons_and_all_singleton_groups_stay_exact() -> None:
     rng = np.random.default_rng(7)
     rows = 70_000
