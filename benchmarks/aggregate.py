@@ -21,15 +21,18 @@ year, country, region and agency; ``operation_id`` a label of 1 million):
   (``GROUP BY`` the same three columns of the same frame, ``sum`` and ``count``), and equals
   pandas' groupby-sum (to 1e-9; ours is the correctly rounded exact sum);
 - the same with 1 key (operation_id) and 5 keys (year, country, region, agency,
-  operation_id) at 1, 10 and (``--many-rows``) 50 million rows, printed with the time per
-  million rows, which should stay flat (linear growth).
+  operation_id) at 1, 10 and 50 million rows, printed with the time per million rows,
+  which should stay flat (linear growth), and the growth from the fewest rows to each size;
+- for reference (no target), 3 keys by the general path: the same grouping with the
+  shortcut for a field that determines the others (here operation_id determines year and
+  agency) switched off, as for data where it does not hold.
 
 Each timing is the best of --repeat runs. ``--smoke`` runs 100,000 rows in seconds (CI);
 timing targets are reported but only enforced (exit status 1) at full size.
 
-    uv run python benchmarks/aggregate.py            # 10 million rows
+    uv run python benchmarks/aggregate.py            # 10 million rows; many groups 1M-50M
     uv run python benchmarks/aggregate.py --smoke    # 100,000 rows
-    uv run python benchmarks/aggregate.py --many-rows 1000000,10000000,50000000
+    uv run python benchmarks/aggregate.py --many-rows 10000000 --repeat 3   # shorter
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from narcometrics.tables import SeizureTable
 
 FULL_ROWS = 10_000_000
 SMOKE_ROWS = 100_000
-MANY_ROWS = (1_000_000, 10_000_000)
+MANY_ROWS = (1_000_000, 10_000_000, 50_000_000)
 SMOKE_MANY_ROWS = (20_000, 100_000)
 OPERATIONS = 1_000_000
 AGENCIES = ["DIRANDRO", "DEVIDA", "PNP", "FFAA", "SUNAT"]
@@ -128,72 +131,119 @@ def operations_frame(rows: int, operations: int, seed: int) -> pd.DataFrame:
     )
 
 
+#: The variants timed: label, grouping fields, whether by the general path.
+VARIANTS = [
+    ("1", KEYS[1], False),
+    ("3", KEYS[3], False),
+    ("3g", KEYS[3], True),
+    ("5", KEYS[5], False),
+]
+
+
+def floor_function(df: pd.DataFrame, by: tuple[str, ...]) -> Callable[[], Any] | None:
+    """The numpy floor: one intp key over precomputed codes and two bincounts (None when
+    its two dense arrays, 16 bytes per possible group, would exceed 2 GiB)."""
+    mass = df["mass_kg"].to_numpy()
+    codes = [
+        (df[f].to_numpy() - df[f].min()).astype(np.intp)
+        if f == "year"
+        else df[f].cat.codes.to_numpy().astype(np.intp)
+        for f in by
+    ]
+    radices = [int(c.max()) + 1 for c in codes]
+    size = math.prod(radices)
+
+    def floor() -> Any:
+        key = codes[0]
+        for c, r in zip(codes[1:], radices[1:], strict=True):
+            key = key * r + c
+        return np.bincount(key, minlength=size), np.bincount(key, weights=mass, minlength=size)
+
+    return floor if size <= 1 << 27 else None
+
+
+def alternating(repeat: int, functions: dict[str, Callable[[], Any] | None]) -> dict[str, float]:
+    """Best wall time of each function [s] (NaN for None), the runs alternated so that the
+    load of a shared machine weighs on each alike."""
+    best = {name: math.inf if fn is not None else math.nan for name, fn in functions.items()}
+    for _ in range(repeat):
+        for name, fn in functions.items():
+            if fn is not None:
+                best[name] = min(best[name], best_of(1, fn))
+    return best
+
+
+def with_general(general: bool, fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` run by the general path (no shortcut for a field that determines the others)
+    when ``general``."""
+    from narcometrics.aggregate import _groupby
+
+    def run() -> Any:
+        saved = _groupby._DETERMINING
+        if general:
+            _groupby._DETERMINING = 1 << 62
+        try:
+            return fn()
+        finally:
+            _groupby._DETERMINING = saved
+
+    return run
+
+
+def check_against_pandas(result: Any, expected: pd.Series) -> None:
+    got = result.to_dict()
+    keys = [tuple(k) if isinstance(k, tuple) else (k,) for k in expected.index]
+    keys = [tuple(int(v) if isinstance(v, np.integer) else v for v in k) for k in keys]
+    assert set(got) == set(keys), "groups differ from pandas"
+    assert np.allclose([got[k] for k in keys], expected.to_numpy(), rtol=1e-9)
+
+
 def many_groups(rows_list: Sequence[int], operations: int, args: argparse.Namespace) -> bool:
     """The high-cardinality case; True when the targets (3 keys, 10M rows) are met."""
     import duckdb
 
     print(f"\nmany groups: {operations:,} operations, best of {args.repeat}")
+    print("  (keys 3g: 3 keys by the general path, for reference: no target)")
     print(
         f"{'keys':>4} {'rows':>11} {'groups':>9} {'total':>9} {'per 1M':>8} {'floor':>9} "
-        f"{'duckdb-1':>9} {'pandas':>9} {'/floor':>6} {'/duckdb':>7}"
+        f"{'duckdb-1':>9} {'pandas':>9} {'/floor':>6} {'/duckdb':>7} {'/pandas':>7}"
     )
     ok = True
     con = duckdb.connect()
     con.execute("SET threads TO 1")
+    times: dict[str, list[tuple[int, float]]] = {}
     for rows in rows_list:
         df = operations_frame(rows, operations, args.seed)
         table = SeizureTable.from_frame(df, extra="ignore")
         con.register("seizures", df)
-        mass = df["mass_kg"].to_numpy()
-        for n_keys, by in KEYS.items():
-            total(table, "mass_kg", by=by)  # first call: year codes, label order (cached)
-            t_total = best_of(
-                args.repeat, lambda by=by, table=table: total(table, "mass_kg", by=by)
-            )
-            codes = [
-                (df[f].to_numpy() - df[f].min()).astype(np.intp)
-                if f == "year"
-                else df[f].cat.codes.to_numpy().astype(np.intp)
-                for f in by
-            ]
-            radices = [int(c.max()) + 1 for c in codes]
-            size = math.prod(radices)
-
-            def floor(
-                codes: list[Any] = codes, radices: list[int] = radices, mass: Any = mass
-            ) -> Any:
-                key = codes[0]
-                for c, r in zip(codes[1:], radices[1:], strict=True):
-                    key = key * r + c
-                size = math.prod(radices)
-                return np.bincount(key, minlength=size), np.bincount(
-                    key, weights=mass, minlength=size
-                )
-
-            # the floor's two dense arrays need 16 bytes per possible group
-            b_floor = best_of(args.repeat, floor) if size <= 1 << 27 else math.nan
-            columns = ", ".join(by)
-            query = f"SELECT {columns}, sum(mass_kg), count(*) FROM seizures GROUP BY {columns}"
-            b_duck = best_of(args.repeat, lambda query=query: con.execute(query).fetchnumpy())
-
-            def pandas_sum(by: tuple[str, ...] = by, df: pd.DataFrame = df) -> Any:
-                return df.groupby(list(by), observed=True)["mass_kg"].sum()
-
-            b_pandas = best_of(1, pandas_sum)
-            result = total(table, "mass_kg", by=by)
-            expected = pandas_sum()
-            got = result.to_dict()
-            keys = [tuple(k) if isinstance(k, tuple) else (k,) for k in expected.index]
-            keys = [tuple(int(v) if isinstance(v, np.integer) else v for v in k) for k in keys]
-            assert set(got) == set(keys), "groups differ from pandas"
-            assert np.allclose([got[k] for k in keys], expected.to_numpy(), rtol=1e-9)
+        baselines: dict[tuple[str, ...], tuple[float, float, float]] = {}
+        for label, by, general in VARIANTS:
+            run = with_general(general, lambda by=by, table=table: total(table, "mass_kg", by=by))
+            result = run()  # first call: year codes, label order (cached)
+            functions: dict[str, Callable[[], Any] | None] = {"total": run}
+            if by not in baselines:
+                columns = ", ".join(by)
+                query = f"SELECT {columns}, sum(mass_kg), count(*) FROM seizures GROUP BY {columns}"
+                start = time.perf_counter()
+                expected = df.groupby(list(by), observed=True)["mass_kg"].sum()
+                b_pandas = time.perf_counter() - start
+                check_against_pandas(result, expected)
+                functions["floor"] = floor_function(df, by)
+                functions["duckdb"] = lambda query=query: con.execute(query).fetchnumpy()
+            best = alternating(args.repeat, functions)
+            t_total = best["total"]
+            if by not in baselines:
+                baselines[by] = (best["floor"], best["duckdb"], b_pandas)
+            b_floor, b_duck, b_pandas = baselines[by]
             r_floor, r_duck = t_total / b_floor, t_total / b_duck
+            times.setdefault(label, []).append((rows, t_total))
             print(
-                f"{n_keys:>4} {rows:>11,} {len(result):>9,} {t_total * 1e3:7.0f}ms "
+                f"{label:>4} {rows:>11,} {len(result):>9,} {t_total * 1e3:7.0f}ms "
                 f"{t_total * 1e3 / (rows / 1e6):6.0f}ms {b_floor * 1e3:7.0f}ms "
-                f"{b_duck * 1e3:7.0f}ms {b_pandas * 1e3:7.0f}ms {r_floor:6.2f} {r_duck:7.2f}"
+                f"{b_duck * 1e3:7.0f}ms {b_pandas * 1e3:7.0f}ms {r_floor:6.2f} {r_duck:7.2f} "
+                f"{t_total / b_pandas:7.2f}"
             )
-            if n_keys == 3 and rows == FULL_ROWS:
+            if label == "3" and rows == FULL_ROWS:
                 met = r_floor <= 1.5 and r_duck <= 1.0
                 ok = ok and met
                 print(
@@ -202,9 +252,23 @@ def many_groups(rows_list: Sequence[int], operations: int, args: argparse.Namesp
                 )
         con.unregister("seizures")
     print("     (every result equals pandas groupby-sum, rtol 1e-9)")
+    growth(times)
     if FULL_ROWS not in rows_list:
         print(f"     (targets are checked at {FULL_ROWS:,} rows only: none checked here)")
     return ok
+
+
+def growth(times: dict[str, list[tuple[int, float]]]) -> None:
+    """How the time grows with the rows (linear: the two ratios are equal)."""
+    for label, points in times.items():
+        (rows0, time0), *rest = points
+        steps = ", ".join(
+            f"{rows / rows0:g}x rows: {t / time0:.2f}x time ({t / time0 / (rows / rows0):.2f} "
+            "per row)"
+            for rows, t in rest
+        )
+        if steps:
+            print(f"     growth, keys {label}, from {rows0:,} rows: {steps}")
 
 
 def line(name: str, ours: float, base_name: str, base: float, target: float) -> bool:
@@ -226,7 +290,7 @@ def main() -> int:
     parser.add_argument(
         "--many-rows",
         default=None,
-        help="comma-separated row counts of the many-groups case (default 1M,10M; 50M by hand)",
+        help="comma-separated row counts of the many-groups case (default 1M,10M,50M)",
     )
     parser.add_argument("--operations", type=int, default=None, help="distinct operation ids")
     parser.add_argument("--skip-few", action="store_true", help="only the many-groups case")

@@ -25,7 +25,7 @@ into partial results merged afterwards.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -193,6 +193,125 @@ def float_sums_scaled(
     if exact is None:
         exact = np.zeros(n_groups, dtype=object)
     return counts, exact, scale
+
+
+class LevelSums:
+    """Exact sums per group held as float64 level sums: group ``g``'s exact sum is
+    ``sum(sums[j][g] * 2**grid[j])``, each ``sums[j][g]`` an integer below 2**53 in magnitude.
+
+    Built by `float_level_sums`; the Python integers (`integers`) are made only when asked
+    for (merging, the grand total), and with at most two levels the correctly rounded floats
+    need none (`floats`).
+    """
+
+    __slots__ = ("grid", "n_groups", "sums")
+
+    def __init__(self, sums: Sequence[NDArray[np.float64]], grid: Sequence[int], n_groups: int):
+        self.sums = tuple(sums)
+        self.grid = tuple(grid)
+        self.n_groups = n_groups
+
+    def __len__(self) -> int:
+        return self.n_groups
+
+    @property
+    def scale(self) -> int:
+        """The exponent of the unit of `integers`: ``2**-scale``."""
+        return min(FLOAT_SCALE, max(1, -self.grid[-1])) if self.grid else FLOAT_SCALE
+
+    def take(self, index: NDArray[Any]) -> LevelSums:
+        """The groups at ``index`` (an integer or boolean index array)."""
+        n = int(np.count_nonzero(index)) if index.dtype == np.bool_ else len(index)
+        return LevelSums([level[index] for level in self.sums], self.grid, n)
+
+    def integers(self) -> ObjectArray:
+        """The exact sums as Python integers, in units of ``2**-scale``."""
+        scale = self.scale
+        exact: ObjectArray = np.zeros(self.n_groups, dtype=object)
+        for level, exponent in zip(self.sums, self.grid, strict=True):
+            ints = level.astype(np.int64).astype(object)
+            shift = exponent + scale
+            exact += ints * (1 << shift) if shift > 0 else ints // (1 << -shift) if shift else ints
+        return exact
+
+    def floats(self) -> NDArray[np.float64] | None:
+        """The correctly rounded sums, or None when that needs the Python integers (more than
+        two levels, or a sum too large for a float64).
+
+        A level sum times its power of two is an exact float64 (an integer below 2**53 on a
+        grid of at least 2**-1074, or it overflows); the sum of two exact floats is
+        correctly rounded by IEEE 754, half to even, like Python's ``int / int``.
+        """
+        if len(self.grid) > 2:
+            return None
+        out = np.zeros(self.n_groups)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf or NaN: refused below
+            for level, exponent in zip(self.sums, self.grid, strict=True):
+                scaled = np.empty_like(level)
+                _scale(level, exponent, out=scaled)
+                out += scaled
+        return out if bool(np.isfinite(out).all()) else None
+
+
+def level_plan(weights: NDArray[np.float64], max_rows: int) -> list[int]:
+    """The grid of `float_level_sums` for groups of at most ``max_rows`` rows."""
+    return _level_plan(weights, max(1, int(max_rows).bit_length())) if len(weights) else []
+
+
+def float_level_sums(
+    key: NDArray[np.integer[Any]],
+    n_groups: int,
+    weights: NDArray[np.float64],
+    grid: Sequence[int],
+) -> LevelSums:
+    """The exact sum of ``weights`` per group, as `LevelSums` on ``grid`` (`level_plan`).
+
+    No group has more than ``max_rows`` rows (given to `level_plan`), so a level's digits
+    (below ``2**w`` with ``max_rows < 2**(53 - w)``) add up to integers below 2**53 in any
+    order: every float64 addition of ``numpy.bincount`` is exact, over all rows at once.
+    ``weights`` must be finite (rows not to sum hold 0).
+    """
+    sums = [np.zeros(n_groups) for _ in grid]
+    if not grid:
+        return LevelSums(sums, grid, n_groups)
+    n = len(key)
+    size = min(1 << 20, n)  # a block's digits stay in the processor cache
+    buffers = [np.empty(size) for _ in range(3)]
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        rows = key[start:stop].astype(np.intp, copy=False)
+        for j, digit in enumerate(_digits(weights[start:stop], grid, buffers)):
+            sums[j] += np.bincount(rows, weights=digit, minlength=n_groups)
+    return LevelSums(sums, grid, n_groups)
+
+
+def _digits(
+    values: NDArray[np.float64], grid: Sequence[int], buffers: list[NDArray[np.float64]]
+) -> Iterator[NDArray[np.float64]]:
+    """Per level of ``grid``, the digits of ``values`` (in ``buffers``, reused)."""
+    m = len(values)
+    digit, *spare = (b[:m] for b in buffers)
+    _scale(values, -grid[0], out=digit)
+    if len(grid) == 2:
+        # values x 2**-f_1 is exact (no value but 0 is below 2**f_2 = 2**(f_1 - w)): its
+        # integer part is the first level's digit, its fraction times 2**w the second's
+        low = spare[0]
+        np.modf(digit, out=(low, digit))
+        np.multiply(low, 2.0 ** (grid[0] - grid[1]), out=low)
+        yield digit
+        yield low
+        return
+    residual = values
+    for j, exponent in enumerate(grid):
+        if j:
+            _scale(residual, -exponent, out=digit)
+        np.trunc(digit, out=digit)
+        yield digit
+        if j + 1 < len(grid):
+            target = spare[j % 2]  # never the buffer ``residual`` is in
+            _scale(digit, exponent, out=target)
+            np.subtract(residual, target, out=target)
+            residual = target
 
 
 def float_sums(

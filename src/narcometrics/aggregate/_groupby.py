@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
-from narcometrics.aggregate._exact import FLOAT_SCALE, INT_SCALE, float_sums_scaled, int_sums
+from narcometrics.aggregate._exact import (
+    FLOAT_SCALE,
+    INT_SCALE,
+    LevelSums,
+    float_level_sums,
+    float_sums_scaled,
+    int_sums,
+    level_plan,
+)
 from narcometrics.aggregate._totals import (
     BITMAP_GROUPS,
     DENSE_GROUPS,
@@ -43,6 +51,38 @@ def _sums(
     if weights.dtype.kind == "f":
         return float_sums_scaled(key, n_groups, weights, keep, count=count, max_rows=max_rows)
     return (*int_sums(key, n_groups, weights, keep, count=count), INT_SCALE)
+
+
+def _group_sums(
+    key: NDArray[Any],
+    rows: NDArray[np.int64],
+    weights: NDArray[Any],
+    measure: str,
+    describe: Callable[[int], object],
+    select: NDArray[np.intp] | None,
+) -> tuple[NDArray[Any], NDArray[np.object_] | LevelSums, int]:
+    """The total per group (``rows``: rows per group number), its exact sums and their
+    scale, for the group numbers in ``select`` (None: all).
+
+    Float measures whose exact sums fit two levels (a dynamic range of about 90 bits when
+    groups are small) are summed by `float_level_sums` and rounded in float64 arithmetic;
+    the rest as Python integers per group.
+    """
+    n_groups = len(rows)
+    largest = int(rows.max()) if n_groups else 0
+    if weights.dtype.kind == "f":
+        grid = level_plan(weights, largest)
+        if len(grid) <= 2:
+            sums = float_level_sums(key, n_groups, weights, grid)
+            if select is not None:
+                sums = sums.take(select)
+            values = sums.floats()
+            if values is not None:
+                return values, sums, sums.scale
+    _, exact, scale = _sums(key, n_groups, weights, None, count=False, max_rows=largest)
+    if select is not None:
+        exact = exact[select]
+    return exact_values(measure, scale, exact, describe), exact, scale
 
 
 def measures(table: Table[Any] | type[Table[Any]]) -> tuple[str, ...]:
@@ -181,6 +221,164 @@ def _fold(
     return key, [per_group[f] for f in range(len(radices))]
 
 
+#: Fewest levels of a field for `_determined` to try whether it determines the others.
+_DETERMINING = 1 << 16
+
+
+def _determined(
+    codes: Sequence[NDArray[Any]], offsets: Sequence[int], radices: Sequence[int]
+) -> tuple[NDArray[Any], NDArray[np.int64], list[NDArray[Any]], NDArray[np.intp] | None] | None:
+    """Group by the field with the most levels alone when it determines all the others
+    (each operation has one year and one agency), else None.
+
+    The other fields' codes combine into one small key ``s``; one value of ``s`` per level
+    of the big field, written at that level (``table[b] = s``) and read back, equals ``s``
+    on every row exactly when the big field determines it. Then the groups are the big
+    field's levels that occur: no key over all possible combinations, no bitmap. The few
+    rows that disagree, if any, form groups of their own (`_exceptions`). Returns
+    per row the group number, per group number its rows, per group each field's code (plus
+    offset), and which group numbers are groups (None: all; a few levels that occur in no
+    row may keep a group number, cheaper than renumbering every row).
+    """
+    big = max(range(len(radices)), key=lambda i: radices[i])
+    others = [i for i in range(len(radices)) if i != big]
+    small = math.prod(radices[i] for i in others)
+    if not others or radices[big] < _DETERMINING or small >= 1 << 31:
+        return None
+    if radices[big] > _bitmap_limit(len(codes[big])):
+        return None
+    strides = [math.prod(radices[j] for j in others[k + 1 :]) for k in range(len(others))]
+    offset = sum(offsets[i] * stride for i, stride in zip(others, strides, strict=True))
+    combined = _dense_key([codes[i] for i in others], [radices[i] for i in others], offset)
+    b = codes[big].astype(np.intp)  # once: every index and bincount below takes intp
+    if offsets[big]:
+        b += offsets[big]
+    table = np.zeros(radices[big], dtype=combined.dtype)
+    head = slice(0, _HEAD)  # a first look: far from determined, give up at once
+    table[b[head]] = combined[head]
+    if np.count_nonzero(table[b[head]] != combined[head]) > 2 * _EXCEPTIONS * len(b[head]):
+        return None
+    table[b] = combined
+    pairs = _exceptions(b, combined, table, small)
+    if pairs is None:
+        return None
+    big_codes, small_codes = pairs  # per group number (b now holds group numbers)
+    every = np.bincount(b, minlength=len(big_codes))
+    present = np.flatnonzero(every)
+    select: NDArray[np.intp] | None = None
+    if 2 * len(present) < len(big_codes):  # number the groups that occur: 0 .. n_groups - 1
+        lookup = np.zeros(len(big_codes), dtype=code_dtype(len(present)))
+        lookup[present] = np.arange(len(present))
+        b = lookup[b]
+        every = every[present]
+    elif len(present) < len(big_codes):  # sum over every number, keep those that occur
+        select = present
+    parts = np.unravel_index(small_codes[present], [radices[i] for i in others])
+    group_codes = [np.empty(0, dtype=np.intp)] * len(radices)
+    group_codes[big] = big_codes[present]
+    for i, part in zip(others, parts, strict=True):
+        group_codes[i] = np.asarray(part, dtype=np.intp)
+    return b, every, group_codes, select
+
+
+#: Largest share of rows that may disagree with the determining field (`_exceptions`).
+_EXCEPTIONS = 1 / 16
+#: Rows looked at first: when over twice that share of them disagree, no more is checked.
+_HEAD = 1 << 16
+
+
+def _exceptions(
+    b: NDArray[np.intp], combined: NDArray[Any], table: NDArray[Any], small: int
+) -> tuple[NDArray[np.intp], NDArray[Any]] | None:
+    """Per group number, the big field's code and the other fields' key: group ``b`` for
+    the rows that agree with ``table[b]``, and one more group per other pair (an operation
+    over two years), numbered after them (``b`` is changed in place); None when more than
+    `_EXCEPTIONS` of the rows disagree (the general path is then cheaper)."""
+    agree = table[b] == combined
+    n_bad = len(b) - int(np.count_nonzero(agree))
+    if n_bad > _EXCEPTIONS * len(b):
+        return None
+    big_codes = np.arange(len(table))
+    if not n_bad:
+        return big_codes, table
+    bad = np.flatnonzero(~agree)
+    extra, inverse = np.unique(b[bad] * small + combined[bad], return_inverse=True)
+    b[bad] = len(table) + inverse.reshape(-1)
+    return (
+        np.concatenate([big_codes, extra // small]),
+        np.concatenate([table.astype(np.intp), extra % small]),
+    )
+
+
+Grouping: TypeAlias = tuple[
+    NDArray[Any],
+    NDArray[np.int64],
+    list[NDArray[Any]],
+    NDArray[np.intp] | None,
+    tuple[NDArray[np.object_], int] | None,
+]
+
+
+def _group_rows(
+    codes: Sequence[NDArray[Any]],
+    offsets: Sequence[int],
+    radices: Sequence[int],
+    n_rows: int,
+    weights: NDArray[Any] | None,
+) -> Grouping:
+    """Group the rows by their codes (plus offsets).
+
+    Returns per row its group number; per group number its rows; per group each field's
+    code; the group numbers that are groups (None: all, see `_determined`); and, for few
+    possible groups when ``weights`` are given, their exact sums and scale, computed in the
+    same pass (else None).
+    """
+    if not codes:
+        return np.zeros(n_rows, dtype=np.int8), np.array([n_rows]), [], None, None
+    determined = _determined(codes, offsets, radices)
+    if determined is not None:
+        return (*determined, None)
+    if math.prod(radices) <= DENSE_GROUPS:
+        return _dense_groups(codes, offsets, radices, weights)
+    if max(radices) <= _bitmap_limit(n_rows):
+        # many possible groups: number the keys that occur with a bitmap (linear, no sort)
+        key, group_codes = _fold(codes, offsets, radices, _bitmap_limit(n_rows))
+    else:
+        shifted = [c.astype(np.intp) + o for c, o in zip(codes, offsets, strict=True)]
+        key, group_codes = group(shifted, radices)
+    return key, np.bincount(key, minlength=len(group_codes[0])), group_codes, None, None
+
+
+def _dense_groups(
+    codes: Sequence[NDArray[Any]],
+    offsets: Sequence[int],
+    radices: Sequence[int],
+    weights: NDArray[Any] | None,
+) -> Grouping:
+    """`_group_rows` with one mixed-radix key over all possible groups."""
+    # offset: the constant part of sum((c_i + o_i) * stride_i) for fields with missing
+    strides = [math.prod(radices[i + 1 :]) for i in range(len(radices))]
+    offset = sum(o * s for o, s in zip(offsets, strides, strict=True))
+    key = _dense_key(codes, radices, offset)
+    size = math.prod(radices)
+    select: NDArray[np.intp] | None = None
+    if size <= _ONE_PASS and weights is not None:
+        # few possible groups: count and sum in one pass, keep the groups that occur
+        every, exact, scale = _sums(key, size, weights, None, count=True)
+        present = np.flatnonzero(every)
+        group_codes = list(np.unravel_index(present, radices))
+        return key, every[present], group_codes, None, (exact[present], scale)
+    rows = np.bincount(key, minlength=size)
+    present = np.flatnonzero(rows)
+    if 2 * len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
+        lookup = np.zeros(size, dtype=code_dtype(len(present)))
+        lookup[present] = np.arange(len(present))
+        key, rows = lookup[key], rows[present]
+    elif len(present) < size:  # sum over every key, keep those that occur
+        select = present
+    return key, rows, list(np.unravel_index(present, radices)), select, None
+
+
 def total(
     table: Table[Any],
     measure: str,
@@ -259,54 +457,13 @@ def total(
     codes = [c for c, _, _ in columns]
     levels = [lv for _, lv, _ in columns]
     radices = [len(lv) for lv in levels]
-    one_pass: tuple[NDArray[np.int64], NDArray[np.object_], int] | None = None
-    group_codes: list[NDArray[Any]] = []
-    if not fields:
-        key: NDArray[Any] = np.zeros(len(table), dtype=np.int8)
-        rows = np.array([len(table)], dtype=np.int64)
-    elif math.prod(radices) <= DENSE_GROUPS:
-        # offset: the constant part of sum((c_i + o_i) * stride_i) for fields with missing
-        strides = [math.prod(radices[i + 1 :]) for i in range(len(radices))]
-        offset = sum(o * s for (_, _, o), s in zip(columns, strides, strict=True))
-        key = _dense_key(codes, radices, offset)
-        size = math.prod(radices)
-        if size <= _ONE_PASS and weights is not None and keep is None:
-            # few possible groups: count and sum in one pass, keep the groups that occur
-            one_pass = _sums(key, size, weights, None, count=True)
-        else:
-            every = np.bincount(key, minlength=size)
-            present = np.flatnonzero(every)
-            rows = every[present]
-            if len(present) < size:  # number the groups that occur: 0 .. n_groups - 1
-                lookup = np.zeros(size, dtype=code_dtype(len(present)))
-                lookup[present] = np.arange(len(present))
-                key = lookup[key]
-    elif max(radices) <= _bitmap_limit(len(table)):
-        # many possible groups: number the keys that occur with a bitmap (linear, no sort)
-        offsets = [o for _, _, o in columns]
-        key, group_codes = _fold(codes, offsets, radices, _bitmap_limit(len(table)))
-        rows = np.bincount(key, minlength=len(group_codes[0]))
-    else:
-        shifted = [c.astype(np.intp) + o for c, (_, _, o) in zip(codes, columns, strict=True)]
-        key, group_codes = group(shifted, radices)
-        rows = np.bincount(key, minlength=len(group_codes[0]))
-    exact: NDArray[np.object_] | None = None
+    offsets = [o for _, _, o in columns]
+    key, rows, group_codes, select, fixed = _group_rows(
+        codes, offsets, radices, len(table), weights if keep is None else None
+    )
+    exact: NDArray[np.object_] | LevelSums | None = None
     scale = FLOAT_SCALE
-    if one_pass is not None:
-        every, exact, scale = one_pass
-        present = np.flatnonzero(every)
-        rows, exact = every[present], exact[present]
-    if fields and len(group_codes) != len(fields):
-        group_codes = list(np.unravel_index(present, radices))
-    counts = rows
     if weights is not None:
-        if exact is None:
-            largest = int(rows.max()) if len(rows) else 0
-            known, exact, scale = _sums(
-                key, len(rows), weights, keep, count=keep is not None, max_rows=largest
-            )
-            if keep is not None:
-                counts = known
 
         def describe(i: int) -> object:
             labels = tuple(
@@ -315,10 +472,17 @@ def total(
             )
             return dict(zip(fields, labels, strict=True)) if fields else "(all records)"
 
-        values: NDArray[Any] = exact_values(measure, scale, exact, describe)
+        counts = rows if keep is None else np.bincount(key[keep], minlength=len(rows))
+        if fixed is None:
+            values, exact, scale = _group_sums(key, rows, weights, measure, describe, select)
+        else:
+            exact, scale = fixed
+            values = exact_values(measure, scale, exact, describe)
+        if select is not None:
+            counts = counts[select]
         values[counts == 0] = np.nan
     else:
-        values = rows
+        values = counts = rows if select is None else rows[select]
     return Totals.canonical(
         by=fields,
         measure=measure,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
@@ -14,8 +13,10 @@ from narcometrics.aggregate._exact import (
     FLOAT_SCALE,
     INT_SCALE,
     MAX_EXACT_INT,
+    LevelSums,
     to_floats,
 )
+from narcometrics.aggregate._order import Levels, ranked, sort_levels, sorting_order
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.tables._base import DUPLICATES, PERIODS, Duplicates, repeated_ids
 from narcometrics.tables._columns import Categorical, code_dtype, object_array, readonly
@@ -23,82 +24,11 @@ from narcometrics.tables._columns import Categorical, code_dtype, object_array, 
 Key: TypeAlias = tuple[int | str | None, ...]
 #: The ids of the records behind a Totals: the table's id column, or the ids themselves.
 Ids: TypeAlias = Categorical | NDArray[np.object_] | None
-Levels: TypeAlias = NDArray[Any]  # int64 (calendar fields) or object (str, then None)
 GroupCodes: TypeAlias = NDArray[np.intp]
 
 #: Largest number of possible groups counted in a dense array (beyond: sort-based grouping).
 DENSE_GROUPS = 1 << 25
 BACKENDS = ("pandas", "polars", "pyarrow")
-
-
-#: Ranks of immutable object level arrays (a categorical's labels), by id of the array.
-_RANKS: dict[int, tuple[weakref.ref[Any], NDArray[np.intp]]] = {}
-
-
-def _string_order(items: list[Any]) -> NDArray[np.intp]:
-    """Stable order of distinct strings, by code point (Python's order)."""
-    try:
-        widest = max(map(len, items), default=0)
-        if 0 < widest * len(items) <= 1 << 26 and "\x00" not in "".join(items):
-            # numpy's fixed-width strings (4 bytes a character, as wide as the longest: at
-            # most 256 MiB here) compare by code point, like Python's str, except for
-            # trailing NULs (dropped), excluded above
-            return np.argsort(np.array(items, dtype=str), kind="stable")
-    except TypeError:  # pragma: no cover (a label that is not a str)
-        pass
-    return np.array(sorted(range(len(items)), key=items.__getitem__), dtype=np.intp)
-
-
-def _ranks(levels: Levels) -> NDArray[np.intp]:
-    """Per level, its position in sorted order (strings alphabetically, None last).
-
-    The ranks of a read-only object array (a categorical's labels, immutable) are cached,
-    so grouping again by the same categorical does not sort its labels again.
-    """
-    if levels.dtype != object:
-        order = np.argsort(levels, kind="stable")
-    else:
-        cached = _RANKS.get(id(levels))
-        if cached is not None and cached[0]() is levels:
-            return cached[1]
-        items = levels.tolist()
-        none = [i for i, item in enumerate(items) if item is None]
-        if none:
-            missing = set(none)
-            present = [i for i in range(len(items)) if i not in missing]
-            inner = _string_order([items[i] for i in present])
-            order = np.concatenate(
-                [np.asarray(present, dtype=np.intp)[inner], np.asarray(none, dtype=np.intp)]
-            )
-        else:
-            order = _string_order(items)
-    ranks = np.empty(len(levels), dtype=np.intp)
-    ranks[order] = np.arange(len(levels))
-    if levels.dtype == object and not levels.flags.writeable and len(levels) > 1000:
-        key = id(levels)
-        _RANKS[key] = (weakref.ref(levels, lambda _: _RANKS.pop(key, None)), ranks)
-    return ranks
-
-
-def _sort_levels(levels: Levels) -> tuple[Levels, NDArray[np.intp]]:
-    """Sorted levels (strings alphabetically, None last) and the map old index -> new."""
-    mapping = _ranks(levels)
-    order = np.empty(len(levels), dtype=np.intp)
-    order[mapping] = np.arange(len(levels))
-    return levels[order], mapping
-
-
-def _sorting_order(values: NDArray[np.intp], bound: int) -> NDArray[np.intp]:
-    """The order that sorts distinct integers ``0 <= values < bound``: by placing each at
-    its value (linear) when ``bound`` is not much more than their number, else a sort."""
-    if bound > 4 * len(values) + (1 << 16):
-        return np.argsort(values, kind="stable")
-    place = np.full(bound, -1, dtype=np.intp)
-    place[values] = np.arange(len(values))
-    order = place[place >= 0]
-    if len(order) != len(values):  # pragma: no cover (repeated values: sort them all)
-        return np.argsort(values, kind="stable")
-    return order
 
 
 #: Largest number of possible groups numbered with a bitmap of seen keys (1 byte each,
@@ -176,6 +106,7 @@ class Totals:
         "_ids",
         "_levels",
         "_scale",
+        "_unused",
         "_values",
         "by",
         "measure",
@@ -192,7 +123,7 @@ class Totals:
         codes: Sequence[GroupCodes],
         values: NDArray[Any],
         counts: NDArray[np.int64],
-        exact: NDArray[np.object_] | None = None,
+        exact: NDArray[np.object_] | LevelSums | None = None,
         scale: int = FLOAT_SCALE,
         ids: Ids = None,
     ) -> None:
@@ -201,14 +132,22 @@ class Totals:
         self.table = table
         self._levels = tuple(levels)
         self._codes = tuple(codes)
+        self._unused = False  # the levels may hold labels no group has (see _drop_unused)
         dtype = np.int64 if measure == "count" else np.float64
         self._values = readonly(np.asarray(values, dtype=dtype))
         self._counts = readonly(np.asarray(counts, dtype=np.int64))
         if exact is None and measure != "count":  # built from values: exact as given
             exact, scale = exact_from_values(measure, self._values), FLOAT_SCALE
         self._exact = exact
-        self._scale = scale
+        self._scale = exact.scale if isinstance(exact, LevelSums) else scale
         self._ids = ids
+
+    def _exact_sums(self) -> NDArray[np.object_] | None:
+        """The exact sum per group (Python integers in units of ``2**-_scale``; None for
+        the measure "count"), made from level sums on first use."""
+        if isinstance(self._exact, LevelSums):
+            self._exact = self._exact.integers()
+        return self._exact
 
     @classmethod
     def empty(cls, *, by: tuple[str, ...], measure: str, table: str, ids: Ids = None) -> Totals:
@@ -238,31 +177,26 @@ class Totals:
         codes: Sequence[NDArray[np.integer[Any]]],
         values: NDArray[Any],
         counts: NDArray[np.int64],
-        exact: NDArray[np.object_] | None = None,
+        exact: NDArray[np.object_] | LevelSums | None = None,
         scale: int = FLOAT_SCALE,
         ids: Ids = None,
     ) -> Totals:
-        """Totals from unique groups in any order: keep used levels, sort levels and groups."""
+        """Totals from unique groups in any order: sort levels and groups (labels no group
+        has are dropped when levels or codes are first asked for, see `_drop_unused`)."""
         new_levels, new_codes = [], []
         for level, code in zip(levels, codes, strict=True):
-            code = np.asarray(code, dtype=np.intp)
-            seen = np.zeros(len(level), dtype=np.bool_)
-            seen[code] = True
-            used = np.flatnonzero(seen)
-            order = _sorting_order(_ranks(level)[used], len(level))  # of the used levels
-            mapping = np.empty(len(level), dtype=np.intp)
-            mapping[used[order]] = np.arange(len(used))
-            new_levels.append(level[used[order]])
-            new_codes.append(mapping[code])
+            ranks, ordered = ranked(level)  # every label, sorted (cached per categorical)
+            new_levels.append(ordered)
+            new_codes.append(ranks[np.asarray(code, dtype=np.intp)])
         radices = [len(lv) for lv in new_levels]
         if not new_codes or not len(values):
             order = np.arange(len(values))
         elif math.prod(radices) < 2**62:  # one integer key (distinct: the groups are unique)
             key = np.ravel_multi_index(tuple(new_codes), radices)
-            order = _sorting_order(key, math.prod(radices))
+            order = sorting_order(key, math.prod(radices))
         else:
             order = np.lexsort(tuple(reversed(new_codes)))
-        return cls(
+        result = cls(
             by=by,
             measure=measure,
             table=table,
@@ -270,10 +204,30 @@ class Totals:
             codes=[c[order] for c in new_codes],
             values=values[order],
             counts=counts[order],
-            exact=None if exact is None else exact[order],
+            exact=None if exact is None else exact.take(order),
             scale=scale,
             ids=ids,
         )
+        result._unused = True
+        return result
+
+    def _drop_unused(self) -> Totals:
+        """Keep only the labels some group has (renumbering the codes), once: `canonical`
+        leaves every label of a categorical, so that grouping by a million labels neither
+        copies them nor looks for the unused ones until asked."""
+        if self._unused:
+            levels, codes = [], []
+            for level, code in zip(self._levels, self._codes, strict=True):
+                seen = np.zeros(len(level), dtype=np.bool_)
+                seen[code] = True
+                if bool(seen.all()):
+                    levels.append(level)
+                    codes.append(code)
+                else:
+                    levels.append(level[seen])
+                    codes.append((np.cumsum(seen) - 1)[code])
+            self._levels, self._codes, self._unused = tuple(levels), tuple(codes), False
+        return self
 
     # ---------------------------------------------------------------------- access
 
@@ -297,13 +251,13 @@ class Totals:
         """The distinct labels of one grouping field, sorted."""
         if field not in self.by:
             raise UnknownNameError("field", field, self.by)
-        return self._levels[self.by.index(field)]
+        return self._drop_unused()._levels[self.by.index(field)]
 
     def codes(self, field: str) -> GroupCodes:
         """Per group, the index of its label in `levels`."""
         if field not in self.by:
             raise UnknownNameError("field", field, self.by)
-        return self._codes[self.by.index(field)]
+        return self._drop_unused()._codes[self.by.index(field)]
 
     @property
     def grand_total(self) -> float:
@@ -316,12 +270,13 @@ class Totals:
             When the sum is too large for a float64 (or, for an integer measure, beyond
             2**53, where float64 no longer holds every integer).
         """
-        if self._exact is None:
+        sums = self._exact_sums()
+        if sums is None:
             return int(self._counts.sum())
         known = self._counts > 0
         if len(self) and not known.any():
             return math.nan
-        exact = np.array([sum(self._exact[known].tolist())], dtype=object)
+        exact = np.array([sum(sums[known].tolist())], dtype=object)
         return float(exact_values(self.measure, self._scale, exact, lambda i: "(grand total)")[0])
 
     def __len__(self) -> int:
@@ -454,7 +409,7 @@ def _union(levels: Sequence[Levels]) -> tuple[Levels, list[NDArray[np.intp]]]:
         union = np.unique(np.concatenate(levels))
         return union, [np.searchsorted(union, lv).astype(np.intp) for lv in levels]
     items = {item for lv in levels for item in lv.tolist()}
-    union, _ = _sort_levels(object_array(items))
+    union, _ = sort_levels(object_array(items))
     position = {item: i for i, item in enumerate(union.tolist())}
     return union, [np.array([position[i] for i in lv.tolist()], dtype=np.intp) for lv in levels]
 
@@ -536,7 +491,7 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
                 f"{first.table} and {part.by}/{part.measure}/{part.table}",
             )
     ids = _merged_ids(parts, duplicates)
-    nonempty = [p for p in parts if len(p)]
+    nonempty = [p._drop_unused() for p in parts if len(p)]
     if not nonempty:
         return Totals.empty(by=first.by, measure=first.measure, table=first.table, ids=ids)
     levels, codes = [], []
@@ -591,7 +546,7 @@ def merge(*parts: Totals, duplicates: Duplicates = "error") -> Totals:
 
 def _exact_at(part: Totals, scale: int) -> NDArray[np.object_]:
     """A part's exact sums in units of 2**-scale (integer sums to float units if needed)."""
-    exact = part._exact
+    exact = part._exact_sums()
     assert exact is not None
     if part._scale == scale:
         return exact
