@@ -48,7 +48,11 @@ def executed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     notebook = nbformat.read(NOTEBOOKS / request.param, as_version=4)
     where = tmp_path_factory.mktemp("notebook")
     client = NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": where}}
+        notebook,
+        timeout=300,
+        startup_timeout=300,  # a kernel may take over the default minute on a loaded machine
+        kernel_name="python3",
+        resources={"metadata": {"path": where}},
     )
     with pytest.MonkeyPatch.context() as env:
         # A notebook shows figures inline whatever backend the test run sets (CI sets Agg).
