@@ -98,14 +98,20 @@ def _labelled_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("threads", [False, True])
 def test_a_whole_file_read_in_many_blocks_equals_the_python_engine(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: bool
 ) -> None:
+    import pyarrow.csv as pacsv
+
     import narcometrics.io._csv_arrow as arrow
 
     path = _labelled_file(tmp_path)
     python = read_csv(path, Seizure, engine="python")
     monkeypatch.setattr(arrow, "WHOLE_BLOCK_BYTES", SMALL_BLOCK)
+    monkeypatch.setattr(arrow, "_PARALLEL_ROWS", 0 if threads else 10**9)
+    read = pacsv.read_csv(path, pacsv.ReadOptions(block_size=SMALL_BLOCK))
+    assert read.column("region").num_chunks > 50  # the blocks the test is about
     _no_python_engine(monkeypatch)
     blocks = read_csv(path, Seizure, engine="pyarrow")
     assert blocks == python

@@ -16,9 +16,9 @@ and the python engine reads the file again to name every problem's line and colu
 from __future__ import annotations
 
 import codecs
-import mmap
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -33,9 +33,13 @@ from narcometrics.tables._schema import FieldSpec
 
 __all__ = ["WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 
-#: Bytes per block when a whole file is read: the Arrow text of one block is all that is
-#: held beside the compact columns being built.
-WHOLE_BLOCK_BYTES = 4 << 20
+#: Bytes read at once when a file is searched for a quote.
+_SCAN_BYTES = 1 << 20
+#: Bytes per block when a whole file is read (None: pyarrow's default, 1 MiB); its threads
+#: parse the blocks in parallel.
+WHOLE_BLOCK_BYTES: int | None = None
+#: Rows from which the columns of a whole file are converted on several threads.
+_PARALLEL_ROWS = 100_000
 
 
 class Fallback(Exception):
@@ -106,6 +110,11 @@ def _label_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
 
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
+    if isinstance(column, pa.ChunkedArray):  # a whole file: one dictionary for all chunks
+        if column.num_chunks == 0:
+            column = pa.array([], column.type)
+        else:
+            column = column.unify_dictionaries().combine_chunks()
     indices = column.indices
     if indices.null_count:
         indices = pc.fill_null(indices, MISSING_CODE)
@@ -173,15 +182,20 @@ def _dates(pieces: list[Any]) -> Any:
     return days.view("datetime64[D]")
 
 
-def _floats(pieces: list[Any]) -> Any:
-    data = np.concatenate(pieces) if pieces else np.zeros(0)
+def _joined(pieces: list[Any], empty: Any) -> Any:
+    """One array of the pieces (the piece itself when there is one: no copy)."""
+    data = pieces[0] if len(pieces) == 1 else np.concatenate(pieces) if pieces else empty
     pieces.clear()
     return data
 
 
+def _floats(pieces: list[Any]) -> Any:
+    return _joined(pieces, np.zeros(0))
+
+
 def _counts(pieces: list[Any]) -> Any:
-    data = np.concatenate([d for d, _ in pieces]) if pieces else np.zeros(0, np.int64)
-    null = np.concatenate([n for _, n in pieces]) if pieces else np.zeros(0, np.bool_)
+    data = _joined([d for d, _ in pieces], np.zeros(0, np.int64))
+    null = _joined([n for _, n in pieces], np.zeros(0, np.bool_))
     pieces.clear()
     return np.ma.MaskedArray(data, mask=null) if null.any() else data
 
@@ -211,22 +225,30 @@ def _column(spec: FieldSpec, pieces: list[Any]) -> Any:
 
 
 class _Columns:
-    """The columns of a file (or of one block) being built from Arrow record batches."""
+    """The columns of a file (or of one block) being built from Arrow columns."""
 
     def __init__(self, table: type[Table[Any]], header: Header, decimal: str) -> None:
         self.table = table
         self.decimal = decimal
         self.specs = [spec for spec in table.schema if spec.name in header.positions]
         self.pieces: dict[str, list[Any]] = {spec.name: [] for spec in self.specs}
-        self.rows = 0
 
-    def add(self, batch: Any) -> int:
-        """Convert one record batch; its Arrow columns can be freed afterwards."""
-        for spec in self.specs:
+    def add(self, columns: dict[str, Any], rows: int) -> None:
+        """Convert the Arrow columns of a block, or of the whole file (then column by column
+        on a few threads: Arrow's casts and numpy release the GIL). Each Arrow column is
+        dropped from ``columns`` once converted, so that its text can be freed."""
+
+        def convert(spec: FieldSpec) -> Any:
             piece = _PIECES.get(spec.kind, _label_piece)
-            self.pieces[spec.name].append(piece(batch.column(spec.name), spec, self.decimal))
-        self.rows += batch.num_rows
-        return int(batch.num_rows)
+            return piece(columns.pop(spec.name), spec, self.decimal)
+
+        if rows < _PARALLEL_ROWS or len(self.specs) < 2:
+            pieces = [convert(spec) for spec in self.specs]
+        else:
+            with ThreadPoolExecutor(min(len(self.specs), os.cpu_count() or 1)) as pool:
+                pieces = list(pool.map(convert, self.specs))
+        for spec, piece in zip(self.specs, pieces, strict=True):
+            self.pieces[spec.name].append(piece)
 
     def build(self) -> Table[Any]:
         """The validated table (`Fallback` when the table refuses a cell)."""
@@ -248,20 +270,27 @@ def _may_hold_quotes(source: PathLike, codec: str, whole: bool) -> bool:
     may be larger than memory) is not searched: it may."""
     if not whole or '"'.encode(codec, "replace") != b'"':
         return True  # a quote is not the byte 0x22 in this encoding: assume one
-    with open(source, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-        return view.find(b'"') >= 0
+    # Read in small blocks (a memory map would add the whole file to the resident set).
+    block = bytearray(_SCAN_BYTES)
+    with open(source, "rb", buffering=0) as fh:
+        while True:
+            size = fh.readinto(block)
+            if not size:
+                return False
+            if block.find(b'"', 0, size) >= 0:
+                return True
 
 
-def _reader(
+def _options(
     source: PathLike,
     table: type[Table[Any]],
     header: Header,
     dialect: Dialect,
     *,
-    block: int,
+    block: int | None,
     whole: bool,
-) -> Any:
-    """pyarrow's streaming CSV reader of ``source`` with the column types of ``table``."""
+) -> tuple[Any, Any, Any]:
+    """pyarrow's read, parse and convert options for ``source`` and the columns of ``table``."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -285,7 +314,7 @@ def _reader(
         true_values=[],
         false_values=[],
     )
-    return pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
+    return read_options, parse_options, convert_options
 
 
 def _header(source: PathLike, table: type[Table[Any]], path: str, dialect: Dialect) -> Header:
@@ -317,15 +346,33 @@ def arrow_chunks(
     python engine.
     """
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     header = _header(source, table, path, dialect)
     errors = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError)
+    columns = _Columns(table, header, dialect.decimal)
+    if whole:
+        # One multi-threaded read of the file (pyarrow's small default blocks, parsed in
+        # parallel), converted column by column.
+        options = _options(source, table, header, dialect, block=WHOLE_BLOCK_BYTES, whole=True)
+        try:
+            frame = pacsv.read_csv(os.fspath(source), *options)
+        except errors:
+            raise Fallback() from None
+        arrays = {name: frame.column(name) for name in frame.column_names}
+        rows = frame.num_rows
+        del frame
+        columns.add(arrays, rows)
+        pa.default_memory_pool().release_unused()  # the text, converted: give it back
+        if on_rows is not None:
+            on_rows(rows)
+        yield columns.build()
+        return
+    options = _options(source, table, header, dialect, block=block_bytes, whole=False)
     try:
-        block = WHOLE_BLOCK_BYTES if whole else block_bytes
-        reader = _reader(source, table, header, dialect, block=block, whole=whole)
+        reader = pacsv.open_csv(os.fspath(source), *options)
     except errors:
         raise Fallback() from None
-    columns = _Columns(table, header, dialect.decimal)
     while True:
         try:
             batch = next(reader)
@@ -333,15 +380,10 @@ def arrow_chunks(
             break
         except errors:
             raise Fallback() from None
-        rows = columns.add(batch)
+        columns.add({name: batch.column(name) for name in batch.schema.names}, batch.num_rows)
         del batch  # the Arrow text of the block: free it before the next is parsed
-        if on_rows is not None and whole:
-            on_rows(rows)
-        if not whole:
-            chunk = columns.build()
-            columns = _Columns(table, header, dialect.decimal)
-            if on_rows is not None:
-                on_rows(len(chunk))
-            yield chunk
-    if whole:
-        yield columns.build()
+        chunk = columns.build()
+        columns = _Columns(table, header, dialect.decimal)
+        if on_rows is not None:
+            on_rows(len(chunk))
+        yield chunk
