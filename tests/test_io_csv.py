@@ -184,3 +184,44 @@ def test_every_documented_line_end_reads_the_same_on_both_engines(tmp_path: Path
         table = read_csv(path, Seizure, engine=engine)  # type: ignore[arg-type]
         assert table.mass_kg.tolist() == [1.5, 2.0]
         assert table.country.to_list() == ["PER", "COL"]
+
+
+# ------------------------------------------------- the python engine, column by column
+
+
+@tmp_settings
+@given(
+    st.one_of(
+        nst.record_lists(nst.seizures(), max_size=30),
+        nst.record_lists(nst.operations(), max_size=30),
+        nst.record_lists(nst.eradications(), max_size=30),
+    )
+)
+def test_the_columnar_python_path_gives_the_cell_by_cell_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records: list[Any]
+) -> None:
+    import narcometrics.io._csv as csv_module
+    from narcometrics.io._kinds import table_type
+
+    kind = type(records[0]) if records else Seizure
+    path = tmp_path / "records.csv"
+    write_csv(path, table_type(kind).from_records(records))
+    columnar = read_csv(path, kind, engine="python")
+    with monkeypatch.context() as patch:
+        patch.setattr(csv_module, "fast_columns", lambda *args: None)
+        assert read_csv(path, kind, engine="python") == columnar
+    assert list(columnar) == records
+
+
+def test_two_spellings_of_one_label_are_one_label_on_the_columnar_path(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "date,country,substance,mass_kg,region\n"
+        "2017-01-01,PER,crack,1,'=x\n2017-01-02,per,crack,2,=x\n2017-01-03,PER,crack,3,\n",
+        encoding="utf-8",
+    )
+    for engine in ("python", "pyarrow"):
+        table = read_csv(path, Seizure, engine=engine)  # type: ignore[arg-type]
+        assert table.region.to_list() == ["=x", "=x", None]
+        assert table.region.labels.tolist() == ["=x"]
+        assert table.country.to_list() == ["PER", "PER", "PER"]
