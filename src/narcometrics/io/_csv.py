@@ -5,7 +5,9 @@ installed; columnar and multi-threaded, for large files) and ``"python"`` (the s
 library; also used to locate every bad cell when pyarrow refuses a file). Errors say
 ``path:row:column: field: problem (value)``, where ``row`` is the line of the file on which
 the record starts (the header is line 1; a quoted cell spanning lines counts all its lines)
-and ``column`` counts from 1.
+and ``column`` counts from 1. This module holds the dialect, the header, the python engine
+and the writer; the pyarrow engine is `narcometrics.io._csv_arrow`, and the python engine's
+columnar path for chunks whose cells are all in the grammar is `narcometrics.io._csv_columns`.
 
 Both engines read one grammar, so a file gives the same answer whatever its size:
 
