@@ -1,12 +1,13 @@
 """The pyarrow engine of the CSV readers: the grammar of `narcometrics.io._csv`, columnar.
 
-pyarrow parses the file from its path in blocks; numbers and dates are read as text and
-cast (pyarrow's CSV converters accept spaces around a value and hexadecimal integers, which
-the grammar refuses, while its casts from text accept exactly the grammar, and nan/inf,
-refused here as non-finite). Each block becomes compact numpy pieces per column (days,
-floats, counts, dictionary codes) and the Arrow text is freed before the next block is
-parsed. The pieces are joined column by column and the table validates them once, as
-columns: the labels of a categorical column are checked once each, not once per row.
+pyarrow parses the file from its path: a whole file (`read_csv`) in one multi-threaded read,
+a stream (`iter_csv`) block by block. Numbers and dates are read as text and cast
+(pyarrow's CSV converters accept spaces around a value and hexadecimal integers, which the
+grammar refuses, while its casts from text accept exactly the grammar, and nan/inf, refused
+here as non-finite). The Arrow columns become compact numpy pieces (days, floats, counts,
+dictionary codes), each Arrow column dropped once converted; the pieces are joined column
+by column and the table validates them once, as columns (`from_columns`, no dataframe
+round trip): the labels of a categorical column are checked once each, not once per row.
 
 Whenever pyarrow cannot give the exact answer (a cell outside the grammar, a cell the table
 refuses, an escaped list item), [`Fallback`][narcometrics.io._csv_arrow.Fallback] is raised
