@@ -28,9 +28,8 @@ from narcometrics.errors import ValidationError
 from narcometrics.io._csv import Dialect, Header, check_header
 from narcometrics.io._files import PathLike, csv_rows, open_text, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
-from narcometrics.tables import Categorical, Ragged, Table
-from narcometrics.tables._columns import MISSING_CODE, code_dtype, object_array
-from narcometrics.tables._schema import FieldSpec
+from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec, Ragged, Table
+from narcometrics.tables._columns import code_dtype, object_array
 
 __all__ = ["WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 

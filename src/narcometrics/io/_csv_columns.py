@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from narcometrics.io._files import unescape_cell
-from narcometrics.tables import Categorical
-from narcometrics.tables._columns import MISSING_CODE, code_dtype, object_array
-from narcometrics.tables._schema import FieldSpec
+from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec
+from narcometrics.tables._columns import code_dtype, object_array
 
 __all__ = ["fast_columns"]
 
