@@ -81,12 +81,15 @@ def _finite(column: Any, decimal: str) -> Any:
 
 
 def _date_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
+    """Days since 1970 (int32): each distinct date text (the column is read dictionary
+    encoded) is cast once."""
     import pyarrow as pa
 
-    days = _cast(column, pa.date32(), decimal)
-    if days.null_count:
+    codes, texts = _coded(column)
+    if (codes < 0).any():
         raise Fallback()  # a required date is missing
-    return np.asarray(days.cast(pa.int32()).to_numpy(zero_copy_only=False))
+    days = _cast(texts, pa.date32(), decimal)
+    return np.asarray(days.cast(pa.int32()).to_numpy(zero_copy_only=False))[codes]
 
 
 def _float_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
@@ -103,8 +106,8 @@ def _count_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
     return data, null
 
 
-def _label_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
-    """Dictionary codes (-1 where empty) and the labels, unescaped."""
+def _coded(column: Any) -> tuple[Any, Any]:
+    """Dictionary codes (-1 where empty) and the dictionary of a text column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -118,8 +121,13 @@ def _label_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
     indices = column.indices
     if indices.null_count:
         indices = pc.fill_null(indices, MISSING_CODE)
-    codes = np.asarray(indices.to_numpy(zero_copy_only=False))
-    labels = column.dictionary.to_pylist()
+    return np.asarray(indices.to_numpy(zero_copy_only=False)), column.dictionary
+
+
+def _label_piece(column: Any, spec: FieldSpec, decimal: str) -> Any:
+    """Dictionary codes (-1 where empty) and the labels, unescaped."""
+    codes, dictionary = _coded(column)
+    labels = dictionary.to_pylist()
     if any(label.startswith("'") for label in labels):
         labels = [unescape_cell(label) for label in labels]
     return codes, labels
@@ -298,7 +306,7 @@ def _options(
     types: dict[str, Any] = {}
     for spec in table.schema:
         if spec.name in header.positions:
-            text = spec.kind in ("float", "count", "date", "floats", "texts")
+            text = spec.kind in ("float", "count", "floats", "texts")
             types[spec.name] = pa.string() if text else pa.dictionary(pa.int32(), pa.string())
     read_options = pacsv.ReadOptions(
         block_size=block, **({} if codec == "utf-8" else {"encoding": codec})
