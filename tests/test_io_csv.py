@@ -167,6 +167,8 @@ def test_written_records_read_whole_in_blocks_equal_the_python_engine(
     python = read_csv(path, kind, engine="python")
     monkeypatch.setattr(arrow, "WHOLE_BLOCK_BYTES", block)
     assert read_csv(path, kind, engine="pyarrow") == python
+    monkeypatch.setattr(arrow, "_PARALLEL_ROWS", 0)  # columns (and halves) on threads
+    assert read_csv(path, kind, engine="pyarrow") == python
     assert list(python) == records
 
 
