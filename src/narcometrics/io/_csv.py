@@ -22,12 +22,15 @@ Both engines read one grammar, so a file gives the same answer whatever its size
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
+import gc
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import attrs
 import numpy as np
@@ -45,6 +48,7 @@ from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import FieldSpec, Table
 
 Engine = Literal["auto", "pyarrow", "python"]
+T = TypeVar("T")
 
 #: Rows per chunk when streaming with the python engine.
 DEFAULT_CHUNK_ROWS = 500_000
@@ -438,26 +442,44 @@ def python_chunks(
             summary=tally.lines(path) if truncated else (),
         )
 
-    seen = 0
-    buffer: list[list[str]] = []
-    lines: list[int] = []
+    records = iter(rows)
+    if skip_rows:  # parsed, not validated
+        _paused(collections.deque, itertools.islice(records, skip_rows), maxlen=0)
     yielded = False
-    for line, row in rows:
-        seen += 1
-        if seen <= skip_rows:
-            continue
-        buffer.append(row)
-        lines.append(line)
-        if len(buffer) >= chunk_rows:
-            yield build(buffer, lines)
-            yielded = True
-            if on_rows is not None:
-                on_rows(len(buffer))
-            buffer, lines = [], []
-    if buffer or not (yielded or skip_rows):
-        yield build(buffer, lines)
+    while True:
+        cells, lines = _paused(_gather, records, chunk_rows)
+        if not cells and (yielded or skip_rows):
+            break
+        chunk = _paused(build, cells, lines)
+        yield chunk
+        yielded = True
         if on_rows is not None:
-            on_rows(len(buffer))
+            on_rows(len(cells))
+        if len(cells) < chunk_rows:
+            break
+
+
+def _gather(records: Iterator[tuple[int, list[str]]], n: int) -> tuple[list[list[str]], list[int]]:
+    """The next ``n`` records (fewer at the end) and the line each starts on."""
+    cells: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in itertools.islice(records, n):
+        cells.append(row)
+        lines.append(line)
+    return cells, lines
+
+
+def _paused(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(*args, **kwargs)`` with the garbage collector paused: a chunk is hundreds of
+    thousands of lists of strings, which hold no reference cycles, and each collection
+    would scan them all again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return call(*args, **kwargs)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------- writing
