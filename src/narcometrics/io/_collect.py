@@ -182,48 +182,80 @@ def _collect(
         empty = build([])
     except ValidationError:
         raise error from None
+    good, bad = _read_parts(n, build, at, error, index)
+    tables = [t for _, t in good]
+    table = type(empty).concat(tables, duplicates="allow") if tables else empty
+    rows = [i for start, t in good for i in range(start, start + len(t))]
+    table, repeated = _repeated_rows(table, rows, at, raw_ids)
+    for i, problem in repeated:
+        bad.setdefault(i, []).append(problem)
+    problems = [p for i in sorted(bad) for p in bad[i]]
+    return table, problems, len(bad)
+
+
+def _split(
+    start: int,
+    stop: int,
+    failed: ValidationError,
+    index: Callable[[Problem, int], int | None],
+) -> list[tuple[int, int]]:
+    """The rows ``start:stop`` in parts: the rows the problems of ``failed`` point at, alone,
+    and the runs between them; halves when they point at none."""
+    hinted = {index(p, start) for p in failed.problems}
+    suspects = sorted(i for i in hinted if i is not None and start <= i < stop)
+    if not suspects:
+        middle = (start + stop) // 2
+        return [(start, middle), (middle, stop)]
+    out = []
+    for i in suspects:
+        out.extend([(start, i), (i, i + 1)])
+        start = i + 1
+    out.append((start, stop))
+    return [(a, b) for a, b in out if a < b]
+
+
+def _read_parts(
+    n: int,
+    build: Callable[[Sequence[int]], Table[Any]],
+    at: Callable[[int, Problem], Problem],
+    error: ValidationError,
+    index: Callable[[Problem, int], int | None],
+) -> tuple[list[tuple[int, Table[Any]]], dict[int, list[Problem]]]:
+    """The parts of the ``n`` rows that read (first row, table), in file order, and the
+    problems of each bad row, placed in the file: a part that fails is split (`_split`)
+    until its rows read or a single row is left."""
     good: list[tuple[int, Table[Any]]] = []
     bad: dict[int, list[Problem]] = {}
-
-    def split(start: int, stop: int, failed: ValidationError) -> list[tuple[int, int]]:
-        """The rows the problems of ``failed`` point at, alone, and the runs between them;
-        halves when they point at none."""
-        hinted = {index(p, start) for p in failed.problems}
-        suspects = sorted(i for i in hinted if i is not None and start <= i < stop)
-        if not suspects:
-            middle = (start + stop) // 2
-            return [(start, middle), (middle, stop)]
-        out = []
-        for i in suspects:
-            out.extend([(start, i), (i, i + 1)])
-            start = i + 1
-        out.append((start, stop))
-        return [(a, b) for a, b in out if a < b]
-
-    parts = split(0, n, error)[::-1]
+    parts = _split(0, n, error, index)[::-1]
     while parts:
         start, stop = parts.pop()
         try:
             good.append((start, build(range(start, stop))))
         except ValidationError as failed:
             if stop - start > 1:
-                parts.extend(split(start, stop, failed)[::-1])
+                parts.extend(_split(start, stop, failed, index)[::-1])
             else:
                 bad[start] = [at(start, p) for p in failed.problems]
     good.sort(key=lambda part: part[0])
-    tables = [t for _, t in good]
-    table = type(empty).concat(tables, duplicates="allow") if tables else empty
-    rows = [i for start, t in good for i in range(start, start + len(t))]
+    return good, bad
+
+
+def _repeated_rows(
+    table: Table[Any],
+    rows: list[int],
+    at: Callable[[int, Problem], Problem],
+    raw_ids: Sequence[object],
+) -> tuple[Table[Any], list[tuple[int, Problem]]]:
+    """``table`` (of the file rows ``rows``) without the rows whose id repeats, as read or
+    as written (``raw_ids``, for every row of the file), and a problem for each row left
+    out, including the bad rows (not in ``rows``) whose written id repeats."""
     keys = [_id_key(raw) for raw in raw_ids]
     written = Counter(key for key in keys if key is not None)
     again = {i: raw_ids[i] for i, key in enumerate(keys) if key is not None and written[key] > 1}
     table, repeated = _without_repeated_ids(table, rows, at, again)
     kept = set(rows)
     repeated += [(i, _repeated(at, i, raw)) for i, raw in again.items() if i not in kept]
-    for i, problem in repeated:
-        bad.setdefault(i, []).append(problem)
-    problems = [p for i in sorted(bad) for p in bad[i]]
-    return table, problems, len(bad)
+    return table, repeated
 
 
 def _id_key(raw: object) -> str | None:

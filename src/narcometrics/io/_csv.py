@@ -5,7 +5,9 @@ installed; columnar and multi-threaded, for large files) and ``"python"`` (the s
 library; also used to locate every bad cell when pyarrow refuses a file). Errors say
 ``path:row:column: field: problem (value)``, where ``row`` is the line of the file on which
 the record starts (the header is line 1; a quoted cell spanning lines counts all its lines)
-and ``column`` counts from 1.
+and ``column`` counts from 1. This module holds the dialect, the header, the python engine
+and the writer; the pyarrow engine is `narcometrics.io._csv_arrow`, and the python engine's
+columnar path for chunks whose cells are all in the grammar is `narcometrics.io._csv_columns`.
 
 Both engines read one grammar, so a file gives the same answer whatever its size:
 
@@ -20,31 +22,33 @@ Both engines read one grammar, so a file gives the same answer whatever its size
 
 from __future__ import annotations
 
-import codecs
+import collections
 import datetime as _dt
+import gc
+import itertools
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import attrs
 import numpy as np
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
+from narcometrics.io._csv_columns import fast_columns
 from narcometrics.io._files import (
     PathLike,
     atomic_writer,
     csv_rows,
     escape_cell,
-    open_text,
     unescape_cell,
 )
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import FieldSpec, Table
 
 Engine = Literal["auto", "pyarrow", "python"]
+T = TypeVar("T")
 
 #: Rows per chunk when streaming with the python engine.
 DEFAULT_CHUNK_ROWS = 500_000
@@ -200,6 +204,10 @@ def _parse_date(text: str) -> _dt.date:
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+#: The grammar's parsers that the columnar path (`fast_columns`) uses on distinct cells.
+_PARSERS: dict[str, Callable[[str], Any]] = {"date": _parse_date, "count": _parse_count}
 
 
 def _cell_parser(spec: FieldSpec, decimal: str = ".") -> Callable[[str], Any]:
@@ -390,6 +398,15 @@ def python_chunks(
         return found
 
     def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+        fast = fast_columns(
+            chunk, header.positions, len(header.names), table.schema, _PARSERS, dialect.decimal
+        )
+        if fast is not None:
+            try:
+                return table.from_columns(**fast)
+            except ValidationError:
+                pass  # the cell-by-cell path below names every problem
+        del fast
         bad_rows: set[int] = set()
         columns, problems = python_columns(
             chunk,
@@ -425,205 +442,44 @@ def python_chunks(
             summary=tally.lines(path) if truncated else (),
         )
 
-    seen = 0
-    buffer: list[list[str]] = []
-    lines: list[int] = []
+    records = iter(rows)
+    if skip_rows:  # parsed, not validated
+        _paused(collections.deque, itertools.islice(records, skip_rows), maxlen=0)
     yielded = False
-    for line, row in rows:
-        seen += 1
-        if seen <= skip_rows:
-            continue
-        buffer.append(row)
-        lines.append(line)
-        if len(buffer) >= chunk_rows:
-            yield build(buffer, lines)
-            yielded = True
-            if on_rows is not None:
-                on_rows(len(buffer))
-            buffer, lines = [], []
-    if buffer or not (yielded or skip_rows):
-        yield build(buffer, lines)
-        if on_rows is not None:
-            on_rows(len(buffer))
-
-
-# ------------------------------------------------------------------- pyarrow engine
-
-
-def _arrow_types(table: type[Table[Any]], header: Header) -> dict[str, Any]:
-    import pyarrow as pa
-
-    types: dict[str, Any] = {}
-    for spec in table.schema:
-        if spec.name not in header.positions:
-            continue
-        if spec.kind in ("float", "count", "date", "floats", "texts"):
-            # Numbers and dates are read as text and cast: pyarrow's CSV converters accept
-            # spaces around a value and hexadecimal integers, which the grammar refuses,
-            # while its casts from text accept exactly the grammar (and nan/inf, refused
-            # later as non-finite).
-            types[spec.name] = pa.string()
-        else:
-            types[spec.name] = pa.dictionary(pa.int32(), pa.string())
-    return types
-
-
-def _cast(column: Any, target: Any, decimal: str) -> Any:
-    """Text cast to numbers or dates with the grammar of the python engine (else `_Fallback`)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if (
-        pa.types.is_integer(target)
-        and pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py()
-    ):
-        raise _Fallback()  # a hexadecimal integer, which the cast would accept
-    if decimal == "," and pa.types.is_floating(target):
-        if pc.any(pc.match_substring(column, ".")).as_py():
-            raise _Fallback()
-        column = pc.replace_substring(column, ",", ".")
-    try:
-        return column.cast(target)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise _Fallback() from None
-
-
-def _finish_arrow(batch: Any, table: type[Table[Any]], header: Header, decimal: str = ".") -> Any:
-    """Cast numbers and dates, unescape text, split list cells and refuse non-finite
-    floats, column-wise."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arrays = {}
-    for name in batch.column_names:
-        spec = next(s for s in table.schema if s.name == name)
-        column = batch.column(name)
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        if spec.kind == "count":
-            column = _cast(column, pa.int64(), decimal)
-        elif spec.kind == "date":
-            column = _cast(column, pa.date32(), decimal)
-        elif spec.kind == "float":
-            column = _cast(column, pa.float64(), decimal)
-            bad = pc.fill_null(pc.invert(pc.is_finite(column)), False)
-            if pc.any(bad).as_py():
-                raise _Fallback()
-        elif spec.kind == "floats" or spec.kind == "texts":
-            empty = pc.fill_null(pc.equal(column, ""), True)
-            parts = pc.split_pattern(column, LIST_SEPARATOR)
-            if spec.kind == "floats":
-                items = _cast(pc.list_flatten(parts), pa.float64(), decimal)
-                if pc.any(pc.fill_null(pc.invert(pc.is_finite(items)), False)).as_py():
-                    raise _Fallback()
-                offsets = pc.subtract(parts.offsets, parts.offsets[0])
-                parts = pa.ListArray.from_arrays(offsets, items)
-                # An empty cell is an empty list for scores.
-                parts = pc.if_else(empty, pa.scalar([], pa.list_(pa.float64())), parts)
-            elif pc.any(pc.starts_with(pc.list_flatten(parts), "'")).as_py():
-                raise _Fallback()
-            column = parts
-        elif pa.types.is_dictionary(column.type):
-            dictionary = column.dictionary
-            if len(dictionary) and pc.any(pc.starts_with(dictionary, "'")).as_py():
-                labels = pa.array([unescape_cell(v) for v in dictionary.to_pylist()])
-                column = pa.DictionaryArray.from_arrays(column.indices, labels)
-        arrays[name] = column
-    return pa.table(arrays)
-
-
-def _drain(items: list[Any]) -> Iterator[Any]:
-    """Yield and forget each item, so that nothing here keeps it alive afterwards."""
-    items.reverse()
-    while items:
-        yield items.pop()
-
-
-class _Fallback(Exception):
-    """pyarrow cannot give a precise answer: let the python engine locate the problems."""
-
-
-def arrow_chunks(
-    source: PathLike,
-    table: type[Table[Any]],
-    path: str,
-    *,
-    block_bytes: int,
-    whole: bool = False,
-    on_rows: Callable[[int], None] | None = None,
-    dialect: Dialect = Dialect(),
-) -> Iterator[Table[Any]]:
-    """Tables from a CSV file read by pyarrow in blocks of about ``block_bytes`` bytes
-    (or all at once, multi-threaded, with ``whole``).
-
-    Raises [`_Fallback`][narcometrics.io._csv._Fallback] (after yielding what was read correctly)
-    when pyarrow refuses the file; the caller then locates the problems with the python engine.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    with open_text(source, encoding=dialect.encoding) as (stream, _):
-        first = next(
-            csv_rows(stream, path=path, source=source, encoding=dialect.encoding, sep=dialect.sep),
-            None,
-        )
-    if first is None:
-        raise ValidationError("file", "is empty: a header row is required", path=path)
-    header = check_header(first[1], table, path, dialect.sep)
-    types = _arrow_types(table, header)
-    codec = codecs.lookup(dialect.encoding).name
-    # A whole read keeps pyarrow's small default blocks, which its threads parse in parallel.
-    read_options = pacsv.ReadOptions(
-        block_size=None if whole else block_bytes,
-        **({} if codec == "utf-8" else {"encoding": codec}),
-    )
-    parse_options = pacsv.ParseOptions(newlines_in_values=True, delimiter=dialect.sep)
-    convert_options = pacsv.ConvertOptions(
-        column_types=types,
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-        null_values=[""],
-        true_values=[],
-        false_values=[],
-    )
-    errors = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError)
-    batches: Iterator[Any]
-    try:
-        if whole:
-            # One multi-threaded read of the whole file. Without a quote character no value
-            # can hold a line break, and pyarrow may then split the file at any line.
-            with open(source, "rb") as fh:
-                data = fh.read()
-            if b'"' not in data:
-                parse_options = pacsv.ParseOptions(newlines_in_values=False, delimiter=dialect.sep)
-            parsed = [
-                pacsv.read_csv(pa.BufferReader(data), read_options, parse_options, convert_options)
-            ]
-            del data  # the parsed columns are copies: free the file's bytes now
-            batches = _drain(parsed)
-        else:
-            reader = pacsv.open_csv(os.fspath(source), read_options, parse_options, convert_options)
-            batches = (pa.Table.from_batches([b]) for b in reader)
-    except errors:
-        raise _Fallback() from None
     while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
+        cells, lines = _paused(_gather, records, chunk_rows)
+        if not cells and (yielded or skip_rows):
             break
-        except errors:
-            raise _Fallback() from None
-        frame = _finish_arrow(batch, table, header, dialect.decimal)
-        del batch  # the text columns, cast: free them before the table is built
-        try:
-            chunk = table.from_frame(frame)
-        except ValidationError:
-            # pyarrow skipped blank lines and joined quoted line breaks, so only the
-            # python engine knows the file lines: it reports this chunk's problems.
-            raise _Fallback() from None
-        if on_rows is not None:
-            on_rows(len(chunk))
+        chunk = _paused(build, cells, lines)
         yield chunk
+        yielded = True
+        if on_rows is not None:
+            on_rows(len(cells))
+        if len(cells) < chunk_rows:
+            break
+
+
+def _gather(records: Iterator[tuple[int, list[str]]], n: int) -> tuple[list[list[str]], list[int]]:
+    """The next ``n`` records (fewer at the end) and the line each starts on."""
+    cells: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in itertools.islice(records, n):
+        cells.append(row)
+        lines.append(line)
+    return cells, lines
+
+
+def _paused(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(*args, **kwargs)`` with the garbage collector paused: a chunk is hundreds of
+    thousands of lists of strings, which hold no reference cycles, and each collection
+    would scan them all again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return call(*args, **kwargs)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------- writing
@@ -679,10 +535,12 @@ def csv_cells(table: Table[Any]) -> Iterator[list[str]]:
 
 
 def write_rows(target: PathLike, rows: Iterator[list[str]]) -> None:
-    """Write CSV rows to ``target`` atomically (UTF-8, no BOM, ``\\n`` line ends)."""
+    """Write CSV rows to ``target`` atomically: UTF-8 without a byte-order mark, every line
+    ended by CRLF (``\\r\\n``, as RFC 4180 asks), a cell quoted with ``"`` when it holds the
+    separator, a quote (doubled inside), a carriage return or a line feed."""
     import csv
 
     with atomic_writer(target) as stream:
-        # CRLF (RFC 4180): cells holding a bare CR or LF are then quoted too.
+        # With CRLF as the terminator, a cell holding a bare CR or LF is quoted too.
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerows(rows)

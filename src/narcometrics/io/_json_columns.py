@@ -17,6 +17,7 @@ import gc
 import json
 import operator
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -290,37 +291,18 @@ def _loads(data: bytes, table: type[Table[Any]], row: Any) -> Table[Any] | None:
         rows = msgspec.json.decode(data, type=list[row])
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    unset = msgspec.UNSET
     columns: dict[str, Any] = {}
     keys = 0
-    names = [spec.name for spec in table.schema]
-    by_field = list(zip(*map(operator.attrgetter(*names), rows), strict=True)) if rows else []
-    for i, spec in enumerate(table.schema):
-        values: Any = list(by_field[i]) if rows else []
-        if spec.default:
-            absent = values.count(unset)
-            if absent:
-                if not spec.optional:
-                    return None  # the record default (0, ()) is the exact path's to give
-                values = [None if v is unset else v for v in values]
-            keys += len(values) - absent
-        else:
-            keys += len(values)
-        if spec.kind == "date":
-            dates = _dates(values)
-            if dates is None:
-                return None
-            columns[spec.name] = dates
-        elif spec.kind == "float":
-            columns[spec.name] = np.array(
-                [np.nan if v is None else v for v in values], dtype=np.float64
-            )
-            if spec.optional and None not in values and np.isnan(columns[spec.name]).any():
-                return None  # pragma: no cover - JSON has no NaN literal
-        elif spec.kind == "count":
-            columns[spec.name] = values
-        else:  # labels: encoded as the tables encode a list, validated by the table
-            columns[spec.name] = Categorical.encode(values)
+    for spec, given in zip(table.schema, _by_field(rows, table), strict=True):
+        present = _present(spec, given)
+        if present is None:
+            return None
+        values, held = present
+        keys += held
+        column = _COLUMNS.get(spec.kind, _labels)(spec, values)
+        if column is None:
+            return None
+        columns[spec.name] = column
     # Every key is followed by a colon outside strings: more such colons than the keys the
     # rows hold means a key repeated in some object (which msgspec keeps silently).
     if data.count(b":") > keys and _structural_colons(data) != keys:
@@ -329,6 +311,51 @@ def _loads(data: bytes, table: type[Table[Any]], row: Any) -> Table[Any] | None:
         return table.from_columns(**columns)
     except (ValidationError, TypeError, ValueError):
         return None
+
+
+def _by_field(rows: list[Any], table: type[Table[Any]]) -> list[list[Any]]:
+    """The decoded rows as one list of values per field, in the schema's order."""
+    if not rows:
+        return [[] for _ in table.schema]
+    names = [spec.name for spec in table.schema]
+    return [list(values) for values in zip(*map(operator.attrgetter(*names), rows), strict=True)]
+
+
+def _present(spec: FieldSpec, values: list[Any]) -> tuple[list[Any], int] | None:
+    """The values of a field with absent keys as None, and how many keys the rows hold; None
+    when a key is absent from a field whose record default (0, ()) the exact path gives."""
+    if not spec.default:
+        return values, len(values)
+    import msgspec
+
+    unset = msgspec.UNSET
+    absent = values.count(unset)
+    if not absent:
+        return values, len(values)
+    if not spec.optional:
+        return None
+    return [None if v is unset else v for v in values], len(values) - absent
+
+
+def _floats(spec: FieldSpec, values: list[Any]) -> Any:
+    column = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if spec.optional and None not in values and np.isnan(column).any():
+        return None  # pragma: no cover - JSON has no NaN literal
+    return column
+
+
+def _labels(spec: FieldSpec, values: list[Any]) -> Any:
+    """Labels encoded as the tables encode a list (validated by the table)."""
+    return Categorical.encode(values)
+
+
+#: How the values of each field kind become a column (None: the exact path reads the file);
+#: other kinds are labels.
+_COLUMNS: dict[str, Callable[[FieldSpec, list[Any]], Any]] = {
+    "date": lambda spec, values: _dates(values),
+    "float": _floats,
+    "count": lambda spec, values: values,
+}
 
 
 def _structural_colons(data: bytes) -> int:

@@ -15,14 +15,14 @@ from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
     DEFAULT_BLOCK_BYTES,
     DEFAULT_CHUNK_ROWS,
+    Dialect,
     Engine,
-    _Fallback,
-    arrow_chunks,
     check_dialect,
     csv_cells,
     python_chunks,
     write_rows,
 )
+from narcometrics.io._csv_arrow import Fallback, arrow_chunks
 from narcometrics.io._files import (
     PathLike,
     atomic_file,
@@ -102,7 +102,6 @@ def iter_csv(
     encoding: str = "utf-8",
     sep: str = ",",
     decimal: str = ".",
-    _whole: bool = False,
 ) -> Iterator[Table[Any]]:
     """Stream a CSV file as tables of consecutive rows, for files larger than memory.
 
@@ -142,17 +141,45 @@ def iter_csv(
     dialect = check_dialect(encoding, sep, decimal)
     if chunk_rows < 1:
         raise ValidationError("chunk_rows", "must be >= 1", chunk_rows)
+    yield from _csv_tables(
+        source,
+        table,
+        engine=engine,
+        chunk_rows=chunk_rows,
+        block_bytes=block_bytes,
+        progress=progress,
+        dialect=dialect,
+        whole=False,
+    )
+
+
+def _use_arrow(source: PathLike | IO[Any], engine: Engine, path: str) -> bool:
+    """Whether ``engine`` reads ``source`` with pyarrow (a path is checked to be a file)."""
     if engine not in ("auto", "pyarrow", "python"):
         raise UnknownNameError("engine", str(engine), ("auto", "pyarrow", "python"))
+    if not isinstance(source, (str, os.PathLike)):
+        if engine == "pyarrow":
+            raise ValidationError("source", "the pyarrow engine reads paths, not streams", path)
+        return False
+    check_regular(source, path)
+    return engine == "pyarrow" or (engine == "auto" and _large(source) and _has_pyarrow())
+
+
+def _csv_tables(
+    source: PathLike | IO[Any],
+    table: type[Table[Any]],
+    *,
+    engine: Engine,
+    progress: bool | None,
+    dialect: Dialect,
+    whole: bool,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+) -> Iterator[Table[Any]]:
+    """The tables of a CSV file (`iter_csv`); with ``whole``, the pyarrow engine gives one
+    table of the whole file (the python engine still gives chunks of ``chunk_rows`` rows)."""
     path = display_name(source)
-    is_path = isinstance(source, (str, os.PathLike))
-    use_arrow = engine == "pyarrow" or (
-        engine == "auto" and is_path and _large(source) and _has_pyarrow()
-    )
-    if use_arrow and not isinstance(source, (str, os.PathLike)):
-        raise ValidationError("source", "the pyarrow engine reads paths, not streams", path)
-    if isinstance(source, (str, os.PathLike)):
-        check_regular(source, path)
+    use_arrow = _use_arrow(source, engine, path)
     bar = _progress(source, progress)
     step: Callable[[int], None] | None = None if bar is None else bar.update
     done = 0
@@ -164,14 +191,14 @@ def iter_csv(
                     table,
                     path,
                     block_bytes=block_bytes,
-                    whole=_whole,
+                    whole=whole,
                     on_rows=step,
                     dialect=dialect,
                 ):
                     done += len(chunk)
                     yield chunk
                 return
-            except _Fallback:
+            except Fallback:
                 pass  # locate the problems (and read the rest) with the python engine
         with open_text(source, encoding=dialect.encoding) as (stream, _):
             yield from python_chunks(
@@ -240,15 +267,13 @@ def read_csv(
     """
     table = table_type(kind)
     chunks = list(
-        iter_csv(
+        _csv_tables(
             source,
-            kind,
+            table,
             engine=engine,
             progress=progress,
-            encoding=encoding,
-            sep=sep,
-            decimal=decimal,
-            _whole=True,
+            dialect=check_dialect(encoding, sep, decimal),
+            whole=True,
         )
     )
     if len(chunks) == 1:
@@ -270,11 +295,15 @@ def _as_table(data: Table[Any] | Iterable[Any]) -> Table[Any]:
 def write_csv(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
     """Write a table (or records of one type) as CSV, atomically.
 
-    Floats are written with the shortest text that reads back to the same value, so
-    [`read_csv`][narcometrics.io.read_csv] gives an equal table. Text that a spreadsheet would run
-    as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) is written with a
-    leading apostrophe, which [`read_csv`][narcometrics.io.read_csv] removes; an apostrophe
-    anywhere else is data (see [`unescape_cell`][narcometrics.io.unescape_cell]).
+    The file is UTF-8 (no byte-order mark) with every line ended by CRLF (``\\r\\n``, RFC
+    4180); a cell holding a comma, a quote, a carriage return or a line feed is quoted with
+    ``"`` (a quote inside doubled). Floats are written with the shortest text that reads back
+    to the same value, so [`read_csv`][narcometrics.io.read_csv] gives an equal table.
+
+    Text that a spreadsheet would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return) is written with a leading apostrophe, which
+    [`read_csv`][narcometrics.io.read_csv] removes; an apostrophe anywhere else is data (see
+    [`unescape_cell`][narcometrics.io.unescape_cell]).
 
     The file is replaced atomically and flushed to disk; a replaced file keeps its permission
     bits, and a symbolic link at ``target`` is written through (the link stays).
