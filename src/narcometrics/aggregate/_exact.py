@@ -158,20 +158,8 @@ def float_sums_scaled(
     buffers = [np.empty(min(1 << chunk_bits, n)) for _ in range(3)] if grid else []
 
     def digits(start: int, stop: int) -> Iterator[NDArray[np.float64]]:
-        if not grid:  # every value is 0
-            return
-        m = stop - start
-        residual = weights[start:stop]
-        digit, *spare = (b[:m] for b in buffers)
-        for j, exponent in enumerate(grid):
-            _scale(residual, -exponent, out=digit)
-            np.trunc(digit, out=digit)
-            yield digit
-            if j + 1 < len(grid):
-                target = spare[j % 2]  # never the buffer ``residual`` is in
-                _scale(digit, exponent, out=target)
-                np.subtract(residual, target, out=target)
-                residual = target
+        if grid:  # else every value is 0
+            yield from _digits(weights[start:stop], grid, buffers)
 
     counts, sums = _accumulate(
         key,
