@@ -16,6 +16,7 @@ from statsmodels.stats.proportion import proportion_confint
 from narcometrics import ValidationError
 from narcometrics.errors import UnknownNameError
 from narcometrics.training import INTERVAL_METHODS, proportion_interval, wilson_interval
+from narcometrics.training._intervals import normal_quantile
 
 TOL = 1e-9
 STATSMODELS = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys"}
@@ -201,3 +202,26 @@ def test_array_errors_name_every_bad_index() -> None:
 def test_unknown_method_lists_the_valid_ones() -> None:
     with pytest.raises(UnknownNameError, match="method: must be one of: wilson, clopper_pearson"):
         proportion_interval(1, 10, method="exact")
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 10**6)), min_size=1, max_size=50),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_the_wilson_interval_is_the_textbook_formula_to_the_last_bit(
+    pairs: list[tuple[int, int]], confidence: float
+) -> None:
+    k = np.array([min(a, b) for a, b in pairs], dtype=np.int64)
+    n = np.array([b for _, b in pairs], dtype=np.int64)
+    z = normal_quantile((1.0 - confidence) / 2.0)
+    kf, nf = k.astype(np.float64), n.astype(np.float64)
+    p = kf / nf
+    z2 = z * z
+    denom = 1.0 + z2 / nf
+    centre = (p + z2 / (2.0 * nf)) / denom
+    half = z * np.sqrt(p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)) / denom
+    low, high = proportion_interval(k, n, confidence)
+    assert low.tobytes() == np.where(k == 0, 0.0, centre - half).tobytes()
+    assert high.tobytes() == np.where(k == n, 1.0, centre + half).tobytes()
+    for i in range(len(k)):  # scalars take the same path
+        assert proportion_interval(int(k[i]), int(n[i]), confidence) == (low[i], high[i])
