@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +274,16 @@ def test_bad_files_exit_2_with_one_line_naming_the_file(tmp_path: Path) -> None:
     assert "file not found" in out
     with pytest.raises(TypeError, match="replay takes a path"):
         replay(3)  # type: ignore[arg-type]
+
+
+def test_a_fifo_or_a_folder_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # Reading a FIFO would block for ever: it is refused from its status, never opened.
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ValidationError, match="is not a regular file"):
+        read(fifo)
+    with pytest.raises(ValidationError, match="is a directory, not a file"):
+        replay(tmp_path)
 
 
 # --- what is recorded -------------------------------------------------------------------------

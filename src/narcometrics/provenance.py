@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 
 from narcometrics import _json
+from narcometrics._paths import read_regular
 from narcometrics._version import __version__
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.estimate import Estimate
@@ -162,13 +163,7 @@ def read(path: str | os.PathLike[str]) -> Any:
     """Read a record file (or a report's JSON) as plain JSON, with clear errors naming the
     file (the library's strict JSON: repeated keys, NaN and over-long integers refused)."""
     name = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ValidationError("path", "file not found", name) from None
-    except OSError as exc:
-        raise ValidationError("path", f"cannot be read: {exc.strerror}", name) from None
-    return _json.loads(data, path=name)
+    return _json.loads(read_regular(path, name), path=name)
 
 
 def _records(document: Any, where: str = "$") -> Iterator[tuple[str, Mapping[str, Any]]]:

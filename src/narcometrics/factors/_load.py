@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import operator
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from narcometrics import _json
+from narcometrics._paths import read_regular
 from narcometrics.errors import MAX_PROBLEMS, ValidationError
 from narcometrics.factors._model import Citation, Factor, FactorSet, MethodFamily, Status
 
@@ -194,24 +194,5 @@ def load(path: str | Path) -> FactorSet:
     """
     file = Path(path)
     name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(file))
-    try:
-        status = file.stat()
-        if stat.S_ISDIR(status.st_mode):
-            raise ValidationError("path", "is a directory, not a file", name, path=name)
-        if not stat.S_ISREG(status.st_mode):
-            raise ValidationError(
-                "path",
-                "is not a regular file (a FIFO, socket or device is refused)",
-                name,
-                path=name,
-            )
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError("path", "file not found", name, path=name) from None
-    except IsADirectoryError:
-        raise ValidationError("path", "is a directory, not a file", name, path=name) from None
-    except PermissionError:
-        raise ValidationError("path", "permission denied", name, path=name) from None
-    except OSError as exc:
-        raise ValidationError("path", f"cannot be read ({exc.strerror})", name, path=name) from None
+    data = read_regular(file, name)
     return parse(data, name)

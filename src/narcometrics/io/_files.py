@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from narcometrics import _paths
 from narcometrics.errors import ValidationError
 
 __all__ = [
@@ -127,24 +128,7 @@ def check_regular(path: PathLike, name: str | None = None) -> os.stat_result:
     Raises [`ValidationError`][narcometrics.errors.ValidationError] for a missing file, a
     directory, and anything else (a FIFO, socket or device, which would block or never end).
     """
-    shown = display_name(path) if name is None else name
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        raise ValidationError("path", "file not found", shown, path=shown) from None
-    except PermissionError:
-        raise ValidationError("path", "permission denied", shown, path=shown) from None
-    except OSError as exc:
-        raise ValidationError(
-            "path", f"cannot be read ({exc.strerror})", shown, path=shown
-        ) from None
-    if stat.S_ISDIR(status.st_mode):
-        raise ValidationError("path", "is a directory, not a file", shown, path=shown)
-    if not stat.S_ISREG(status.st_mode):
-        raise ValidationError(
-            "path", "is not a regular file (a FIFO, socket or device is refused)", shown, path=shown
-        )
-    return status
+    return _paths.check_regular(path, display_name(path) if name is None else name)
 
 
 def _codec(encoding: str) -> str:
@@ -173,12 +157,8 @@ def open_text(
         check_regular(source, name)
         try:
             raw: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise ValidationError("path", "file not found", name, path=name) from None
-        except IsADirectoryError:
-            raise ValidationError("path", "is a directory, not a file", name, path=name) from None
-        except PermissionError:
-            raise ValidationError("path", "permission denied", name, path=name) from None
+        except OSError as exc:
+            raise _paths.path_error(exc, name) from None
         close = True
     elif isinstance(source, io.TextIOBase):
         yield source, name
