@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of  # the benchmarks folder is on sys.path when run as a script
 
 from narcometrics import Substance
 from narcometrics.tables import SeizureTable
@@ -35,16 +34,6 @@ SMOKE_ROWS, SMOKE_LABELS = 100_000, 10_000
 TARGET = 1.5
 LABELS = ("country", "substance", "region", "agency", "operation_id")
 NUMERIC = ("date", "mass_kg", "purity")
-
-
-def best_of(repeat: int, fn: Callable[[], Any]) -> float:
-    """Best wall time of ``repeat`` calls [s]."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def synthetic_frame(rows: int, labels: int, seed: int, *, categorical: bool) -> pd.DataFrame:

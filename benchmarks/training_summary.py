@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
 import attrs
+from _timing import best_of  # the benchmarks folder is on sys.path when run as a script
 
 from narcometrics.datasets import peru_2017_example
 from narcometrics.indicators import share_verified_applying
@@ -27,16 +25,6 @@ from narcometrics.tables import TrainingTable
 from narcometrics.training import training_summary
 
 TARGET = 50.0
-
-
-def best_of(repeat: int, fn: Callable[[], Any]) -> float:
-    """Best wall time of ``repeat`` calls [s]."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:
