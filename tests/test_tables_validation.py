@@ -299,3 +299,16 @@ def test_missing_optional_values_are_none_in_the_records() -> None:
         TrainingTable.from_columns(
             date=[D], institution=["A"], course=["c"], participants=[1], participant_ids=[[]]
         )
+
+
+def test_one_error_lists_the_problems_of_every_column() -> None:
+    # A wrong type found while reading one column does not hide the other columns' problems.
+    with pytest.raises(ValidationError) as error:
+        SeizureTable.from_columns(
+            date=[dt.date(2017, 1, 1)] * 3,
+            country=["PER", 3, "PER"],
+            substance=["cocaine_hcl", "cocaine_hcl", "sugar"],
+            mass_kg=[1.0, "abc", 2.0],
+        )
+    found = {(p.row, p.field) for p in error.value.problems}
+    assert found == {(1, "mass_kg"), (1, "country"), (2, "substance")}

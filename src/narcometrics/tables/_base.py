@@ -227,17 +227,22 @@ class Table(Generic[R]):
         *,
         duplicates: Duplicates = "error",
     ) -> Self:
-        problems.raise_if_any()
         lengths = {name: len(raw.data) for name, raw in raws.items() if raw is not None}
         n = length if length is not None else max(lengths.values(), default=0)
         for name, size in lengths.items():
             if size != n:
                 problems.column(name, f"has {size} rows where other columns have {n}")
-        problems.raise_if_any()
+        if any(p.row is None for p in problems.items):  # a whole column is wrong: stop here
+            problems.raise_if_any()
+        # Row problems found while reading a column leave it out (None); the other columns
+        # are still checked, so that one error lists the problems of every column.
         columns: dict[str, Column] = {}
         for spec in cls.schema:
-            raw = raws.get(spec.name)
-            checked = _ops.default(spec, n) if raw is None else _check(spec, raw, problems)
+            if spec.name in raws:
+                raw = raws[spec.name]
+                checked = None if raw is None else _check(spec, raw, problems)
+            else:  # a left-out column: its default (a required one is already a problem)
+                checked = _ops.default(spec, n) if spec.default else None
             if checked is not None:
                 columns[spec.name] = checked
         problems.raise_if_any()
