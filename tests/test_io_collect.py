@@ -526,3 +526,52 @@ def test_json_records_of_any_shape_are_left_out_with_their_problem(tmp_path: Pat
     assert found.table.id.to_list() == ["A", "C"]
     assert _problem_rows(found) == {2, 3, 4, 5, 6}
     assert found.left_out == 5
+
+
+def _many_bad_rows(n: int = 400) -> list[dict[str, Any]]:
+    """Seizures with a bad mass every third row and a bad country every twentieth."""
+    return [
+        {
+            "date": "2017-01-01",
+            "country": "XXX" if i % 20 == 0 else "PER",
+            "substance": "cocaine_hcl",
+            "mass_kg": -1.0 if i % 3 == 0 else 2.0,
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".parquet"])
+def test_a_strict_read_past_100_problems_ends_with_every_problem_counted(
+    tmp_path: Path, suffix: str
+) -> None:
+    # As a CSV read does: after the first 100 problems, a count per field and bad value of
+    # all of them, which the collecting reader also gives.
+    rows = _many_bad_rows()
+    path = tmp_path / f"seizures{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps(rows), encoding="utf-8")
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = {k: [r[k] for r in rows] for k in rows[0]}
+        columns["date"] = [dt.date(2017, 1, 1)] * len(rows)  # type: ignore[list-item]
+        pq.write_table(pa.table(columns), path)
+    with pytest.raises(ValidationError) as error:
+        read(path, Seizure)
+    assert error.value.truncated
+    assert len(error.value.problems) == 100
+    collected = read(path, Seizure, errors="collect")
+    assert list(error.value.summary) == collected.problems.summary()
+    head, *fields = error.value.summary
+    assert head == f"{path}: {len(collected.problems)} problems in all; per field and bad value:"
+    masses = sum(1 for i in range(len(rows)) if i % 3 == 0)
+    countries = sum(1 for i in range(len(rows)) if i % 20 == 0)
+    both = sum(1 for i in range(len(rows)) if i % 60 == 0)
+    # A JSON record is checked field by field and stops at its first bad one (the country).
+    expected_masses = masses - both if suffix == ".json" else masses
+    assert fields == [
+        f"  mass_kg: {expected_masses} ('-1.0' x {expected_masses})",
+        f"  country: {countries} ('XXX' x {countries})",
+    ]

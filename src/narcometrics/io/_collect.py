@@ -51,6 +51,10 @@ def _shown(p: Problem) -> str | None:
     return p.value if isinstance(p.value, str) else repr(p.value)
 
 
+#: The record part of a JSON path (``$[3].``), left out of the summary's field names.
+_RECORD = re.compile(r"^\$\[\d+\]\.?")
+
+
 @attrs.frozen
 class FileProblems:
     """The problems of the rows left out, one per bad value, in file order.
@@ -117,10 +121,11 @@ class FileProblems:
     def summary(self) -> list[str]:
         """Per file: the count of problems, then per field (most first) with its most
         frequent bad values, as a truncated [`ValidationError`][narcometrics.errors.ValidationError]
-        summarises them."""
+        summarises them. A JSON record's field counts under its name (``$[3].mass_kg`` as
+        ``mass_kg``)."""
         tallies: dict[str, Tally] = {}
         for p in self.problems:
-            tallies.setdefault(p.path or "", Tally()).add(p.field, _shown(p))
+            tallies.setdefault(p.path or "", Tally()).add(_RECORD.sub("", p.field), _shown(p))
         return [line for path, tally in tallies.items() for line in tally.lines(path)]
 
     def __repr__(self) -> str:

@@ -363,7 +363,13 @@ def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
         fast = _json_columns.loads(data, table)
         if fast is not None:
             return fast
-    return json_table(_json.loads(data, path=path), table, path)
+    payload = _json.loads(data, path=path)
+    try:
+        return json_table(payload, table, path)
+    except ValidationError as error:
+        from narcometrics.io._collect import collect_payload
+
+        raise _summarised(error, lambda: collect_payload(payload, table, path)) from None
 
 
 def write_json(
@@ -453,7 +459,23 @@ def read_parquet(source: PathLike, kind: type[Any]) -> Table[Any]:
     """
     table = table_type(kind)
     path = display_name(source)
-    return parquet_table(parquet_frame(source, path), table, path)
+    frame = parquet_frame(source, path)
+    try:
+        return parquet_table(frame, table, path)
+    except ValidationError as error:
+        from narcometrics.io._collect import collect_frame
+
+        raise _summarised(error, lambda: collect_frame(frame, table, path)) from None
+
+
+def _summarised(error: ValidationError, collect: Callable[[], Any]) -> ValidationError:
+    """``error``, and when it stopped after `MAX_PROBLEMS` problems, with the summary of
+    every problem per field and bad value, as a CSV read gives (the collecting reader goes
+    over the rows again: only for a file with that many problems)."""
+    if not error.truncated or error.summary:
+        return error
+    found = collect().problems
+    return ValidationError.from_problems(error.problems, truncated=True, summary=found.summary())
 
 
 def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
