@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "narcometrics"
 
 #: The layers, lowest first. A module may import its own layer and the layers before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "errors", "units", "_json", "_data"),
+    ("_version", "errors", "units", "_json", "_data", "_renamed"),
     ("_paths",),
     ("_frame",),
     ("_cattrs", "_checks", "_fields", "_display", "_views", "_views_indicators", "citation"),

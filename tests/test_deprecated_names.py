@@ -139,7 +139,7 @@ def test_factors_get_id_keyword_warns_and_gives_the_same_set() -> None:
     with pytest.warns(DeprecationWarning, match="set_id"):
         old = factors.get(id="pe-gov-2017")
     assert old == factors.get("pe-gov-2017") == factors.get(set_id="pe-gov-2017")
-    with pytest.raises(TypeError, match="one factor set id"):
-        factors.get("pe-gov-2017", id="pe-gov-2017")
-    with pytest.raises(TypeError, match="one factor set id"):
-        factors.get(name="pe-gov-2017")
+    with pytest.raises(TypeError, match="both set_id= and its old name id="):
+        factors.get(set_id="pe-gov-2017", id="pe-gov-2017")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'name'"):
+        factors.get(name="pe-gov-2017")  # type: ignore[call-arg]

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any
 
 from narcometrics._data import data
+from narcometrics._renamed import renamed_keyword
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.factors._load import parse
 from narcometrics.factors._model import FactorSet
@@ -47,7 +47,8 @@ def _bundled(id: str) -> FactorSet:
     return factor_set
 
 
-def get(set_id: str | None = None, **old: str) -> FactorSet:
+@renamed_keyword("id", "set_id", "id is the name of a builtin")
+def get(set_id: str) -> FactorSet:
     """The bundled factor set ``set_id``, read (once) and validated.
 
     Parameters
@@ -61,21 +62,11 @@ def get(set_id: str | None = None, **old: str) -> FactorSet:
     Raises
     ------
     TypeError
-        If ``set_id`` is not a str, or an unknown keyword is given.
+        If ``set_id`` is not a str.
     UnknownNameError
         If ``set_id`` is not bundled; the message lists
         [`available`][narcometrics.factors.available].
     """
-    if old:
-        if set(old) != {"id"} or set_id is not None:
-            raise TypeError(f"get() takes one factor set id, set_id=; got {sorted(old)}")
-        warnings.warn(
-            "narcometrics.factors.get(id=...) is deprecated and will be removed in 0.3; "
-            "use get(set_id=...) or get(...)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        set_id = old["id"]
     if not isinstance(set_id, str):
         raise TypeError(f"set_id must be a factor set id (str), not {type(set_id).__name__}")
     names = _ids()

@@ -9,16 +9,15 @@ The grouping helpers here serve the training actuals too (``_derive_training``).
 
 from __future__ import annotations
 
-import functools
-import warnings
-from collections.abc import Callable, Sequence
-from typing import Any, Literal, ParamSpec, TypeVar
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics import _checks as c
+from narcometrics._renamed import renamed_keyword
 from narcometrics._version import __version__
 from narcometrics.aggregate import grouping_fields, total
 from narcometrics.errors import UnknownNameError, ValidationError
@@ -57,33 +56,12 @@ _CALENDAR = ("year", "quarter", "month")
 
 # ------------------------------------------------------------------------------- period=
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def period_keyword(function: Callable[P, R]) -> Callable[P, R]:
-    """Accept the keyword ``by=`` of version 0.1 as ``period=``, with a DeprecationWarning.
-
-    In `narcometrics.aggregate` and `narcometrics.training`, ``by=`` names grouping fields;
-    here the argument is a calendar period, so it is called ``period=``. ``by=`` works until
-    0.3.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        if "by" in kwargs:
-            if "period" in kwargs:
-                raise TypeError(f"{function.__name__}() got both period= and its old name by=")
-            warnings.warn(
-                f"narcometrics.indicators.{function.__name__}(by=...) is deprecated and will be "
-                "removed in 0.3; use period=...",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kwargs["period"] = kwargs.pop("by")
-        return function(*args, **kwargs)
-
-    return wrapper
+#: Accept the keyword ``by=`` of version 0.1 as ``period=`` until 0.3, with a warning: in
+#: `narcometrics.aggregate` and `narcometrics.training`, ``by=`` names grouping fields; here
+#: the argument is a calendar period.
+period_keyword = renamed_keyword(
+    "by", "period", "by= names grouping fields in aggregate and training; here it is a period"
+)
 
 
 # ----------------------------------------------------------------------------- grouping
