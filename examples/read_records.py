@@ -12,7 +12,7 @@ from pathlib import Path
 
 from narcometrics import Seizure, ValidationError
 from narcometrics.aggregate import total
-from narcometrics.io import detect_kind, read, write_json
+from narcometrics.io import detect_record_type, read, write_json
 
 Path("seizures.csv").write_text(
     "date,country,substance,mass_kg,region\n"
@@ -21,9 +21,9 @@ Path("seizures.csv").write_text(
     "2017-03-28,PER,coca_paste,12.25,Puno\n",
     encoding="utf-8",
 )
-kind = detect_kind("seizures.csv")
-table = read("seizures.csv", kind)
-print(f"read {len(table)} {kind.__name__} records")
+record_type = detect_record_type("seizures.csv")
+table = read("seizures.csv", record_type)
+print(f"read {len(table)} {record_type.__name__} records")
 for (substance,), mass in total(table, "mass_kg", by="substance").to_dict().items():
     print(f"{substance}: {mass:g} kg")
 

@@ -301,7 +301,7 @@ def test_bad_arguments_are_refused(data: Any, kwargs: dict[str, Any], message: s
 
 
 def test_a_kind_that_is_not_a_table_is_refused() -> None:
-    with pytest.raises(TypeError, match="kind must be a record or table class"):
+    with pytest.raises(TypeError, match="record_type must be a record or table class"):
         nd.total(dd.from_pandas(seizure_frame(3, 1), npartitions=1), dict, "count")
 
 

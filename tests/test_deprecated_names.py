@@ -4,6 +4,7 @@ for one release and warns with a DeprecationWarning naming the new one."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -143,3 +144,22 @@ def test_factors_get_id_keyword_warns_and_gives_the_same_set() -> None:
         factors.get(set_id="pe-gov-2017", id="pe-gov-2017")
     with pytest.raises(TypeError, match="unexpected keyword argument 'name'"):
         factors.get(name="pe-gov-2017")  # type: ignore[call-arg]
+
+
+def test_the_readers_kind_keyword_warns_and_means_record_type(tmp_path: Any) -> None:
+    from narcometrics import Seizure
+    from narcometrics.io import FileTable, detect_kind, detect_record_type, read, read_files
+
+    path = tmp_path / "seizures.csv"
+    path.write_text("date,country,substance,mass_kg\n2017-01-12,PER,cocaine_hcl,410.0\n")
+    with pytest.warns(DeprecationWarning, match="use record_type="):
+        old = read(path, kind=Seizure)  # type: ignore[call-overload]
+    assert old == read(path, record_type=Seizure) == read(path, Seizure)
+    with pytest.raises(TypeError, match="both record_type= and its old name kind="):
+        read(path, record_type=Seizure, kind=Seizure)  # type: ignore[call-overload]
+    with pytest.warns(DeprecationWarning, match="detect_record_type"):
+        assert detect_kind(path) is detect_record_type(path) is Seizure
+    [found] = read_files([path])
+    assert isinstance(found, FileTable)
+    with pytest.warns(DeprecationWarning, match="FileTable.record_type"):
+        assert found.kind is found.record_type is Seizure

@@ -21,7 +21,7 @@ from pytest_examples import find_examples
 
 from narcometrics import factors
 from narcometrics.datasets import COUNTRIES, national_series
-from narcometrics.io import detect_kind, read
+from narcometrics.io import detect_record_type, read
 from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
 from narcometrics.tables import EradicationTable, OperationTable, SeizureTable, TrainingTable
 
@@ -98,7 +98,7 @@ def test_file_format_examples_read_as_their_record_type(section: str, tmp_path: 
     for name, content in blocks:
         path = tmp_path / name
         path.write_text(content, encoding="utf-8")
-        assert detect_kind(path) is record
+        assert detect_record_type(path) is record
         table = read(path, record)
         assert isinstance(table, table_type)
         assert len(table) >= 1

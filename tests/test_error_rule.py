@@ -73,7 +73,7 @@ WRONG_TYPE: dict[str, Callable[[], Any]] = {
     "rates.convert(3, 3)": lambda: rates.convert(3, 3),  # type: ignore[arg-type]
     "rates.deflate(3)": lambda: rates.deflate(3, {}, to_year=2017),  # type: ignore[arg-type]
     "datasets.national_series(3)": lambda: ds.national_series(3),  # type: ignore[arg-type]
-    "io.read(kind=int)": lambda: io.read("x.csv", int),
+    "io.read(record_type=int)": lambda: io.read("x.csv", int),
     "io.escape_cell(3)": lambda: io.escape_cell(3),  # type: ignore[arg-type]
     "io.unescape_cell(3)": lambda: io.unescape_cell(3),  # type: ignore[arg-type]
     "normalise.unit(3)": lambda: normalise.unit(3),  # type: ignore[arg-type]

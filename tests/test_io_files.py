@@ -206,14 +206,14 @@ def test_json_that_would_be_resolved_silently_is_an_error_naming_the_path(
 
 
 def test_over_long_json_integers_are_validation_errors_everywhere(tmp_path: Path) -> None:
-    from narcometrics.io import detect_kind
+    from narcometrics.io import detect_record_type
 
     path = tmp_path / "long.json"
     path.write_text('{"id": ' + "1" * 5000 + "}", encoding="utf-8")
     for call in (
         lambda: read_json(path, Seizure),
         lambda: factors.load(path),
-        lambda: detect_kind(path),
+        lambda: detect_record_type(path),
     ):
         with pytest.raises(ValidationError, match=r"long.json: \$\.id: integer has 5000 digits"):
             call()
@@ -536,7 +536,7 @@ def test_a_csv_and_a_parquet_copy_keep_their_ids_for_the_duplicate_rule(tmp_path
     write_csv(tmp_path / "s.csv", rows)
     write_parquet(tmp_path / "s.parquet", rows)
     got = read_files([tmp_path])
-    assert [f.kind for f in got] == [Seizure, Seizure]
+    assert [f.record_type for f in got] == [Seizure, Seizure]
     assert [f.table.id.to_list() for f in got] == [[r.id for r in rows]] * 2
 
 
@@ -553,10 +553,10 @@ def test_read_files_tells_each_files_kind_and_columns_in_one_pass(tmp_path: Path
     )
     write_parquet(tmp_path / "s.parquet", seizures(2))
     got = {Path(f.path).name: f for f in read_files([tmp_path])}
-    assert got["ops.csv"].kind is Operation
+    assert got["ops.csv"].record_type is Operation
     assert got["ops.csv"].columns == {"date", "country", "arrests"}
     assert got["ops.json"].columns == {"date", "country", "arrests"}  # keys every record has
-    assert got["s.parquet"].kind is Seizure
+    assert got["s.parquet"].record_type is Seizure
 
 
 def test_read_files_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -628,7 +628,7 @@ def test_random_bytes_into_every_reader_give_records_or_a_validation_error_on_bo
     where: str,
 ) -> None:
     import narcometrics.io._readers as readers
-    from narcometrics.io import detect_kind
+    from narcometrics.io import detect_record_type
 
     monkeypatch.setattr(readers, "AUTO_PYARROW_BYTES", SWITCH)
     padding = _padding(kind, SWITCH + 100 if above else SWITCH // 4)
@@ -652,7 +652,7 @@ def test_random_bytes_into_every_reader_give_records_or_a_validation_error_on_bo
         reader = read_json if suffix == "json" else read_parquet
         for call in (
             lambda path=path: read_files([path]),
-            lambda path=path: detect_kind(path),
+            lambda path=path: detect_record_type(path),
             lambda path=path, reader=reader: reader(path, kind),
         ):
             _, problems = _outcome(call)

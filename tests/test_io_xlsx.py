@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from narcometrics import Eradication, Operation, Seizure, SeizureTable, ValidationError
-from narcometrics.io import detect_kind, read, read_xlsx, write, write_xlsx
+from narcometrics.io import detect_record_type, read, read_xlsx, write, write_xlsx
 from narcometrics.testing import strategies as nst
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -74,7 +74,7 @@ def test_write_then_read_xlsx_gives_an_equal_table_for_every_record_type(
     assert len(back) == len(rows)
     for got, want in zip(back, rows, strict=True):
         _assert_same_record(got, want)
-    assert detect_kind(path) is type(rows[0])
+    assert detect_record_type(path) is type(rows[0])
 
 
 def _same_float(a: object, b: object) -> bool:

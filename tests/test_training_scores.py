@@ -270,10 +270,11 @@ def test_d_av_interval_is_algina_keselman(
     t = diff.mean() * math.sqrt(n) / diff.std(ddof=1)
     if abs(t) > 30:
         return
-    # Algina and Keselman (2003): delta = lambda * sqrt((s_x^2 + s_y^2 - 2 s_xy) / n) / s_av
-    s_xy = np.cov(pre, post, ddof=1)[0, 1]
+    # Algina and Keselman (2003): delta = lambda * sqrt((s_x^2 + s_y^2 - 2 s_xy) / n) / s_av,
+    # where s_x^2 + s_y^2 - 2 s_xy is the variance of the differences (computed as such: the
+    # three-term form can round below zero when the differences are tiny)
     s_av2 = (pre.var(ddof=1) + post.var(ddof=1)) / 2
-    factor = math.sqrt((2 * s_av2 - 2 * s_xy) / (n * s_av2))
+    factor = math.sqrt(diff.var(ddof=1) / (n * s_av2))
     lam_low, lam_high = _nct_interval(t, n - 1, 0.95)
     assert e.low == pytest.approx(lam_low * factor, abs=1e-6)
     assert e.high == pytest.approx(lam_high * factor, abs=1e-6)

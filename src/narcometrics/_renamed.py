@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-__all__ = ["renamed_keyword"]
+__all__ = ["record_type_keyword", "renamed_keyword"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,3 +46,10 @@ def _public(function: Callable[..., object]) -> str:
     """``narcometrics.io.read_csv`` for a function defined in ``narcometrics.io._readers``."""
     parts = [p for p in function.__module__.split(".") if not p.startswith("_")]
     return ".".join([*parts, function.__name__])
+
+
+#: The readers' and aggregators' ``kind=`` of 0.1 is ``record_type=``, as `Table.record_type`
+#: (``kind`` is a column's storage kind in `FieldSpec`).
+record_type_keyword = renamed_keyword(
+    "kind", "record_type", "the record class is a table's record_type; kind is a column's storage"
+)

@@ -153,8 +153,8 @@ def _load(paths: Sequence[str] | None, columns: str | None = None, errors: str =
         paths, reader=reader, errors="collect" if errors == "collect" else "raise"
     )
     for found in found_files:
-        tables[names[found.kind]].append(found.table)
-        if found.kind is Operation:
+        tables[names[found.record_type]].append(found.table)
+        if found.record_type is Operation:
             held = found.columns if held is None else held & found.columns
     label = ", ".join(escape_name(path) for path in paths)
     left_out = _left_out(found_files)
@@ -199,12 +199,14 @@ def _mapped_reader(columns: str) -> Any:
         raise _Problems([str(p) for p in error.problems]) from None
 
     def read(source: str, name: str) -> FileTable:
-        kind = normalise.detect_kind(source, mapping)
-        found = normalise.read(source, kind, columns=mapping, names=("substances", "countries"))
+        record_type = normalise.detect_record_type(source, mapping)
+        found = normalise.read(
+            source, record_type, columns=mapping, names=("substances", "countries")
+        )
         for change in found.changes:  # the user can check every mapping applied
             print(f"narcometrics: note: {name}: {change}", file=sys.stderr)
         present = frozenset(normalise.mapped_columns(source, mapping))
-        return FileTable(path=name, kind=kind, table=found.table, columns=present)
+        return FileTable(path=name, record_type=record_type, table=found.table, columns=present)
 
     return read
 

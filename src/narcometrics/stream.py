@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from typing import IO, Any
 
+from narcometrics._renamed import record_type_keyword
 from narcometrics.aggregate import Totals, merge, total
 from narcometrics.io import iter_csv
 from narcometrics.io._csv import DEFAULT_BLOCK_BYTES, DEFAULT_CHUNK_ROWS, Engine
@@ -21,9 +22,10 @@ from narcometrics.io._kinds import table_type
 __all__ = ["aggregate_csv"]
 
 
+@record_type_keyword
 def aggregate_csv(
     sources: PathLike | IO[Any] | Sequence[PathLike | IO[Any]],
-    kind: type[Any],
+    record_type: type[Any],
     measure: str,
     by: str | Sequence[str] = (),
     *,
@@ -47,7 +49,7 @@ def aggregate_csv(
     Parameters
     ----------
     sources : path, file object, or a sequence of them
-    kind : record or table class
+    record_type : record or table class
     measure, by
         As for [`narcometrics.aggregate.total`][narcometrics.aggregate.total].
     engine, chunk_rows, block_bytes, progress, encoding, sep, decimal
@@ -62,7 +64,7 @@ def aggregate_csv(
     for source in sources:
         for chunk in iter_csv(
             source,
-            kind,
+            record_type,
             engine=engine,
             chunk_rows=chunk_rows,
             block_bytes=block_bytes,
@@ -75,5 +77,5 @@ def aggregate_csv(
             if len(parts) >= 64:
                 parts = [merge(*parts)]
     if not parts:
-        return total(table_type(kind).from_records([]), measure, by=by, **total_options)
+        return total(table_type(record_type).from_records([]), measure, by=by, **total_options)
     return merge(*parts)

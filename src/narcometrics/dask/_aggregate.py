@@ -14,6 +14,7 @@ import pandas as pd  # type: ignore[import-untyped]
 from dask.base import compute, tokenize
 from dask.delayed import Delayed, delayed
 
+from narcometrics._renamed import record_type_keyword
 from narcometrics.aggregate import Totals, merge
 from narcometrics.aggregate import total as _total
 from narcometrics.dask._errors import PartitionProblem, in_partition
@@ -260,9 +261,10 @@ def _csv_files(paths: list[str]) -> list[str]:
     return files
 
 
+@record_type_keyword
 def delayed_total(
     data: Data,
-    kind: Any,
+    record_type: Any,
     measure: str,
     by: str | Sequence[str] = (),
     *,
@@ -277,7 +279,7 @@ def delayed_total(
     those of [`total`][narcometrics.dask.total]; the measure and grouping fields are checked now,
     the data when computed.
     """
-    table = table_type(kind)
+    table = table_type(record_type)
     fields = (by,) if isinstance(by, str) else tuple(by)
     # The in-memory total on no rows: the same errors for an unknown measure or field.
     _total(table.from_records([]), measure, by=fields, missing=missing)
@@ -346,9 +348,10 @@ def _frame_total(
     return _tree(parts, split_every, name)
 
 
+@record_type_keyword
 def total(
     data: Data,
-    kind: Any,
+    record_type: Any,
     measure: str,
     by: str | Sequence[str] = (),
     *,
@@ -374,7 +377,7 @@ def total(
         files or globs (one task per file, read in chunks by
         [`narcometrics.stream.aggregate_csv`][narcometrics.stream.aggregate_csv], with its file
         format and errors; local paths that every worker can read).
-    kind : table or record class
+    record_type : table or record class
         ``SeizureTable`` (or ``Seizure``), ``EradicationTable``, ``OperationTable`` or
         ``TrainingTable`` (any other raises TypeError, as in [`narcometrics.io`][narcometrics.io]).
     measure, by, missing
@@ -422,7 +425,7 @@ def total(
     {(2016,): 2.5, (2017,): 5.0}
     """
     result = delayed_total(
-        data, kind, measure, by, missing=missing, extra=extra, split_every=split_every
+        data, record_type, measure, by, missing=missing, extra=extra, split_every=split_every
     )
     (totals,) = compute(result, scheduler=scheduler)  # type: ignore[no-untyped-call]
     assert isinstance(totals, Totals)

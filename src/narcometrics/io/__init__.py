@@ -17,7 +17,13 @@ from narcometrics.io._collect import Collected, FileProblems
 from narcometrics.io._deprecated import aggregate_csv
 from narcometrics.io._files import escape_cell, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
-from narcometrics.io._many import FileTable, column_names, detect_kind, read_files
+from narcometrics.io._many import (
+    FileTable,
+    column_names,
+    detect_kind,
+    detect_record_type,
+    read_files,
+)
 from narcometrics.io._readers import (
     AUTO_PYARROW_BYTES,
     iter_csv,
@@ -41,6 +47,7 @@ __all__ = [
     "aggregate_csv",
     "column_names",
     "detect_kind",
+    "detect_record_type",
     "escape_cell",
     "iter_csv",
     "read",

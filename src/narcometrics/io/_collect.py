@@ -1,6 +1,6 @@
 """Reading what is good: the valid rows of a file and every problem of the others.
 
-``read(path, kind, errors="collect")`` reads the whole file; when it is refused, the rows
+``read(path, record_type, errors="collect")`` reads the whole file; when it is refused, the rows
 are split in halves and each half read again (a half with no problem is kept whole, a single
 bad row gives its exact problems), so the cost is about (bad rows x log rows) extra reads.
 The good parts are joined in file order. Rows that repeat an id are all left out and

@@ -26,14 +26,18 @@ TABLES: dict[type[Any], type[Table[Any]]] = {
 LIST_SEPARATOR = ";"
 
 
-def table_type(kind: type[Any]) -> type[Table[Any]]:
+def table_type(record_type: type[Any]) -> type[Table[Any]]:
     """The table class for a record class or a table class."""
-    if kind in TABLES:
-        return TABLES[kind]
-    if isinstance(kind, type) and issubclass(kind, Table) and kind in TABLES.values():
-        return kind
+    if record_type in TABLES:
+        return TABLES[record_type]
+    if (
+        isinstance(record_type, type)
+        and issubclass(record_type, Table)
+        and record_type in TABLES.values()
+    ):
+        return record_type
     names = ", ".join(f"{r.__name__}/{t.__name__}" for r, t in TABLES.items())
-    raise TypeError(f"kind must be a record or table class ({names}), not {kind!r}")
+    raise TypeError(f"record_type must be a record or table class ({names}), not {record_type!r}")
 
 
 def kind_of_columns(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
 
+from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import Problem, ValidationError
 from narcometrics.io._collect import (
     Collected,
@@ -32,7 +34,14 @@ from narcometrics.io._readers import (
 from narcometrics.io._xlsx import read_sheet, sheet_table
 from narcometrics.tables import Table
 
-__all__ = ["SUFFIXES", "FileTable", "column_names", "detect_kind", "read_files"]
+__all__ = [
+    "SUFFIXES",
+    "FileTable",
+    "column_names",
+    "detect_kind",
+    "detect_record_type",
+    "read_files",
+]
 
 #: The file suffixes the readers know (case-insensitive).
 SUFFIXES = (".csv", ".json", ".parquet", ".xlsx")
@@ -47,8 +56,9 @@ class FileTable:
     ----------
     path : str
         The file's path as given (or as found in a given folder), escaped for printing.
-    kind : type
-        The record class the file holds (``Seizure``, ``Eradication``, ...).
+    record_type : type
+        The record class the file holds (``Seizure``, ``Eradication``, ...); also under its
+        0.1 name ``kind`` until 0.3, with a DeprecationWarning.
     table : Table
         The file's records.
     columns : frozenset of str
@@ -60,12 +70,22 @@ class FileTable:
     """
 
     path: str
-    kind: type[Any]
+    record_type: type[Any]
     table: Table[Any]
     columns: frozenset[str]
     problems: FileProblems = FileProblems()
     rows: int | None = None
     """The data rows of the file when read with ``errors="collect"`` (else None)."""
+
+    @property
+    def kind(self) -> type[Any]:
+        """Deprecated: use `record_type` (``kind`` is a column's storage in `FieldSpec`)."""
+        warnings.warn(
+            "FileTable.kind is deprecated and will be removed in 0.3; use FileTable.record_type",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.record_type
 
     @property
     def left_out(self) -> int:
@@ -125,7 +145,7 @@ def column_names(source: PathLike) -> list[str]:
     raise ValidationError("path", _UNKNOWN, path, path=path)
 
 
-def detect_kind(source: PathLike) -> type[Any]:
+def detect_record_type(source: PathLike) -> type[Any]:
     """The record class a file holds, told from its column names.
 
     A file holds a record type when every column is one of its fields and every required
@@ -143,7 +163,7 @@ def detect_kind(source: PathLike) -> type[Any]:
 def _read_one(
     source: PathLike,
     path: str,
-    kind: type[Any] | None,
+    record_type: type[Any] | None,
     encoding: str,
     sep: str,
     decimal: str,
@@ -153,7 +173,7 @@ def _read_one(
     got: Table[Any] | Collected
     if suffix == ".csv":
         names = _csv_header(source, path, encoding, sep)
-        found = kind if kind is not None else _kind_of(names, path, sep)
+        found = record_type if record_type is not None else _kind_of(names, path, sep)
         if collect:
             got = collect_csv(source, found, encoding=encoding, sep=sep, decimal=decimal)
         else:
@@ -162,31 +182,31 @@ def _read_one(
     if suffix == ".json":
         payload = json_payload(source, path)
         first, every = _json_keys(payload, path)
-        found = kind if kind is not None else _kind_of(first, path)
+        found = record_type if record_type is not None else _kind_of(first, path)
         read_json = collect_payload if collect else json_table
         return _file(path, found, read_json(payload, table_type(found), path), every)
     if suffix == ".parquet":
         frame = parquet_frame(source, path)
         names = list(frame.column_names)
-        found = kind if kind is not None else _kind_of(names, path)
+        found = record_type if record_type is not None else _kind_of(names, path)
         read_frame = collect_frame if collect else parquet_table
         return _file(path, found, read_frame(frame, table_type(found), path), frozenset(names))
     if suffix == ".xlsx":
         raw = read_sheet(source)
-        found = kind if kind is not None else _kind_of(raw.header, path)
+        found = record_type if record_type is not None else _kind_of(raw.header, path)
         got = collect_sheet(raw, found) if collect else sheet_table(raw, found)
         return _file(path, found, got, frozenset(raw.header))
     raise ValidationError("path", _UNKNOWN, path, path=path)
 
 
 def _file(
-    path: str, kind: type[Any], got: Table[Any] | Collected, columns: frozenset[str]
+    path: str, record_type: type[Any], got: Table[Any] | Collected, columns: frozenset[str]
 ) -> FileTable:
     if isinstance(got, Table):
-        return FileTable(path=path, kind=kind, table=got, columns=columns)
+        return FileTable(path=path, record_type=record_type, table=got, columns=columns)
     return FileTable(
         path=path,
-        kind=kind,
+        record_type=record_type,
         table=got.table,
         columns=columns,
         problems=got.problems,
@@ -260,10 +280,11 @@ def _gather(paths: Sequence[PathLike], problems: list[Problem]) -> list[tuple[st
     return files
 
 
+@record_type_keyword
 def read_files(
     paths: PathLike | Sequence[PathLike],
     *,
-    kind: type[Any] | None = None,
+    record_type: type[Any] | None = None,
     encoding: str = "utf-8",
     sep: str = ",",
     decimal: str = ".",
@@ -280,9 +301,9 @@ def read_files(
         reached twice (a repeated path, a folder and a file inside it, a symbolic or hard
         link to a file already given) is read once, at its first place. Anything that is
         not a regular file or a folder (a FIFO, a socket, a device) is refused.
-    kind : record or table class, optional
+    record_type : record or table class, optional
         The record type of every file; by default each file's type is told from its
-        columns, as [`detect_kind`][narcometrics.io.detect_kind] does.
+        columns, as [`detect_record_type`][narcometrics.io.detect_record_type] does.
     encoding, sep, decimal
         For CSV files, as for [`read_csv`][narcometrics.io.read_csv].
     reader : callable, optional
@@ -308,8 +329,8 @@ def read_files(
         here: concatenating the tables refuses repeated ids.
     """
     given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    if kind is not None:
-        kind = table_type(kind).record_type
+    if record_type is not None:
+        record_type = table_type(record_type).record_type
     check_dialect(encoding, sep, decimal)
     check_errors(errors)
     if errors == "collect" and reader is not None:
@@ -322,10 +343,24 @@ def read_files(
                 out.append(reader(source, name))
             else:
                 out.append(
-                    _read_one(source, name, kind, encoding, sep, decimal, errors == "collect")
+                    _read_one(
+                        source, name, record_type, encoding, sep, decimal, errors == "collect"
+                    )
                 )
         except ValidationError as error:
             problems.extend(error.problems)
     if problems:
         raise ValidationError.from_problems(problems)
     return out
+
+
+def detect_kind(source: PathLike) -> type[Any]:
+    """Deprecated: use [`detect_record_type`][narcometrics.io.detect_record_type] (``kind`` is
+    a column's storage in `FieldSpec`); works until 0.3."""
+    warnings.warn(
+        "narcometrics.io.detect_kind is deprecated and will be removed in 0.3; use "
+        "detect_record_type",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return detect_record_type(source)

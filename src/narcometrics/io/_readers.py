@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 import attrs
 
 from narcometrics import _json
+from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import UnknownNameError, ValidationError
 from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
@@ -91,9 +92,10 @@ def _progress(source: PathLike | IO[Any], progress: bool | None) -> Any:
     return tqdm(desc=f"reading {display_name(source)}", unit=" rows", unit_scale=True, leave=False)
 
 
+@record_type_keyword
 def iter_csv(
     source: PathLike | IO[Any],
-    kind: type[Any],
+    record_type: type[Any],
     *,
     engine: Engine = "auto",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
@@ -110,7 +112,7 @@ def iter_csv(
     source : path or file object
         Text (UTF-8 by default, with or without a byte-order mark); the first row names the
         columns. A path must be a regular file (a FIFO or device is refused).
-    kind : record or table class
+    record_type : record or table class
         ``Seizure`` or ``SeizureTable``, and so on.
     engine : {"auto", "pyarrow", "python"}
         ``"auto"`` uses pyarrow for paths of at least `AUTO_PYARROW_BYTES` bytes when
@@ -137,7 +139,7 @@ def iter_csv(
         [`ValidationError`][narcometrics.errors.ValidationError] with the file rows and columns of
         its problems.
     """
-    table = table_type(kind)
+    table = table_type(record_type)
     dialect = check_dialect(encoding, sep, decimal)
     if chunk_rows < 1:
         raise ValidationError("chunk_rows", "must be >= 1", chunk_rows)
@@ -216,9 +218,10 @@ def _csv_tables(
             bar.close()
 
 
+@record_type_keyword
 def read_csv(
     source: PathLike | IO[Any],
-    kind: type[Any],
+    record_type: type[Any],
     *,
     engine: Engine = "auto",
     progress: bool | None = None,
@@ -236,7 +239,7 @@ def read_csv(
         missing values; lists (scores, participant ids) are separated by ``;`` in one cell.
         Cells have no size limit: whatever [`write_csv`][narcometrics.io.write_csv] wrote
         reads back equal.
-    kind : record or table class
+    record_type : record or table class
         ``Seizure``/``SeizureTable``, ``Eradication``/``EradicationTable``,
         ``Operation``/``OperationTable`` or ``TrainingOutcome``/``TrainingTable``.
     engine : {"auto", "pyarrow", "python"}
@@ -247,7 +250,7 @@ def read_csv(
     Returns
     -------
     Table
-        A table of the kind's table class.
+        A table of the record type's table class.
 
     Raises
     ------
@@ -265,7 +268,7 @@ def read_csv(
     >>> len(table), float(table.area_ha.sum())
     (1, 12.5)
     """
-    table = table_type(kind)
+    table = table_type(record_type)
     chunks = list(
         _csv_tables(
             source,
@@ -344,7 +347,8 @@ def json_table(payload: Any, table: type[Table[Any]], path: str) -> Table[Any]:
         ) from None
 
 
-def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
+@record_type_keyword
+def read_json(source: PathLike | IO[Any], record_type: type[Any]) -> Table[Any]:
     """Read a JSON array of records (or one record) into a table.
 
     The JSON is read strictly: a repeated key, an object where a list is expected, an
@@ -356,7 +360,7 @@ def read_json(source: PathLike | IO[Any], kind: type[Any]) -> Table[Any]:
         For a missing file, malformed JSON (with line and column) and every bad field,
         named by its JSON path (``$[3].mass_kg``).
     """
-    table = table_type(kind)
+    table = table_type(record_type)
     path = display_name(source)
     data = json_bytes(source, path)
     if isinstance(data, bytes):
@@ -450,14 +454,15 @@ def parquet_table(frame: Any, table: type[Table[Any]], path: str) -> Table[Any]:
         ) from None
 
 
-def read_parquet(source: PathLike, kind: type[Any]) -> Table[Any]:
+@record_type_keyword
+def read_parquet(source: PathLike, record_type: type[Any]) -> Table[Any]:
     """Read a Parquet file into a table (needs pyarrow: the ``parquet`` extra).
 
     Page checksums (written by [`write_parquet`][narcometrics.io.write_parquet]) are verified;
     a missing, truncated or corrupted file and data Arrow cannot convert (invalid UTF-8,
     integers wider than 64 bits) raise a ValidationError naming the file.
     """
-    table = table_type(kind)
+    table = table_type(record_type)
     path = display_name(source)
     frame = parquet_frame(source, path)
     try:
@@ -497,12 +502,13 @@ _UNKNOWN = "unknown file type; use a .csv, .json, .parquet or .xlsx file"
 
 @overload
 def read(
-    source: PathLike, kind: type[Any], *, errors: Literal["raise"] = "raise"
+    source: PathLike, record_type: type[Any], *, errors: Literal["raise"] = "raise"
 ) -> Table[Any]: ...
 @overload
-def read(source: PathLike, kind: type[Any], *, errors: Literal["collect"]) -> Collected: ...
+def read(source: PathLike, record_type: type[Any], *, errors: Literal["collect"]) -> Collected: ...
+@record_type_keyword
 def read(
-    source: PathLike, kind: type[Any], *, errors: Literal["raise", "collect"] = "raise"
+    source: PathLike, record_type: type[Any], *, errors: Literal["raise", "collect"] = "raise"
 ) -> Table[Any] | Collected:
     """Read a file by its suffix: ``.csv``, ``.json``, ``.parquet`` or ``.xlsx``.
 
@@ -518,9 +524,9 @@ def read(
     if suffix not in _READERS:
         raise ValidationError("path", _UNKNOWN, os.fspath(source))
     if errors == "collect":
-        return collect_file(source, kind)
+        return collect_file(source, record_type)
     reader: Callable[..., Table[Any]] = _READERS[suffix]
-    return reader(source, kind)
+    return reader(source, record_type)
 
 
 def write(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:

@@ -21,6 +21,7 @@ from typing import IO, Any
 import attrs
 import numpy as np
 
+from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.io._cells import Located, build_table, is_empty
 from narcometrics.io._files import PathLike, atomic_file, display_name, escape_cell
@@ -230,8 +231,9 @@ def check_columns(raw: RawSheet, table: type[Table[Any]]) -> dict[str, int]:
     return positions
 
 
+@record_type_keyword
 def read_xlsx(
-    source: PathLike | IO[bytes], kind: type[Any], *, sheet: str | int | None = None
+    source: PathLike | IO[bytes], record_type: type[Any], *, sheet: str | int | None = None
 ) -> Table[Any]:
     """Read one sheet of an Excel workbook into a table, validating every cell.
 
@@ -240,7 +242,7 @@ def read_xlsx(
     source : path or binary file object
         An ``.xlsx`` workbook; the first non-empty row of the sheet names the columns
         (record field names; optional fields may be left out).
-    kind : record or table class
+    record_type : record or table class
         ``Seizure``/``SeizureTable`` and so on.
     sheet : str or int, optional
         The sheet name or 0-based position; the first sheet by default.
@@ -248,7 +250,7 @@ def read_xlsx(
     Returns
     -------
     Table
-        A table of the kind's table class.
+        A table of the record type's table class.
 
     Raises
     ------
@@ -263,7 +265,7 @@ def read_xlsx(
     refused. Numbers may be number cells or text. Lists (scores, participant ids) are
     separated by ``;`` in one cell.
     """
-    return sheet_table(read_sheet(source, sheet), kind)
+    return sheet_table(read_sheet(source, sheet), record_type)
 
 
 def sheet_table(raw: RawSheet, kind: type[Any]) -> Table[Any]:

@@ -19,7 +19,13 @@ the how-to page "Messy names and units" and, for the synonym table's sources, th
 "Seized substances and their groups".
 """
 
-from narcometrics.normalise._files import detect_kind, mapped_columns, read, read_columns
+from narcometrics.normalise._files import (
+    detect_kind,
+    detect_record_type,
+    mapped_columns,
+    read,
+    read_columns,
+)
 from narcometrics.normalise._names import (
     SubstanceSynonym,
     country,
@@ -40,6 +46,7 @@ __all__ = [
     "Unit",
     "country",
     "detect_kind",
+    "detect_record_type",
     "fold",
     "mapped_columns",
     "mass_kg",

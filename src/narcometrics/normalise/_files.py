@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
 from narcometrics.io._files import PathLike, display_name, open_text
 from narcometrics.normalise._table import _QUANTITY, _UNIT, MASS_COLUMNS, Normalised, table
 from narcometrics.normalise._units import TabletMass
 from narcometrics.records import Seizure
 
-__all__ = ["detect_kind", "mapped_columns", "read", "read_columns"]
+__all__ = ["detect_kind", "detect_record_type", "mapped_columns", "read", "read_columns"]
 
 
 def _csv_columns(
@@ -77,9 +79,10 @@ def _by_header(
     return name, columns, numbers, header_row, list(range(1, len(header) + 1))
 
 
+@record_type_keyword
 def read(
     source: PathLike,
-    kind: type[Any],
+    record_type: type[Any],
     *,
     columns: Mapping[str, str | None] | None = None,
     names: str | Iterable[str] = (),
@@ -126,7 +129,7 @@ def read(
         )
     return table(
         data,
-        kind,
+        record_type,
         columns=columns,
         names=names,
         date_format=date_format,
@@ -161,12 +164,13 @@ def mapped_columns(
     return out
 
 
-def detect_kind(
+def detect_record_type(
     source: PathLike, columns: Mapping[str, str | None], *, sheet: str | int | None = None
 ) -> type[Any]:
     """The record class a messy file holds, told from its columns under a mapping.
 
-    As [`narcometrics.io.detect_kind`][narcometrics.io.detect_kind], with the mapped names;
+    As [`narcometrics.io.detect_record_type`][narcometrics.io.detect_record_type], with the mapped
+    names;
     a seizure's mass may come from any of `MASS_COLUMNS` or a ``quantity`` with a ``unit``.
 
     Raises
@@ -215,3 +219,17 @@ def read_columns(source: PathLike) -> dict[str, str | None]:
                 f"columns[{key!r}]", "must be a field name or null", value, path=name
             )
     return dict(payload)
+
+
+def detect_kind(
+    source: PathLike, columns: Mapping[str, str | None], *, sheet: str | int | None = None
+) -> type[Any]:
+    """Deprecated: use [`detect_record_type`][narcometrics.normalise.detect_record_type];
+    works until 0.3."""
+    warnings.warn(
+        "narcometrics.normalise.detect_kind is deprecated and will be removed in 0.3; use "
+        "detect_record_type",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return detect_record_type(source, columns, sheet=sheet)

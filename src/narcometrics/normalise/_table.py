@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narcometrics._frame import Backend, check_backend
+from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import Problem, UnknownNameError, ValidationError
 from narcometrics.io._cells import Located, build_table, convert_cell, is_empty
 from narcometrics.io._kinds import table_type
@@ -451,9 +452,10 @@ def _country_code(name: str) -> str:
     return country(name)
 
 
+@record_type_keyword
 def table(
     data: Any,
-    kind: type[Any],
+    record_type: type[Any],
     *,
     columns: Mapping[str, str | None] | None = None,
     names: str | Iterable[str] = (),
@@ -470,7 +472,7 @@ def table(
     ----------
     data : mapping of str to sequence, or dataframe
         Columns by header; cells may be text, numbers, dates or empty (``None``, ``""``).
-    kind : record or table class
+    record_type : record or table class
         ``Seizure``/``SeizureTable`` and so on.
     columns : mapping of str to str or None, optional
         Header -> field name, e.g. ``{"Fecha": "date", "Peso (kg)": "mass_kg"}``; ``None``
@@ -504,7 +506,7 @@ def table(
     UnknownNameError
         When the only problems are unknown names (each with the nearest known names).
     """
-    record_table = table_type(kind)
+    record_table = table_type(record_type)
     chosen = _names(names)
     raw = _as_columns(data)
     lengths = {len(v) for v in raw.values()}
