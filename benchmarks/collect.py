@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from _timing import best_of  # the benchmarks folder is on sys.path when run as a script
 
 from narcometrics import Seizure
 from narcometrics.io import read, read_csv
@@ -31,16 +29,6 @@ def write_file(path: Path, rows: int, bad: set[int]) -> None:
         mass = "n/a" if i in bad else f"{1 + i % 97}.5"
         lines.append(f"2017-{1 + i % 12:02d}-{1 + i % 28:02d},PER,cocaine_hcl,{mass},S-{i}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> float:
-    """Best wall time [s] of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -57,9 +45,9 @@ def main() -> None:
         found = read(mixed, Seizure, errors="collect")
         if found.left_out != bad_rows or len(found.table) != rows - bad_rows:
             raise SystemExit(f"wrong result: {found!r}")
-        strict = best_time(lambda: read(clean, Seizure), 3)
-        python = best_time(lambda: read_csv(clean, Seizure, engine="python"), 3)
-        collect = best_time(lambda: read(mixed, Seizure, errors="collect"), 3)
+        strict = best_of(3, lambda: read(clean, Seizure))
+        python = best_of(3, lambda: read_csv(clean, Seizure, engine="python"))
+        collect = best_of(3, lambda: read(mixed, Seizure, errors="collect"))
     # The parts around bad rows are read again from memory with the python engine, so the
     # python engine's strict read is the fair baseline for that part of the work.
     print(f"rows {rows:,}, bad rows {bad_rows:,} (scattered)")
