@@ -479,7 +479,10 @@ def _summarised(error: ValidationError, collect: Callable[[], Any]) -> Validatio
     over the rows again: only for a file with that many problems)."""
     if not error.truncated or error.summary:
         return error
-    found = collect().problems
+    try:
+        found = collect().problems
+    except ValidationError:  # the collecting reader refuses the file as a whole: keep ``error``
+        return error
     return ValidationError.from_problems(error.problems, truncated=True, summary=found.summary())
 
 
