@@ -41,7 +41,7 @@ def reexport(
     where = {name: module for module, names in modules.items() for name in names}
     namespace = sys.modules[package].__dict__
 
-    def __getattr__(name: str) -> Any:  # noqa: N807 - the PEP 562 hook
+    def __getattr__(name: str) -> Any:
         try:
             module = where[name]
         except KeyError:
@@ -50,7 +50,7 @@ def reexport(
         namespace[name] = value
         return value
 
-    def __dir__() -> list[str]:  # noqa: N807 - the PEP 562 hook
+    def __dir__() -> list[str]:
         return sorted({*namespace, *where})
 
     return __getattr__, __dir__
