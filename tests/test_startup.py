@@ -150,3 +150,21 @@ def test_an_xlsx_file_is_read_and_written_through_read_and_write_as_before(tmp_p
     write(tmp_path / "s.xlsx", seizures)
     again = read(tmp_path / "s.xlsx", Seizure)
     assert again.to_records() == seizures.to_records()
+
+
+@pytest.mark.parametrize("package", ["aggregate", "estimate", "io", "training"])
+def test_every_submodule_of_a_lazy_subpackage_is_an_attribute_as_when_imported_up_front(
+    package: str,
+) -> None:
+    folder = Path(__file__).resolve().parents[1] / "src" / "narcometrics" / package
+    names = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+    code = (
+        f"import narcometrics.{package} as package\n"
+        f"for name in {names!r}:\n"
+        "    assert getattr(package, name).__name__ == package.__name__ + '.' + name, name\n"
+        "for name in ('no_such_module', '__wrapped__'):\n"
+        "    assert not hasattr(package, name), name\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "ok"

@@ -35,8 +35,9 @@ def reexport(
     -------
     tuple of callable
         ``__getattr__(name)``, which imports the module that provides ``name``, stores the
-        value in the package (so the next lookup is a plain attribute) and returns it, or
-        raises `AttributeError` for any other name; and ``__dir__()``.
+        value in the package (so the next lookup is a plain attribute) and returns it; for
+        another name, the submodule of that name (``estimate.production``), as after an
+        import of every submodule up front, or `AttributeError`; and ``__dir__()``.
     """
     where = {name: module for module, names in modules.items() for name in names}
     namespace = sys.modules[package].__dict__
@@ -45,7 +46,7 @@ def reexport(
         try:
             module = where[name]
         except KeyError:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+            return _submodule(package, name)
         value = getattr(importlib.import_module(module), name)
         namespace[name] = value
         return value
@@ -54,3 +55,16 @@ def reexport(
         return sorted({*namespace, *where})
 
     return __getattr__, __dir__
+
+
+def _submodule(package: str, name: str) -> Any:
+    """The submodule ``name`` of ``package`` (imported now), or `AttributeError`."""
+    missing = AttributeError(f"module {package!r} has no attribute {name!r}")
+    if name.startswith("__"):
+        raise missing  # a special name (``__wrapped__``, ``__test__``), never a submodule
+    try:
+        return importlib.import_module(f"{package}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{package}.{name}":
+            raise  # the submodule exists and needs a module that is not installed
+        raise missing from None
