@@ -15,6 +15,11 @@ size (2 runs, for CI) only prints.
 
     uv run python benchmarks/startup.py            # best of 5, checks the targets
     uv run python benchmarks/startup.py --smoke    # best of 2, prints only (CI)
+
+``--compare SRC`` also times the report of another source tree (``SRC`` holding the
+``narcometrics`` package, e.g. ``git archive main src | tar -x -C /tmp/main``: ``/tmp/main/src``)
+against this one and ``import numpy``, the three alternating in the same run, each through
+the same ``python -c`` launcher: before and after a change, side by side (printed only).
 """
 
 from __future__ import annotations
@@ -70,6 +75,43 @@ def best_pair(repeat: int, a: list[str], b: list[str]) -> tuple[float, float]:
     return min(times_a), min(times_b)
 
 
+#: The report through ``python -c`` (the same launcher for both trees of ``--compare``).
+REPORT = "import sys; from narcometrics.cli import main; sys.exit(main(['report']))"
+
+
+def compare(repeat: int, other: str) -> None:
+    """Print the report's time with the package of ``other`` and with this one."""
+    python = sys.executable
+    here = dict(ENV)
+    there = dict(ENV, PYTHONPATH=os.pathsep.join(filter(None, [other, ENV.get("PYTHONPATH")])))
+    runs = {
+        f"report ({other})": ([python, "-c", REPORT], there),
+        "report (this tree)": ([python, "-c", REPORT], here),
+        "import numpy": ([python, "-c", "import numpy"], here),
+    }
+    found = subprocess.run(
+        [python, "-c", "import narcometrics; print(narcometrics.__file__)"],
+        env=there,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not found.startswith(os.path.abspath(other)):
+        raise SystemExit(f"--compare: {other} does not hold the narcometrics package ({found})")
+    best = dict.fromkeys(runs, float("inf"))
+    for argv, env in runs.values():  # warm the file cache and write the bytecode once
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+    for _ in range(repeat):
+        for name, (argv, env) in runs.items():
+            start = time.perf_counter()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+            best[name] = min(best[name], time.perf_counter() - start)
+    base = best["import numpy"]
+    print(f"side by side, best of {repeat} alternating runs:")
+    for name, t in best.items():
+        print(f"  {name:<40}{t * 1000:>7.0f} ms{t / base:>7.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="2 runs each; print only")
@@ -78,6 +120,11 @@ def main() -> int:
         "--no-bytecode-cache",
         action="store_true",
         help="compile every module on every run (as with PYTHONDONTWRITEBYTECODE=1)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="SRC",
+        help="also time the report of the package in SRC (e.g. main's src folder), side by side",
     )
     args = parser.parse_args()
     cache = tempfile.TemporaryDirectory(prefix="startup-pycache-")
@@ -127,6 +174,8 @@ def main() -> int:
         f"{'(0.1.0: every module)':<22}{eager * 1000:>7.0f} ms   {rows[0][1]:<26}"
         f"{base * 1000:>7.0f} ms{eager / base:>7.2f}x  (reference: the eager import of 0.1.0)"
     )
+    if args.compare:
+        compare(repeat, args.compare)
     cache.cleanup()
     if args.smoke:
         return 0

@@ -2,12 +2,14 @@
 
 Imports point one way, down the list of layers: a module never imports one of a higher layer.
 Input and output (``narcometrics.io``) never import models. Each ``__init__.py`` of a
-subpackage holds only re-exports (and a docstring).
+subpackage holds only re-exports (and a docstring): plain imports, or the same names imported
+on first use (``narcometrics._lazy.reexport``) with their imports under ``if TYPE_CHECKING:``.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -17,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "narcometrics"
 
 #: The layers, lowest first. A module may import its own layer and the layers before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "errors", "units", "_json", "_data", "_renamed"),
+    ("_version", "errors", "units", "_json", "_data", "_renamed", "_lazy"),
     ("_paths",),
     ("_frame",),
     ("_cattrs", "_checks", "_fields", "_display", "_views", "_views_indicators", "citation"),
@@ -141,10 +143,38 @@ def test_input_and_output_never_import_models() -> None:
     assert not offenders, offenders
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+
+
+def _lazy_reexports(node: ast.If) -> dict[str, tuple[str, ...]] | None:
+    """The modules and names of ``if TYPE_CHECKING: <imports> else: __getattr__, __dir__ =
+    reexport(__name__, {<module>: (<names>), ...})``; None for anything else."""
+    if not all(isinstance(n, ast.ImportFrom) for n in node.body) or len(node.orelse) != 1:
+        return None
+    assign = node.orelse[0]
+    if not (
+        isinstance(assign, ast.Assign)
+        and ast.unparse(assign.targets[0]) == "(__getattr__, __dir__)"
+        and isinstance(assign.value, ast.Call)
+        and ast.unparse(assign.value.func) == "reexport"
+        and ast.unparse(assign.value.args[0]) == "__name__"
+        and isinstance(assign.value.args[1], ast.Dict)
+    ):
+        return None
+    try:
+        mapping = ast.literal_eval(assign.value.args[1])
+    except ValueError:
+        return None
+    return {module: tuple(names) for module, names in mapping.items()}
+
+
 def _holds_only_reexports(tree: ast.Module) -> bool:
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
+        if _is_type_checking(node) and _lazy_reexports(node) is not None:  # type: ignore[arg-type]
+            continue  # the same re-exports, imported on first use
         if isinstance(node, ast.Try) and all(
             isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body
         ):
@@ -167,6 +197,60 @@ def _holds_only_reexports(tree: ast.Module) -> bool:
 def test_subpackage_init_holds_only_reexports(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert _holds_only_reexports(tree), f"{path.relative_to(PACKAGE)} holds implementation"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_lazy_reexports_name_the_same_modules_and_names_as_their_imports_and_all(
+    path: Path,
+) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    blocks = [n for n in tree.body if _is_type_checking(n)]
+    if not blocks:
+        return  # plain imports
+    (block,) = blocks
+    assert isinstance(block, ast.If)
+    lazy = _lazy_reexports(block)
+    assert lazy is not None
+    imported = {
+        node.module: tuple(alias.name for alias in node.names)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert all(alias.asname is None for n in block.body for alias in n.names)  # type: ignore[attr-defined]
+    assert lazy == imported
+    (exported,) = [
+        ast.literal_eval(n.value)
+        for n in tree.body
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__"
+    ]
+    assert sorted(exported) == sorted(name for names in lazy.values() for name in names)
+
+
+@pytest.mark.parametrize(
+    "package",
+    sorted(
+        p.parent.relative_to(PACKAGE).as_posix().replace("/", ".")
+        for p in PACKAGE.rglob("__init__.py")
+        if p.parent != PACKAGE
+    ),
+)
+def test_every_name_a_subpackage_exports_is_there(package: str) -> None:
+    try:
+        module = importlib.import_module(f"narcometrics.{package}")
+    except ModuleNotFoundError as error:  # an optional extra (dask) that is not installed
+        if (error.name or "").startswith("narcometrics"):
+            raise
+        pytest.skip(f"narcometrics.{package} needs {error.name}")
+    exported = getattr(module, "__all__", ())
+    for name in exported:
+        assert getattr(module, name) is not None, name
+    assert set(exported) <= set(dir(module))
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        module.not_a_name  # noqa: B018
 
 
 def test_the_architecture_page_names_every_layer() -> None:

@@ -121,10 +121,7 @@ class _Problems(Exception):
 
 def _load(paths: Sequence[str] | None, columns: str | None = None, errors: str = "raise") -> Any:
     from narcometrics.datasets import COUNTRIES, national_series, peru_2017_example
-    from narcometrics.io import read_files
-    from narcometrics.io._files import escape_name
     from narcometrics.report import ReportData
-    from narcometrics.tables import concat
 
     # every bundled national series: the report compares each with its own country only
     series = {code: national_series(code) for code in COUNTRIES}
@@ -134,7 +131,11 @@ def _load(paths: Sequence[str] | None, columns: str | None = None, errors: str =
             label="bundled example, Peru 2017 (synthetic records; published totals marked)",
             national_series=series,
         )
+    # the readers of files of any kind, imported only when files are given
+    from narcometrics.io import read_files
+    from narcometrics.io._files import escape_name
     from narcometrics.records import Eradication, Operation, Seizure, TrainingOutcome
+    from narcometrics.tables import concat
 
     names = {
         Operation: "operations",

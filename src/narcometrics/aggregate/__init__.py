@@ -17,10 +17,30 @@ missing years).
 
 from __future__ import annotations
 
-from narcometrics.aggregate._deprecated import partial, records
-from narcometrics.aggregate._groupby import grouping_fields, measures, total
-from narcometrics.aggregate._series import BestEver, best_ever, cumulative, year_over_year
-from narcometrics.aggregate._totals import Totals, merge
+from typing import TYPE_CHECKING
+
+from narcometrics._lazy import reexport
+
+if TYPE_CHECKING:  # what type checkers and the docs see; imported on first use
+    from narcometrics.aggregate._deprecated import partial, records
+    from narcometrics.aggregate._groupby import grouping_fields, measures, total
+    from narcometrics.aggregate._series import BestEver, best_ever, cumulative, year_over_year
+    from narcometrics.aggregate._totals import Totals, merge
+else:
+    __getattr__, __dir__ = reexport(
+        __name__,
+        {
+            "narcometrics.aggregate._deprecated": ("partial", "records"),
+            "narcometrics.aggregate._groupby": ("grouping_fields", "measures", "total"),
+            "narcometrics.aggregate._series": (
+                "BestEver",
+                "best_ever",
+                "cumulative",
+                "year_over_year",
+            ),
+            "narcometrics.aggregate._totals": ("Totals", "merge"),
+        },
+    )
 
 __all__ = [
     "BestEver",

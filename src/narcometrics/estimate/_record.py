@@ -16,6 +16,7 @@ import inspect
 import json
 import math
 import struct
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
@@ -39,6 +40,13 @@ class _Generator:
         return "<numpy.random.Generator>"
 
 
+def _is_generator(value: object) -> bool:
+    """Whether ``value`` is a ``numpy.random.Generator``, without importing ``numpy.random``
+    (a Generator exists only once that module is imported; the report never needs it)."""
+    random = sys.modules.get("numpy.random")
+    return random is not None and isinstance(value, random.Generator)
+
+
 def _freeze(value: Any) -> Any:
     # A read-only copy of one argument, so a caller changing an array later cannot change
     # what the estimate records.
@@ -48,7 +56,7 @@ def _freeze(value: Any) -> Any:
         return out
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
-    if isinstance(value, np.random.Generator):
+    if _is_generator(value):
         return _Generator()
     return value
 

@@ -18,11 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from narcometrics import _checks as c
-from narcometrics.citation import Format, Reference, format_references, references
 from narcometrics.errors import ValidationError
 from narcometrics.factors import Citation, FactorSet, available, get
 
 if TYPE_CHECKING:
+    from narcometrics.citation import Format, Reference
     from narcometrics.estimate._record import Inputs
 
 __all__ = ["RECORD_FORMAT", "Assumption", "Distribution", "Estimate", "Provenance", "Uncertain"]
@@ -244,6 +244,8 @@ class Provenance:
     def references(self) -> tuple[Reference, ...]:
         """The library release that computed the estimate, then every source behind the
         factors used, each once ([`references`][narcometrics.citation.references])."""
+        from narcometrics.citation import references  # imported when a citation is asked for
+
         return references(self)
 
     def cite(self, format: Format = "text") -> str:
@@ -261,6 +263,8 @@ class Provenance:
         >>> print(text.splitlines()[1][:62])
         FIIAPP (2018). Peru: successful cooperation. FIIAPP blog (opin
         """
+        from narcometrics.citation import format_references
+
         return format_references(self.references(), format)
 
     def cited(self) -> str:

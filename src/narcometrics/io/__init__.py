@@ -13,30 +13,67 @@ Files larger than memory stream in chunks: [`iter_csv`][narcometrics.io.iter_csv
 mergeable partial totals.
 """
 
-from narcometrics.io._collect import Collected, FileProblems
-from narcometrics.io._deprecated import aggregate_csv
-from narcometrics.io._files import escape_cell, unescape_cell
-from narcometrics.io._kinds import LIST_SEPARATOR
-from narcometrics.io._many import (
-    FileTable,
-    column_names,
-    detect_kind,
-    detect_record_type,
-    read_files,
-)
-from narcometrics.io._readers import (
-    AUTO_PYARROW_BYTES,
-    iter_csv,
-    read,
-    read_csv,
-    read_json,
-    read_parquet,
-    write,
-    write_csv,
-    write_json,
-    write_parquet,
-)
-from narcometrics.io._xlsx import read_xlsx, write_xlsx
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from narcometrics._lazy import reexport
+
+if TYPE_CHECKING:  # what type checkers and the docs see; imported on first use
+    from narcometrics.io._collect import Collected, FileProblems
+    from narcometrics.io._deprecated import aggregate_csv
+    from narcometrics.io._files import escape_cell, unescape_cell
+    from narcometrics.io._kinds import LIST_SEPARATOR
+    from narcometrics.io._many import (
+        FileTable,
+        column_names,
+        detect_kind,
+        detect_record_type,
+        read_files,
+    )
+    from narcometrics.io._readers import (
+        AUTO_PYARROW_BYTES,
+        iter_csv,
+        read,
+        read_csv,
+        read_json,
+        read_parquet,
+        write,
+        write_csv,
+        write_json,
+        write_parquet,
+    )
+    from narcometrics.io._xlsx import read_xlsx, write_xlsx
+else:
+    __getattr__, __dir__ = reexport(
+        __name__,
+        {
+            "narcometrics.io._collect": ("Collected", "FileProblems"),
+            "narcometrics.io._deprecated": ("aggregate_csv",),
+            "narcometrics.io._files": ("escape_cell", "unescape_cell"),
+            "narcometrics.io._kinds": ("LIST_SEPARATOR",),
+            "narcometrics.io._many": (
+                "FileTable",
+                "column_names",
+                "detect_kind",
+                "detect_record_type",
+                "read_files",
+            ),
+            "narcometrics.io._readers": (
+                "AUTO_PYARROW_BYTES",
+                "iter_csv",
+                "read",
+                "read_csv",
+                "read_json",
+                "read_parquet",
+                "write",
+                "write_csv",
+                "write_json",
+                "write_parquet",
+            ),
+            "narcometrics.io._xlsx": ("read_xlsx", "write_xlsx"),
+        },
+    )
 
 __all__ = [
     "AUTO_PYARROW_BYTES",

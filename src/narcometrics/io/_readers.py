@@ -12,7 +12,6 @@ import attrs
 from narcometrics import _json
 from narcometrics._renamed import record_type_keyword
 from narcometrics.errors import UnknownNameError, ValidationError
-from narcometrics.io import _json_columns
 from narcometrics.io._csv import (
     DEFAULT_BLOCK_BYTES,
     DEFAULT_CHUNK_ROWS,
@@ -23,7 +22,6 @@ from narcometrics.io._csv import (
     python_chunks,
     write_rows,
 )
-from narcometrics.io._csv_arrow import Fallback, arrow_chunks
 from narcometrics.io._files import (
     PathLike,
     atomic_file,
@@ -33,7 +31,6 @@ from narcometrics.io._files import (
     open_text,
 )
 from narcometrics.io._kinds import table_type
-from narcometrics.io._xlsx import read_xlsx, write_xlsx
 from narcometrics.tables import Table
 
 if TYPE_CHECKING:
@@ -187,6 +184,8 @@ def _csv_tables(
     done = 0
     try:
         if use_arrow and isinstance(source, (str, os.PathLike)):
+            from narcometrics.io._csv_arrow import Fallback, arrow_chunks
+
             try:
                 for chunk in arrow_chunks(
                     source,
@@ -364,6 +363,8 @@ def read_json(source: PathLike | IO[Any], record_type: type[Any]) -> Table[Any]:
     path = display_name(source)
     data = json_bytes(source, path)
     if isinstance(data, bytes):
+        from narcometrics.io import _json_columns
+
         fast = _json_columns.loads(data, table)
         if fast is not None:
             return fast
@@ -380,6 +381,8 @@ def write_json(
     target: PathLike, data: Table[Any] | Iterable[Any], *, indent: int | None = 1
 ) -> None:
     """Write a table (or records) as a JSON array of records, atomically."""
+    from narcometrics.io import _json_columns
+
     encoded = _json_columns.dumps(data, indent) if isinstance(data, Table) else None
     if encoded is None:
         from narcometrics import serialize
@@ -494,11 +497,23 @@ def write_parquet(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
         pq.write_table(frame, fh, write_page_checksum=True)
 
 
+def _read_xlsx(source: PathLike, record_type: type[Any]) -> Table[Any]:
+    from narcometrics.io._xlsx import read_xlsx  # the spreadsheet code, imported when needed
+
+    return read_xlsx(source, record_type)
+
+
+def _write_xlsx(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
+    from narcometrics.io._xlsx import write_xlsx
+
+    write_xlsx(target, data)
+
+
 _READERS = {
     ".csv": read_csv,
     ".json": read_json,
     ".parquet": read_parquet,
-    ".xlsx": read_xlsx,
+    ".xlsx": _read_xlsx,
 }
 _UNKNOWN = "unknown file type; use a .csv, .json, .parquet or .xlsx file"
 
@@ -539,7 +554,7 @@ def write(target: PathLike, data: Table[Any] | Iterable[Any]) -> None:
         ".csv": write_csv,
         ".json": write_json,
         ".parquet": write_parquet,
-        ".xlsx": write_xlsx,
+        ".xlsx": _write_xlsx,
     }
     if suffix not in writers:
         raise ValidationError("path", _UNKNOWN, os.fspath(target))

@@ -10,8 +10,6 @@ the field, the value and the 0-based row, and are collected (up to
 
 from __future__ import annotations
 
-import functools
-import itertools
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeAlias
@@ -168,21 +166,18 @@ def _text_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[in
     return labels, refused
 
 
-@functools.cache
-def _country_spellings() -> dict[str, str]:
-    """Every spelling `to_country` accepts (the ASCII case variants of each ISO code) to the
-    code in upper case."""
-    spellings = {}
-    for code in c.iso_alpha3():
-        for upper in itertools.product(*((ch, ch.lower()) for ch in code)):
-            spellings["".join(upper)] = code
-    return spellings
+def _country_code(label: Any) -> str | None:
+    """The ISO code a label spells (an ASCII case variant of the code, as `to_country`
+    accepts), or None."""
+    if label.__class__ is not str or not label.isascii():
+        return None
+    code: str = label.upper()
+    return code if code in c.iso_alpha3() else None
 
 
 def _country_labels(spec: FieldSpec, labels: list[Any]) -> tuple[list[Any], list[int]]:
     """``to_country`` then ``check_country`` for exact ``str`` labels: the code."""
-    spellings = _country_spellings()
-    normalised = [spellings.get(x) if x.__class__ is str else None for x in labels]
+    normalised = [_country_code(x) for x in labels]
     return normalised, [i for i, value in enumerate(normalised) if value is None]
 
 

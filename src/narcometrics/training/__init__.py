@@ -24,33 +24,73 @@ Everything is pure; the special functions and distributions are scipy's
 (``scipy.special``, ``scipy.stats``).
 """
 
-from narcometrics.training._intervals import (
-    INTERVAL_METHODS,
-    proportion_interval,
-    wilson_interval,
-)
-from narcometrics.training._records import (
-    GROUP_FIELDS,
-    pooled_learning_gain,
-    pooled_scores,
-    training_summary,
-    transfer_rate,
-)
-from narcometrics.training._results import (
-    EffectSize,
-    GainResult,
-    GroupKey,
-    ScorePairs,
-    TrainingSummary,
-    TransferRate,
-)
-from narcometrics.training._scores import (
-    EFFECT_SIZE_INTERVALS,
-    EFFECT_SIZE_VARIANTS,
-    hedges_correction,
-    learning_gain,
-    paired_effect_size,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from narcometrics._lazy import reexport
+
+if TYPE_CHECKING:  # what type checkers and the docs see; imported on first use
+    from narcometrics.training._intervals import (
+        INTERVAL_METHODS,
+        proportion_interval,
+        wilson_interval,
+    )
+    from narcometrics.training._records import (
+        GROUP_FIELDS,
+        pooled_learning_gain,
+        pooled_scores,
+        training_summary,
+        transfer_rate,
+    )
+    from narcometrics.training._results import (
+        EffectSize,
+        GainResult,
+        GroupKey,
+        ScorePairs,
+        TrainingSummary,
+        TransferRate,
+    )
+    from narcometrics.training._scores import (
+        EFFECT_SIZE_INTERVALS,
+        EFFECT_SIZE_VARIANTS,
+        hedges_correction,
+        learning_gain,
+        paired_effect_size,
+    )
+else:
+    __getattr__, __dir__ = reexport(
+        __name__,
+        {
+            "narcometrics.training._intervals": (
+                "INTERVAL_METHODS",
+                "proportion_interval",
+                "wilson_interval",
+            ),
+            "narcometrics.training._records": (
+                "GROUP_FIELDS",
+                "pooled_learning_gain",
+                "pooled_scores",
+                "training_summary",
+                "transfer_rate",
+            ),
+            "narcometrics.training._results": (
+                "EffectSize",
+                "GainResult",
+                "GroupKey",
+                "ScorePairs",
+                "TrainingSummary",
+                "TransferRate",
+            ),
+            "narcometrics.training._scores": (
+                "EFFECT_SIZE_INTERVALS",
+                "EFFECT_SIZE_VARIANTS",
+                "hedges_correction",
+                "learning_gain",
+                "paired_effect_size",
+            ),
+        },
+    )
 
 __all__ = [
     "EFFECT_SIZE_INTERVALS",
