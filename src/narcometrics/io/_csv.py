@@ -25,6 +25,7 @@ from __future__ import annotations
 import collections
 import datetime as _dt
 import gc
+import io
 import itertools
 import math
 import re
@@ -36,7 +37,9 @@ import attrs
 import numpy as np
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
+from narcometrics.io._csv_bytes import Block, LineReader, binary_source, text_from
 from narcometrics.io._csv_columns import fast_columns
+from narcometrics.io._csv_vector import block_columns
 from narcometrics.io._files import (
     PathLike,
     atomic_writer,
@@ -337,36 +340,26 @@ def python_columns(
 _BLOCK_ROWS = MAX_PROBLEMS // 2
 
 
-def python_chunks(
-    stream: IO[str],
-    table: type[Table[Any]],
-    path: str,
-    *,
-    chunk_rows: int,
-    skip_rows: int = 0,
-    on_rows: Callable[[int], None] | None = None,
-    source: PathLike | IO[Any] | None = None,
-    dialect: Dialect = Dialect(),
-) -> Iterator[Table[Any]]:
-    """Tables of up to ``chunk_rows`` rows from a CSV text stream (python engine).
+class _Builder:
+    """Builds the table of a chunk of rows of cells, or raises the error naming every
+    problem of the chunk (counted for the whole file in ``tally``)."""
 
-    The first ``skip_rows`` records are parsed but not validated or yielded (a stream that
-    pyarrow began and refused resumes here).
-    """
-    rows = csv_rows(stream, path=path, source=source, encoding=dialect.encoding, sep=dialect.sep)
-    try:
-        _, names = next(rows)
-    except StopIteration:
-        raise ValidationError("file", "is empty: a header row is required", path=path) from None
-    header = check_header(names, table, path, dialect.sep)
-    tally = Tally()
+    def __init__(
+        self, header: Header, table: type[Table[Any]], path: str, dialect: Dialect
+    ) -> None:
+        self.header = header
+        self.table = table
+        self.path = path
+        self.dialect = dialect
+        self.tally = Tally()
 
     def rule_problems(
-        columns: dict[str, list[Any]], keep: list[int], lines: list[int]
+        self, columns: dict[str, list[Any]], keep: list[int], lines: list[int]
     ) -> list[Problem]:
         """Every problem the table's rules find in the rows ``keep``: when the error of all
         of them stopped at `MAX_PROBLEMS`, the rows are validated in small blocks (halved
         again when a block stops too) so that every problem is found and counted."""
+        header, path, table = self.header, self.path, self.table
         found: list[Problem] = []
         if not keep:
             return found
@@ -397,9 +390,10 @@ def python_chunks(
                 found.extend(locate(error, header, path, [lines[i] for i in rows]).problems)
         return found
 
-    def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+    def build(self, chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+        header, path, table, tally = self.header, self.path, self.table, self.tally
         fast = fast_columns(
-            chunk, header.positions, len(header.names), table.schema, _PARSERS, dialect.decimal
+            chunk, header.positions, len(header.names), table.schema, _PARSERS, self.dialect.decimal
         )
         if fast is not None:
             try:
@@ -414,7 +408,7 @@ def python_chunks(
             table,
             path,
             lines,
-            decimal=dialect.decimal,
+            decimal=self.dialect.decimal,
             tally=tally,
             bad_rows=bad_rows,
         )
@@ -429,7 +423,7 @@ def python_chunks(
             # shows every bad cell (and the summary counts them all): validate the rows
             # whose cells all parsed.
             keep = [i for i in range(len(lines)) if i not in bad_rows]
-            located = rule_problems(columns, keep, lines)
+            located = self.rule_problems(columns, keep, lines)
             for p in located:
                 value = p.value if isinstance(p.value, str) else repr(p.value)
                 tally.add(p.field, value if p.has_value else None)
@@ -442,20 +436,176 @@ def python_chunks(
             summary=tally.lines(path) if truncated else (),
         )
 
-    records = iter(rows)
+    def build_block(self, block: Block) -> Table[Any]:
+        """The table of a block of lines (`narcometrics.io._csv_bytes`): its columns found
+        with numpy when it is clean, else (or when the table refuses them) cell by cell."""
+        header, table, dialect = self.header, self.table, self.dialect
+        columns = block_columns(
+            block,
+            header.positions,
+            len(header.names),
+            dialect.sep,
+            table.schema,
+            _PARSERS,
+            dialect.decimal,
+        )
+        if columns is not None:
+            try:
+                return table.from_columns(**columns)
+            except ValidationError:
+                pass  # the cell-by-cell path below names every problem
+        del columns
+        # A clean block has no quotes: its lines are its records, as csv.reader reads them.
+        text = io.StringIO(block.data.decode("utf-8"))
+        records = csv_rows(text, path=self.path, sep=dialect.sep, first_line=block.first_line)
+        cells, lines = _gather(records, len(block))
+        return self.build(cells, lines)
+
+
+def python_chunks(
+    stream: IO[str],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    source: PathLike | IO[Any] | None = None,
+    dialect: Dialect = Dialect(),
+) -> Iterator[Table[Any]]:
+    """Tables of up to ``chunk_rows`` rows from a CSV text stream (python engine).
+
+    The first ``skip_rows`` records are parsed but not validated or yielded (a stream that
+    pyarrow began and refused resumes here). A UTF-8 file or binary stream is read as bytes
+    (`narcometrics.io._csv_bytes`) until a block holds what only `csv.reader` reads exactly
+    (a quote, say): from there on, and for any other stream, `csv.reader` reads the text.
+    """
+    raw = None if skip_rows else binary_source(stream, source, dialect.encoding, dialect.sep)
+    if raw is not None:
+        yield from _byte_chunks(
+            raw, table, path, chunk_rows=chunk_rows, on_rows=on_rows, source=source, dialect=dialect
+        )
+        return
+    yield from _text_chunks(
+        stream,
+        table,
+        path,
+        chunk_rows=chunk_rows,
+        skip_rows=skip_rows,
+        on_rows=on_rows,
+        source=source,
+        dialect=dialect,
+    )
+
+
+def _text_chunks(
+    stream: IO[str],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    source: PathLike | IO[Any] | None = None,
+    dialect: Dialect = Dialect(),
+    first_line: int = 1,
+) -> Iterator[Table[Any]]:
+    """`python_chunks` reading the text with `csv.reader` (``first_line`` is the file line
+    of the stream's first line)."""
+    rows = csv_rows(
+        stream,
+        path=path,
+        source=source,
+        encoding=dialect.encoding,
+        sep=dialect.sep,
+        first_line=first_line,
+    )
+    try:
+        _, names = next(rows)
+    except StopIteration:
+        raise ValidationError("file", "is empty: a header row is required", path=path) from None
+    builder = _Builder(check_header(names, table, path, dialect.sep), table, path, dialect)
+    yield from _row_chunks(
+        rows, builder, chunk_rows=chunk_rows, skip_rows=skip_rows, on_rows=on_rows
+    )
+
+
+def _row_chunks(
+    records: Iterator[tuple[int, list[str]]],
+    builder: _Builder,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    yielded: bool = False,
+) -> Iterator[Table[Any]]:
+    """The tables of the records of a `csv_rows` iterator (``yielded``: whether a table of
+    the file was yielded before these records)."""
     if skip_rows:  # parsed, not validated
         _paused(collections.deque, itertools.islice(records, skip_rows), maxlen=0)
-    yielded = False
     while True:
         cells, lines = _paused(_gather, records, chunk_rows)
         if not cells and (yielded or skip_rows):
             break
-        chunk = _paused(build, cells, lines)
+        chunk = _paused(builder.build, cells, lines)
         yield chunk
         yielded = True
         if on_rows is not None:
             on_rows(len(cells))
         if len(cells) < chunk_rows:
+            break
+
+
+def _byte_chunks(
+    raw: IO[bytes],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    on_rows: Callable[[int], None] | None,
+    source: PathLike | IO[Any] | None,
+    dialect: Dialect,
+) -> Iterator[Table[Any]]:
+    """`python_chunks` reading a UTF-8 binary stream in blocks of lines."""
+    reader = LineReader(raw)
+    head = reader.take(1)
+    if not head.clean or not len(head):
+        yield from _text_chunks(
+            text_from(reader.rest(head), raw),
+            table,
+            path,
+            chunk_rows=chunk_rows,
+            on_rows=on_rows,
+            source=source,
+            dialect=dialect,
+        )
+        return
+    names = head.data[head.starts[0] : head.ends[0]].decode("utf-8").split(dialect.sep)
+    builder = _Builder(check_header(names, table, path, dialect.sep), table, path, dialect)
+    yielded = False
+    while True:
+        block = _paused(reader.take, chunk_rows)
+        if not block.clean:  # csv.reader reads the rest, from this block on
+            records = csv_rows(
+                text_from(reader.rest(block), raw),
+                path=path,
+                source=source,
+                encoding=dialect.encoding,
+                sep=dialect.sep,
+                first_line=block.first_line,
+            )
+            yield from _row_chunks(
+                records, builder, chunk_rows=chunk_rows, on_rows=on_rows, yielded=yielded
+            )
+            return
+        if not len(block) and yielded:
+            break
+        chunk = _paused(builder.build_block, block)
+        yield chunk
+        yielded = True
+        if on_rows is not None:
+            on_rows(len(block))
+        if len(block) < chunk_rows:
             break
 
 

@@ -1,0 +1,242 @@
+"""The python engine's byte path: blocks of whole lines read from a binary stream.
+
+The text path (`csv.reader` over a decoded stream) makes a Python list per row and a string
+per cell; this path finds the cells of a block of lines with numpy instead
+(`narcometrics.io._csv_vector` converts them), for UTF-8 files whose cells are never quoted.
+It only reads what it can judge exactly, and hands anything else to the text path:
+
+- a block holding a quote (``"``), a NUL byte, a carriage return that does not end a line,
+  or bytes that are not UTF-8 is *not clean*: the text path reads the rest of the file from
+  the start of that block (`text_from`), as it would have read it from the start;
+- in a clean block every line is one record and every separator ends a cell, exactly as
+  `csv.reader` splits it; blank lines (``""`` or ``"\\r"`` before the line feed) are not
+  records, as `narcometrics.io._files.csv_rows` skips them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from typing import IO, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Block", "LineReader", "binary_source", "text_from"]
+
+_LF = 10
+_CR = 13
+_BOM = codecs.BOM_UTF8
+#: Bytes read at least at once [bytes].
+_MIN_READ = 1 << 20
+#: Bytes read at most at once [bytes].
+_MAX_READ = 64 << 20
+
+
+def binary_source(stream: IO[str], source: object, encoding: str, sep: str) -> IO[bytes] | None:
+    """The binary stream under ``stream`` when the byte path may read it: a UTF-8 text
+    wrapper that `narcometrics.io._files.open_text` made over a path or binary stream (and
+    has not read from), with a one-byte (ASCII) separator. None otherwise."""
+    if not isinstance(stream, io.TextIOWrapper) or source is None:
+        return None
+    if isinstance(source, io.TextIOBase) or stream is source:
+        return None
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        return None
+    if codecs.lookup(stream.encoding).name != "utf-8-sig" or not sep.isascii():
+        return None
+    raw: IO[bytes] = stream.buffer
+    return raw
+
+
+class Block:
+    """Whole lines of a file, with the positions of their records.
+
+    Attributes
+    ----------
+    data : bytes
+        The lines (the last one ended by ``"\\n"``, one added at the end of the file).
+    first_line : int
+        The file line of the first line of ``data`` (the header is line 1).
+    starts, ends : array of int
+        Where each record's text begins and ends in ``data`` (the line end excluded).
+    lines : array of int
+        The file line of each record.
+    n_lines : int
+        Lines in ``data``, blank ones included.
+    clean : bool
+        Whether the byte path may split it (see the module's description).
+    """
+
+    __slots__ = ("clean", "data", "ends", "first_line", "lines", "n_lines", "starts")
+
+    def __init__(
+        self,
+        data: bytes,
+        first_line: int,
+        starts: NDArray[np.intp],
+        ends: NDArray[np.intp],
+        lines: NDArray[np.intp],
+        n_lines: int,
+        clean: bool,
+    ) -> None:
+        self.data = data
+        self.first_line = first_line
+        self.starts = starts
+        self.ends = ends
+        self.lines = lines
+        self.n_lines = n_lines
+        self.clean = clean
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def _clean(data: bytes, crlf: int) -> bool:
+    """Whether ``data`` has no quote, no NUL, no carriage return but the ``crlf`` that end
+    lines, and is UTF-8."""
+    if b'"' in data or b"\0" in data or data.count(b"\r") != crlf:
+        return False
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class LineReader:
+    """Blocks of whole lines of a binary stream, each holding a given number of records."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._data = b""  # read and not yet taken
+        self._pieces: list[bytes] = []  # read after ``_data``
+        self._feeds = 0  # line feeds in ``_data`` and ``_pieces``
+        self._eof = False
+        self._added = False  # whether a line feed was added to end the last line
+        self._started = False
+        self.line = 1  # the file line of the first line not taken
+        self._per_line = 64.0  # bytes per line, as seen so far
+
+    def _read(self, size: int) -> None:
+        piece = self._raw.read(min(max(size, _MIN_READ), _MAX_READ))
+        if not self._started:
+            self._started = True
+            while piece and len(piece) < len(_BOM) and _BOM.startswith(piece):
+                more = self._raw.read(len(_BOM) - len(piece))  # a mark cut by a short read
+                if not more:
+                    break
+                piece += more
+            if piece.startswith(_BOM):  # utf-8-sig skips one byte-order mark
+                piece = piece[len(_BOM) :]
+                if not piece:
+                    piece = self._raw.read(min(max(size, _MIN_READ), _MAX_READ))
+        if not piece:
+            self._eof = True
+            last = self._pieces[-1] if self._pieces else self._data
+            if last and not last.endswith(b"\n"):
+                self._pieces.append(b"\n")
+                self._feeds += 1
+                self._added = True
+            return
+        self._pieces.append(piece)
+        self._feeds += piece.count(b"\n")
+
+    def take(self, records: int) -> Block:
+        """The next lines holding ``records`` records (fewer at the end of the file)."""
+        while True:
+            if self._feeds >= records or self._eof:
+                if self._pieces:
+                    self._data = b"".join([self._data, *self._pieces])
+                    self._pieces = []
+                data = self._data
+                buf = np.frombuffer(data, dtype=np.uint8)
+                feeds = np.flatnonzero(buf == _LF)
+                starts = np.empty(len(feeds), dtype=np.intp)
+                starts[:1] = 0
+                starts[1:] = feeds[:-1] + 1
+                ends = feeds.copy()
+                crlf = np.zeros(len(feeds), dtype=np.bool_)
+                if b"\r" in data:
+                    inside = ends > starts
+                    crlf[inside] = buf[ends[inside] - 1] == _CR
+                    ends -= crlf
+                given = np.flatnonzero(ends > starts)
+                if len(given) >= records or self._eof:
+                    break
+                missing = records - len(given)  # blank lines: read on
+            else:
+                missing = records - self._feeds
+            size = len(self._data) + sum(map(len, self._pieces))
+            if self._feeds:
+                self._per_line = size / self._feeds
+            self._read(int(missing * self._per_line * 1.05) + 1)
+        if len(given) >= records:
+            given = given[:records]
+            n_lines = int(given[-1]) + 1
+            cut = int(feeds[n_lines - 1]) + 1
+        else:  # the end of the file
+            n_lines = len(feeds)
+            cut = len(data)
+        block_data = data[:cut]
+        self._data = data[cut:]
+        self._feeds = len(feeds) - n_lines
+        first = self.line
+        self.line += n_lines
+        clean = _clean(block_data, int(crlf[:n_lines].sum()))
+        return Block(
+            block_data,
+            first,
+            starts[given],
+            ends[given],
+            given + first,
+            n_lines,
+            clean,
+        )
+
+    def rest(self, block: Block) -> bytes:
+        """The bytes of ``block`` and the unread bytes after it, as the file holds them."""
+        data = b"".join([block.data, self._data, *self._pieces])
+        if self._added:
+            data = data[:-1]
+        return data
+
+    @property
+    def raw(self) -> IO[bytes]:
+        """The binary stream read from."""
+        return self._raw
+
+
+class _Chain(io.RawIOBase):
+    """Some bytes, then the rest of a binary stream (which is left open)."""
+
+    def __init__(self, head: bytes, raw: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head.nbytes:
+            n = min(len(view), self._head.nbytes)
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        piece = self._raw.read(len(view))
+        view[: len(piece)] = piece
+        return len(piece)
+
+
+def text_from(head: bytes, raw: IO[bytes]) -> IO[str]:
+    """A text stream (UTF-8, newlines untranslated) of ``head`` and then the rest of ``raw``.
+
+    The byte-order mark was skipped where the file begins, so the rest is plain UTF-8: a
+    mark inside the file is a character of it, as the ``utf-8-sig`` decoder reads it.
+    """
+    return io.TextIOWrapper(
+        io.BufferedReader(_Chain(head, raw)), encoding="utf-8", errors="strict", newline=""
+    )
