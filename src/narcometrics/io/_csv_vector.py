@@ -51,6 +51,8 @@ _SLOT_BITS = 16
 _REAL_BYTES = np.zeros(256, dtype=np.bool_)
 _REAL_BYTES[list(b"0123456789.eE+-\0")] = True
 _DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+#: Exact powers of ten, 10**0 to 10**15.
+_POWERS = 10.0 ** np.arange(16)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 Ints = NDArray[np.intp]
@@ -81,11 +83,15 @@ class _Cells:
         out = np.empty((n, width), dtype=np.uint64)
         end = len(self.data)
         for w in range(width):
-            left = np.clip(self.lengths - 8 * w, 0, 8)
-            at = self.starts + 8 * w
             if w:
-                np.minimum(at, end, out=at)
-            out[:, w] = self.words[at] & _MASKS[left]
+                left = np.clip(self.lengths - 8 * w, 0, 8)
+                at = np.minimum(self.starts + 8 * w, end)
+            else:
+                left = np.minimum(self.lengths, 8)
+                at = self.starts
+            word = self.words[at]
+            word &= _MASKS[left]
+            out[:, w] = word
         return out
 
     def text(self, row: int) -> str:
@@ -192,19 +198,64 @@ def _dates(cells: _Cells) -> Any:
     return (era * 146097 + of_cycle - 719468).astype("datetime64[D]")
 
 
+def _decimals(text: NDArray[np.uint8], lengths: Ints) -> tuple[NDArray[np.float64], Any]:
+    """The values of the cells ``[+-]digits[.digits]`` of at most 15 digits (rows of bytes,
+    zero past ``lengths``), and which rows are of that form.
+
+    Such a number is ``m / 10**k`` with ``m < 2**53`` and ``k <= 15``, both exact in binary,
+    so one division rounds it correctly (W. D. Clinger, "How to read floating point numbers
+    accurately", PLDI 1990): the value `float` gives.
+    """
+    n = len(text)
+    longest = int(lengths.max()) if n else 0
+    columns = np.ascontiguousarray(text[:, :longest].T)
+    mantissa = np.zeros(n, dtype=np.int64)
+    digits = np.zeros(n, dtype=np.uint8)
+    fraction = np.zeros(n, dtype=np.uint8)
+    dotted = np.zeros(n, dtype=np.bool_)
+    dots = np.zeros(n, dtype=np.uint8)
+    for byte in columns:
+        digit = byte - np.uint8(48)
+        is_digit = digit < 10
+        digit *= is_digit
+        factor = is_digit.view(np.uint8) * np.uint8(9)
+        factor += np.uint8(1)
+        mantissa *= factor  # times 10 after a digit, else unchanged
+        mantissa += digit
+        digits += is_digit
+        fraction += is_digit & dotted
+        is_dot = byte == 46
+        dots += is_dot
+        dotted |= is_dot
+    sign = text[:, 0]
+    signed = (sign == 43) | (sign == 45)
+    simple = (
+        (digits + dots + signed == lengths) & (dots <= 1) & (digits >= 1) & (digits <= 15)
+    )
+    values = mantissa.astype(np.float64)
+    values /= _POWERS[np.where(simple, fraction, 0)]
+    np.negative(values, out=values, where=sign == 45)
+    return values, simple
+
+
 def _reals(cells: _Cells) -> Any:
     keys = cells.keys(_MAX_REAL)
-    if keys is None or not _REAL_BYTES[keys.view(np.uint8)].all():
-        return None  # nan, inf, spaces, "_", other digits: the parser names the problem
-    given = cells.lengths > 0
-    values = np.full(len(cells), np.nan)
-    text = keys.view(f"S{keys.shape[1] * 8}").ravel()
-    try:
-        values[given] = text[given].astype(np.float64)
-    except ValueError:
+    if keys is None:
         return None
-    if not np.isfinite(values[given]).all():
-        return None  # too large for a float
+    given = cells.lengths > 0
+    text = keys.view(np.uint8).reshape(len(cells), -1)
+    values, simple = _decimals(text, cells.lengths)
+    values[~given] = np.nan
+    other = given & ~simple  # exponents, more digits, or outside the grammar
+    if other.any():
+        if not _REAL_BYTES[text[other]].all():
+            return None  # nan, inf, spaces, "_", other digits: the parser names the problem
+        try:
+            values[other] = keys[other].view(f"S{keys.shape[1] * 8}").ravel().astype(np.float64)
+        except ValueError:
+            return None
+        if not np.isfinite(values[other]).all():
+            return None  # too large for a float
     return values
 
 
