@@ -50,7 +50,13 @@ _SLOT_BITS = 16
 #: The bytes of a real number in the grammar, and the zero after a cell's end.
 _REAL_BYTES = np.zeros(256, dtype=np.bool_)
 _REAL_BYTES[list(b"0123456789.eE+-\0")] = True
-_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+#: The bytes of ``YYYY-MM-`` and of ``DD`` at their least ("0" for a digit, "-"), as
+#: little-endian words; the dashes' bytes; and 0x76 in every byte (a byte of 0 to 9 plus
+#: 0x76 stays below 0x80).
+_DATE_HEAD = np.uint64(int.from_bytes(b"0000-00-", "little"))
+_DATE_TAIL = np.uint64(int.from_bytes(b"00", "little"))
+_DASHES = np.uint64(0xFF0000FF << 32)
+_BELOW_TEN = np.uint64(0x7676767676767676)
 #: Exact powers of ten, 10**0 to 10**15.
 _POWERS = 10.0 ** np.arange(16)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -176,14 +182,22 @@ def _dates(cells: _Cells) -> Any:
     keys = cells.keys(16)
     if keys is None:
         return None
-    text = keys.view(np.uint8).reshape(len(cells), -1)
-    digits = text[:, _DATE_DIGITS] - np.uint8(48)
-    if (digits > 9).any() or (text[:, 4] != 45).any() or (text[:, 7] != 45).any():
+    # "YYYY-MM-" and "DD": each byte less its expected "0" or "-" is 0 to 9 (a dash 0); a
+    # byte below its expected one borrows, and the row fails the check.
+    head = keys[:, 0] - _DATE_HEAD
+    tail = keys[:, 1] - _DATE_TAIL
+    high = np.uint64(0x8080808080808080)
+    if (((head + _BELOW_TEN) | head) & high).any() or (((tail + _BELOW_TEN) | tail) & high).any():
         return None
-    d = digits.astype(np.int64)
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month = d[:, 4] * 10 + d[:, 5]
-    day = d[:, 6] * 10 + d[:, 7]
+    if ((head & _DASHES) != 0).any():
+        return None
+
+    def byte(word: Words, k: int) -> NDArray[np.int32]:
+        return ((word >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int32)
+
+    year = byte(head, 0) * 1000 + byte(head, 1) * 100 + byte(head, 2) * 10 + byte(head, 3)
+    month = byte(head, 5) * 10 + byte(head, 6)
+    day = byte(tail, 0) * 10 + byte(tail, 1)
     if (year < 1).any() or (month < 1).any() or (month > 12).any() or (day < 1).any():
         return None
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -229,9 +243,7 @@ def _decimals(text: NDArray[np.uint8], lengths: Ints) -> tuple[NDArray[np.float6
         dotted |= is_dot
     sign = text[:, 0]
     signed = (sign == 43) | (sign == 45)
-    simple = (
-        (digits + dots + signed == lengths) & (dots <= 1) & (digits >= 1) & (digits <= 15)
-    )
+    simple = (digits + dots + signed == lengths) & (dots <= 1) & (digits >= 1) & (digits <= 15)
     values = mantissa.astype(np.float64)
     values /= _POWERS[np.where(simple, fraction, 0)]
     np.negative(values, out=values, where=sign == 45)
