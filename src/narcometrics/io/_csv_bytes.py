@@ -95,7 +95,9 @@ class Block:
 def _clean(data: bytes, crlf: int) -> bool:
     """Whether ``data`` has no quote, no NUL, no carriage return but the ``crlf`` that end
     lines, and is UTF-8."""
-    if b'"' in data or b"\0" in data or data.count(b"\r") != crlf:
+    if b'"' in data or b"\0" in data:
+        return False
+    if (crlf or b"\r" in data) and data.count(b"\r") != crlf:
         return False
     if data.isascii():
         return True
@@ -106,19 +108,40 @@ def _clean(data: bytes, crlf: int) -> bool:
     return True
 
 
+def _feeds(data: bytes, offset: int = 0) -> NDArray[np.intp]:
+    """The positions of the line feeds of ``data``, plus ``offset``."""
+    feeds = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _LF)
+    if offset:
+        feeds += offset
+    return feeds
+
+
 class LineReader:
-    """Blocks of whole lines of a binary stream, each holding a given number of records."""
+    """Blocks of whole lines of a binary stream, each holding a given number of records.
+
+    Each byte is searched for line feeds once, when it is read.
+    """
 
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._data = b""  # read and not yet taken
+        self._feeds = np.empty(0, dtype=np.intp)  # the line feeds of ``_data``
         self._pieces: list[bytes] = []  # read after ``_data``
-        self._feeds = 0  # line feeds in ``_data`` and ``_pieces``
+        self._piece_feeds: list[NDArray[np.intp]] = []  # their line feeds
+        self._size = 0  # bytes in ``_data`` and ``_pieces``
+        self._lines = 0  # line feeds in ``_data`` and ``_pieces``
         self._eof = False
         self._added = False  # whether a line feed was added to end the last line
         self._started = False
         self.line = 1  # the file line of the first line not taken
         self._per_line = 64.0  # bytes per line, as seen so far
+
+    def _append(self, piece: bytes) -> None:
+        feeds = _feeds(piece, self._size)
+        self._pieces.append(piece)
+        self._piece_feeds.append(feeds)
+        self._size += len(piece)
+        self._lines += len(feeds)
 
     def _read(self, size: int) -> None:
         piece = self._raw.read(min(max(size, _MIN_READ), _MAX_READ))
@@ -137,29 +160,27 @@ class LineReader:
             self._eof = True
             last = self._pieces[-1] if self._pieces else self._data
             if last and not last.endswith(b"\n"):
-                self._pieces.append(b"\n")
-                self._feeds += 1
+                self._append(b"\n")
                 self._added = True
             return
-        self._pieces.append(piece)
-        self._feeds += piece.count(b"\n")
+        self._append(piece)
 
     def take(self, records: int) -> Block:
         """The next lines holding ``records`` records (fewer at the end of the file)."""
         while True:
-            if self._feeds >= records or self._eof:
+            if self._lines >= records or self._eof:
                 if self._pieces:
                     self._data = b"".join([self._data, *self._pieces])
-                    self._pieces = []
-                data = self._data
-                buf = np.frombuffer(data, dtype=np.uint8)
-                feeds = np.flatnonzero(buf == _LF)
+                    self._feeds = np.concatenate([self._feeds, *self._piece_feeds])
+                    self._pieces, self._piece_feeds = [], []
+                data, feeds = self._data, self._feeds
                 starts = np.empty(len(feeds), dtype=np.intp)
                 starts[:1] = 0
                 starts[1:] = feeds[:-1] + 1
                 ends = feeds.copy()
                 crlf = np.zeros(len(feeds), dtype=np.bool_)
                 if b"\r" in data:
+                    buf = np.frombuffer(data, dtype=np.uint8)
                     inside = ends > starts
                     crlf[inside] = buf[ends[inside] - 1] == _CR
                     ends -= crlf
@@ -168,10 +189,9 @@ class LineReader:
                     break
                 missing = records - len(given)  # blank lines: read on
             else:
-                missing = records - self._feeds
-            size = len(self._data) + sum(map(len, self._pieces))
-            if self._feeds:
-                self._per_line = size / self._feeds
+                missing = records - self._lines
+            if self._lines:
+                self._per_line = self._size / self._lines
             self._read(int(missing * self._per_line * 1.05) + 1)
         if len(given) >= records:
             given = given[:records]
@@ -182,7 +202,9 @@ class LineReader:
             cut = len(data)
         block_data = data[:cut]
         self._data = data[cut:]
-        self._feeds = len(feeds) - n_lines
+        self._feeds = feeds[n_lines:] - cut
+        self._size = len(self._data)
+        self._lines = len(self._feeds)
         first = self.line
         self.line += n_lines
         clean = _clean(block_data, int(crlf[:n_lines].sum()))

@@ -21,6 +21,7 @@ bytes), `block_columns` returns None and the text path reads the block, naming e
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -86,18 +87,18 @@ class _Cells:
         if longest > limit:
             return None
         width = max(1, -(-longest // 8))
-        out = np.empty((n, width), dtype=np.uint64)
-        end = len(self.data)
+        out = np.zeros((n, width), dtype=np.uint64)
         for w in range(width):
             if w:
-                left = np.clip(self.lengths - 8 * w, 0, 8)
-                at = np.minimum(self.starts + 8 * w, end)
+                rows = np.flatnonzero(self.lengths > 8 * w)
+                left = np.minimum(self.lengths[rows] - 8 * w, 8)
+                word = self.words[self.starts[rows] + 8 * w].view(np.uint64)
+                word &= _MASKS[left]
+                out[rows, w] = word
             else:
-                left = np.minimum(self.lengths, 8)
-                at = self.starts
-            word = self.words[at]
-            word &= _MASKS[left]
-            out[:, w] = word
+                word = self.words[self.starts].view(np.uint64)
+                word &= _MASKS[np.minimum(self.lengths, 8)]
+                out[:, 0] = word
         return out
 
     def text(self, row: int) -> str:
@@ -221,7 +222,8 @@ def _decimals(text: NDArray[np.uint8], lengths: Ints) -> tuple[NDArray[np.float6
     accurately", PLDI 1990): the value `float` gives.
     """
     n = len(text)
-    longest = int(lengths.max()) if n else 0
+    # A number of this form has at most 17 bytes (15 digits, a sign and a point).
+    longest = min(int(lengths.max()) if n else 0, 17)
     columns = np.ascontiguousarray(text[:, :longest].T)
     mantissa = np.zeros(n, dtype=np.int64)
     digits = np.zeros(n, dtype=np.uint8)
@@ -283,12 +285,14 @@ def block_columns(
     """The columns of a clean block's records for `from_columns`, or None when the text
     path must read them. ``parsers`` are the grammar's parsers (of counts)."""
     n = len(block)
-    if decimal != "." or not block.clean or not n:
-        return None
+    if decimal != "." or not block.clean or not n or sys.byteorder != "little":
+        return None  # (the words are read in the machine's order: little-endian here)
     raw = np.frombuffer(block.data, dtype=np.uint8)
     padded = np.zeros(len(raw) + 16, dtype=np.uint8)
     padded[: len(raw)] = raw
-    words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    # Every 8 bytes from each offset (gathered as "V8", which numpy copies fastest when
+    # unaligned, then read as little-endian words).
+    words = np.ndarray(shape=(len(padded) - 7,), dtype="V8", buffer=padded, strides=(1,))
     seps = np.flatnonzero(raw == ord(sep))
     inner = width - 1
     if len(seps) != n * inner:
@@ -297,15 +301,15 @@ def block_columns(
         first = np.searchsorted(seps, block.starts)
         if not np.array_equal(first, np.arange(0, n * inner, inner)):
             return None  # a row of the wrong width: the text path names it
-    table = seps.reshape(n, inner)
+    table = np.ascontiguousarray(seps.reshape(n, inner).T)  # a row per separator
     columns: dict[str, Any] = {}
     for spec in schema:
         if spec.name not in positions:
             continue
         j = positions[spec.name]
-        starts = block.starts if j == 0 else table[:, j - 1] + 1
-        ends = block.ends if j == inner else table[:, j]
-        cells = _Cells(block.data, words, np.ascontiguousarray(starts), np.ascontiguousarray(ends))
+        starts = block.starts if j == 0 else table[j - 1] + 1
+        ends = block.ends if j == inner else table[j]
+        cells = _Cells(block.data, words, starts, ends)
         column: Any
         if spec.kind == "date":
             column = _dates(cells)
