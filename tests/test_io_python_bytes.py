@@ -215,7 +215,8 @@ def snapshot(table: Any) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for name, column in table.to_columns().items():
         if isinstance(column, Categorical):
-            out.append((name, (column.codes.tolist(), column.labels.tolist())))
+            codes = column.codes
+            out.append((name, (str(codes.dtype), codes.tolist(), column.labels.tolist())))
         elif isinstance(column, np.ndarray):
             mask = np.ma.getmaskarray(column).tolist()
             data = np.ma.getdata(column)
@@ -250,13 +251,19 @@ def both(source: Any, kind: type[Any] = Seizure, chunk_rows: int | None = None) 
 
 
 @tmp_settings
-@given(data=csv_files(), chunk_rows=st.one_of(st.none(), st.integers(1, 5)))
+@given(
+    data=csv_files(),
+    chunk_rows=st.one_of(st.none(), st.integers(1, 5)),
+    block_records=st.sampled_from([1, 2, 3, 1 << 16]),
+)
 def test_the_byte_path_gives_the_text_paths_tables_and_errors_for_any_bytes(
-    tmp_path: Path, data: bytes, chunk_rows: int | None
+    tmp_path: Path, data: bytes, chunk_rows: int | None, block_records: int
 ) -> None:
+    """Whatever the bytes, the chunk size, and the blocks a chunk is read in."""
     path = tmp_path / "s.csv"
     path.write_bytes(data)
-    both(lambda: path, chunk_rows=chunk_rows)
+    with mock.patch.object(csv_module, "_BLOCK_RECORDS", block_records):
+        both(lambda: path, chunk_rows=chunk_rows)
 
 
 @tmp_settings
@@ -445,3 +452,34 @@ def test_counts_read_as_bytes_give_the_text_paths_table(tmp_path: Path) -> None:
         path.write_text(head + "\n".join(rows) + f"\n2017-02-01,PER,Police,op-x,{bad}\n")
         _, _, problems, _ = both(lambda: path, kind=Operation)
         assert problems[0].row == 52
+
+
+def test_an_id_repeated_in_two_blocks_of_a_chunk_is_refused_as_the_text_path_refuses_it(
+    tmp_path: Path,
+) -> None:
+    """Blocks are validated one by one and joined: the join checks ids across them, and
+    the text path names the rows."""
+    path = tmp_path / "s.csv"
+    rows = [f"2017-01-{d:02d},PER,crack,{d}.5,S-{d}" for d in range(1, 11)]
+    rows[8] = "2017-01-09,PER,crack,9.5,S-2"
+    path.write_text("date,country,substance,mass_kg,id\n" + "\n".join(rows) + "\n")
+    with mock.patch.object(csv_module, "_BLOCK_RECORDS", 3):
+        _, message, problems, _ = both(lambda: path)
+        assert [(p.field, p.row) for p in problems] == [("id", 10)]
+        assert "'S-2'" in message
+        for chunk_rows in (1, 4, 9, 10):
+            both(lambda: path, chunk_rows=chunk_rows)
+
+
+def test_labels_across_blocks_keep_their_first_seen_order(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    regions = ["b", "a", "b", "c", "", "a", "d", "C", "c", "e"]
+    rows = [f"2017-01-01,PER,crack,1.5,{r}" for r in regions]
+    path.write_text("date,country,substance,mass_kg,region\n" + "\n".join(rows) + "\n")
+    with mock.patch.object(csv_module, "_BLOCK_RECORDS", 3):
+        assert _build_calls(path) == []
+        _, error = both(lambda: path)
+        table = read_csv(path, Seizure, engine="python")
+    assert error is None
+    assert table.region.labels.tolist() == ["b", "a", "c", "d", "C", "e"]
+    assert table.region.to_list() == [r or None for r in regions]

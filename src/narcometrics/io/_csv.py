@@ -335,6 +335,8 @@ def python_columns(
     return columns, problems
 
 
+#: Records per block of the byte path (its arrays stay within the processor's caches).
+_BLOCK_RECORDS = 1 << 16
 #: Rows validated at once when counting every problem of a file with many (each block
 #: reports all its problems unless its rows have more than `MAX_PROBLEMS` between them).
 _BLOCK_ROWS = MAX_PROBLEMS // 2
@@ -436,9 +438,10 @@ class _Builder:
             summary=tally.lines(path) if truncated else (),
         )
 
-    def build_block(self, block: Block) -> Table[Any]:
-        """The table of a block of lines (`narcometrics.io._csv_bytes`): its columns found
-        with numpy when it is clean, else (or when the table refuses them) cell by cell."""
+    def fast_block(self, block: Block) -> Table[Any] | None:
+        """The table of a clean block of lines (`narcometrics.io._csv_bytes`), its columns
+        found with numpy; None when that path cannot judge it or the table refuses it (the
+        text path then names every problem)."""
         header, table, dialect = self.header, self.table, self.dialect
         columns = block_columns(
             block,
@@ -449,16 +452,25 @@ class _Builder:
             _PARSERS,
             dialect.decimal,
         )
-        if columns is not None:
-            try:
-                return table.from_columns(**columns)
-            except ValidationError:
-                pass  # the cell-by-cell path below names every problem
-        del columns
-        # A clean block has no quotes: its lines are its records, as csv.reader reads them.
-        text = io.StringIO(block.data.decode("utf-8"))
-        records = csv_rows(text, path=self.path, sep=dialect.sep, first_line=block.first_line)
-        cells, lines = _gather(records, len(block))
+        if columns is None:
+            return None
+        try:
+            return table.from_columns(**columns)
+        except ValidationError:
+            return None
+
+    def text_blocks(self, blocks: list[Block]) -> Table[Any]:
+        """The table of consecutive clean blocks read by `csv.reader` (they hold no quote:
+        their lines are their records), or the error naming every problem."""
+        data = b"".join(block.data for block in blocks)
+        first_line = blocks[0].first_line if blocks else 1
+        records = csv_rows(
+            io.StringIO(data.decode("utf-8")),
+            path=self.path,
+            sep=self.dialect.sep,
+            first_line=first_line,
+        )
+        cells, lines = _gather(records, sum(len(block) for block in blocks))
         return self.build(cells, lines)
 
 
@@ -582,30 +594,59 @@ def _byte_chunks(
         return
     names = head.data[head.starts[0] : head.ends[0]].decode("utf-8").split(dialect.sep)
     builder = _Builder(check_header(names, table, path, dialect.sep), table, path, dialect)
+    step = min(chunk_rows, _BLOCK_RECORDS)
     yielded = False
     while True:
-        block = _paused(reader.take, chunk_rows)
-        if not block.clean:  # csv.reader reads the rest, from this block on
-            records = csv_rows(
-                text_from(reader.rest(block), raw),
-                path=path,
-                source=source,
-                encoding=dialect.encoding,
-                sep=dialect.sep,
-                first_line=block.first_line,
-            )
-            yield from _row_chunks(
-                records, builder, chunk_rows=chunk_rows, on_rows=on_rows, yielded=yielded
-            )
-            return
-        if not len(block) and yielded:
+        # A chunk of chunk_rows records, read in blocks of at most _BLOCK_RECORDS (whose
+        # arrays stay in the processor's caches) and joined; when any block is refused,
+        # the text path reads the whole chunk, so that its error names every problem.
+        blocks: list[Block] = []
+        parts: list[Table[Any]] | None = []
+        count = 0
+        while count < chunk_rows:
+            want = min(step, chunk_rows - count)
+            block = _paused(reader.take, want)
+            if not block.clean:  # csv.reader reads the rest, from this chunk on
+                head_data = b"".join(b.data for b in blocks)
+                first_line = blocks[0].first_line if blocks else block.first_line
+                records = csv_rows(
+                    text_from(head_data + reader.rest(block), raw),
+                    path=path,
+                    source=source,
+                    encoding=dialect.encoding,
+                    sep=dialect.sep,
+                    first_line=first_line,
+                )
+                yield from _row_chunks(
+                    records, builder, chunk_rows=chunk_rows, on_rows=on_rows, yielded=yielded
+                )
+                return
+            blocks.append(block)
+            count += len(block)
+            if parts is not None and len(block):
+                part = _paused(builder.fast_block, block)
+                if part is None:
+                    parts = None
+                else:
+                    parts.append(part)
+            if len(block) < want:
+                break  # the end of the file
+        if not count and yielded:
             break
-        chunk = _paused(builder.build_block, block)
+        chunk = None
+        if parts:
+            try:
+                chunk = table.concat(parts)
+            except ValidationError:  # a repeated id: the text path says where
+                chunk = None
+        if chunk is None:
+            chunk = _paused(builder.text_blocks, blocks)
+        del blocks, parts
         yield chunk
         yielded = True
         if on_rows is not None:
-            on_rows(len(block))
-        if len(block) < chunk_rows:
+            on_rows(count)
+        if count < chunk_rows:
             break
 
 
