@@ -279,15 +279,35 @@ def test_one_cell_of_any_form_in_a_valid_file_gives_the_text_paths_table_or_erro
 @tmp_settings
 @given(data=csv_files(), chunk_rows=st.integers(1, 4))
 def test_the_byte_path_gives_the_text_paths_tables_and_errors_from_a_binary_stream(
-    data: bytes, chunk_rows: int
+    tmp_path: Path, data: bytes, chunk_rows: int
 ) -> None:
-    # Only files that decode: the line given for undecodable bytes in a stream (which cannot
-    # be read again) is where the decoder stopped, not where the byte is.
+    """A binary stream gives what the text path gives; for bytes that are not UTF-8, the
+    line of the first bad byte, as for a path (the text path, which cannot read a stream
+    again, gave the line where its decoder stopped)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        data = data.decode("utf-8", "replace").encode("utf-8")
-    both(lambda: io.BytesIO(data), chunk_rows=chunk_rows)
+        path = tmp_path / "s.csv"
+        path.write_bytes(data)
+        with text_path_only():
+            from_path = outcome(lambda: path, chunk_rows=chunk_rows)
+        from_stream = outcome(lambda: io.BytesIO(data), chunk_rows=chunk_rows)
+        assert _same_problems(from_stream, from_path, str(path))
+    else:
+        both(lambda: io.BytesIO(data), chunk_rows=chunk_rows)
+
+
+def _same_problems(stream: Any, path: Any, name: str) -> bool:
+    """The same tables and problems but for the file's name."""
+    import attrs
+
+    renamed = tuple(attrs.evolve(p, path="<stream>") if p.path == name else p for p in path[2])
+    return bool(
+        stream[0] == path[0]
+        and stream[1] == path[1].replace(name, "<stream>")
+        and stream[2] == renamed
+        and stream[3] == path[3]
+    )
 
 
 #: Dates at the calendar's edges: years 0 and 1, leap years and not, months 0 to 13, days 0
@@ -483,3 +503,11 @@ def test_labels_across_blocks_keep_their_first_seen_order(tmp_path: Path) -> Non
     assert error is None
     assert table.region.labels.tolist() == ["b", "a", "c", "d", "C", "e"]
     assert table.region.to_list() == [r or None for r in regions]
+
+
+def test_a_binary_stream_that_is_not_utf8_names_the_line_of_the_bad_byte() -> None:
+    text = b"date,country,substance,mass_kg\n2017-01-01,PER,crack,1\n\n2017-01-02,PER,cr\xe9ck,2\n"
+    for chunk_rows in (None, 1):
+        _, message, problems, _ = outcome(lambda: io.BytesIO(text), chunk_rows=chunk_rows)
+        assert [(p.field, p.row) for p in problems] == [("file", 4)]
+        assert "not UTF-8 text" in message

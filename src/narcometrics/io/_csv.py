@@ -37,7 +37,13 @@ import attrs
 import numpy as np
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
-from narcometrics.io._csv_bytes import Block, LineReader, binary_source, text_from
+from narcometrics.io._csv_bytes import (
+    Block,
+    LineReader,
+    bad_byte_line,
+    binary_source,
+    text_from,
+)
 from narcometrics.io._csv_columns import fast_columns
 from narcometrics.io._csv_vector import block_columns
 from narcometrics.io._files import (
@@ -521,9 +527,11 @@ def _text_chunks(
     source: PathLike | IO[Any] | None = None,
     dialect: Dialect = Dialect(),
     first_line: int = 1,
+    bad_line: int | None = None,
 ) -> Iterator[Table[Any]]:
     """`python_chunks` reading the text with `csv.reader` (``first_line`` is the file line
-    of the stream's first line)."""
+    of the stream's first line; ``bad_line`` that of its first byte that is not text, when
+    known)."""
     rows = csv_rows(
         stream,
         path=path,
@@ -531,6 +539,7 @@ def _text_chunks(
         encoding=dialect.encoding,
         sep=dialect.sep,
         first_line=first_line,
+        bad_line=bad_line,
     )
     try:
         _, names = next(rows)
@@ -582,14 +591,16 @@ def _byte_chunks(
     reader = LineReader(raw)
     head = reader.take(1)
     if not head.clean or not len(head):
+        rest = reader.rest(head)
         yield from _text_chunks(
-            text_from(reader.rest(head), raw),
+            text_from(rest, raw),
             table,
             path,
             chunk_rows=chunk_rows,
             on_rows=on_rows,
             source=source,
             dialect=dialect,
+            bad_line=bad_byte_line(rest, head.first_line),
         )
         return
     names = head.data[head.starts[0] : head.ends[0]].decode("utf-8").split(dialect.sep)
@@ -607,15 +618,16 @@ def _byte_chunks(
             want = min(step, chunk_rows - count)
             block = _paused(reader.take, want)
             if not block.clean:  # csv.reader reads the rest, from this chunk on
-                head_data = b"".join(b.data for b in blocks)
+                rest = b"".join([*(b.data for b in blocks), reader.rest(block)])
                 first_line = blocks[0].first_line if blocks else block.first_line
                 records = csv_rows(
-                    text_from(head_data + reader.rest(block), raw),
+                    text_from(rest, raw),
                     path=path,
                     source=source,
                     encoding=dialect.encoding,
                     sep=dialect.sep,
                     first_line=first_line,
+                    bad_line=bad_byte_line(rest, first_line),
                 )
                 yield from _row_chunks(
                     records, builder, chunk_rows=chunk_rows, on_rows=on_rows, yielded=yielded

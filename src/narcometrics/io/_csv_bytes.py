@@ -22,7 +22,7 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Block", "LineReader", "binary_source", "text_from"]
+__all__ = ["Block", "LineReader", "bad_byte_line", "binary_source", "text_from"]
 
 _LF = 10
 _CR = 13
@@ -229,6 +229,17 @@ class LineReader:
     def raw(self) -> IO[bytes]:
         """The binary stream read from."""
         return self._raw
+
+
+def bad_byte_line(data: bytes, first_line: int) -> int | None:
+    """The file line of the first byte of ``data`` that is not UTF-8 (``data`` begins on
+    line ``first_line``; lines end with a line feed, as
+    `narcometrics.io._files.decode_error_line` counts them), or None when it decodes."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return first_line + data.count(b"\n", 0, exc.start)
+    return None
 
 
 class _Chain(io.RawIOBase):

@@ -204,6 +204,7 @@ def csv_rows(
     encoding: str = "utf-8",
     sep: str = ",",
     first_line: int = 1,
+    bad_line: int | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Records of a CSV text stream (RFC 4180 quoting) with the line each starts on.
 
@@ -211,7 +212,8 @@ def csv_rows(
     an error points at the line a text editor shows (the stream's first line is line
     ``first_line`` of the file). Cells have no size limit. Errors name ``path`` and the
     line; for text that is not in ``encoding``, the line of the first bad byte (found by
-    decoding ``source`` again, when it is a path).
+    decoding ``source`` again, when it is a path; else ``bad_line``, when the caller knows
+    it).
     """
     reader = csv.reader(stream, strict=True, delimiter=sep)
     before = first_line - 1  # lines of the file before the stream's first line
@@ -226,7 +228,7 @@ def csv_rows(
             "file", f"malformed CSV: {exc}", row=before + (reader.line_num or 1), path=path
         ) from None
     except UnicodeDecodeError as exc:
-        where = None
+        where = bad_line
         if isinstance(source, (str, os.PathLike)):
             where = decode_error_line(source, encoding)
         shown = "UTF-8" if _codec(encoding) == "utf-8-sig" else encoding
