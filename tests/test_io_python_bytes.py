@@ -199,6 +199,14 @@ def one_cell_files(draw: st.DrawFn) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
 
 
+@pytest.fixture(autouse=True)
+def _small_files_as_bytes() -> Iterator[None]:
+    """The byte path reads files of any size here (by default, files under 16 KiB are read
+    as text, which starts faster): the files of these tests are small."""
+    with mock.patch.object(csv_module, "_SMALL_BYTES", 0):
+        yield
+
+
 @contextmanager
 def text_path_only() -> Iterator[None]:
     """The python engine as it was: csv.reader over the decoded text, cell by cell."""
@@ -511,3 +519,14 @@ def test_a_binary_stream_that_is_not_utf8_names_the_line_of_the_bad_byte() -> No
         _, message, problems, _ = outcome(lambda: io.BytesIO(text), chunk_rows=chunk_rows)
         assert [(p.field, p.row) for p in problems] == [("file", 4)]
         assert "not UTF-8 text" in message
+
+
+def test_a_small_file_is_read_as_text_and_a_larger_one_as_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    head = "date,country,substance,mass_kg\n"
+    with mock.patch.object(csv_module, "_SMALL_BYTES", 16 << 10):
+        path.write_text(head + "2017-01-01,PER,crack,1.5\n" * 10)
+        assert _build_calls(path) == [10]
+        row = "2017-01-01,PER,crack,1.5\n"
+        path.write_text(head + row * (1 + (16 << 10) // len(row)))
+        assert _build_calls(path) == []

@@ -169,6 +169,8 @@ def locate(
 # ------------------------------------------------------------------- python engine
 
 
+#: Files smaller than this [bytes] are read as text: `csv.reader` starts faster.
+_SMALL_BYTES = 16 << 10
 #: Records per block of the byte path (its arrays stay within the processor's caches).
 _BLOCK_RECORDS = 1 << 16
 #: Rows validated at once when counting every problem of a file with many (each block
@@ -418,7 +420,7 @@ def _byte_chunks(
     """`python_chunks` reading a UTF-8 binary stream in blocks of lines."""
     reader = LineReader(raw)
     head = reader.take(1)
-    if not head.clean or not len(head):
+    if not head.clean or not len(head) or reader.smaller_than(_SMALL_BYTES):
         rest = reader.rest(head)
         yield from _text_chunks(
             text_from(rest, raw),

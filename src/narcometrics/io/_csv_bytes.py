@@ -218,6 +218,12 @@ class LineReader:
             clean,
         )
 
+    def smaller_than(self, size: int) -> bool:
+        """Whether the stream ends before ``size`` bytes are buffered (reads up to them)."""
+        while not self._eof and self._size < size:
+            self._read(size - self._size)
+        return self._eof and self._size < size
+
     def rest(self, block: Block) -> bytes:
         """The bytes of ``block`` and the unread bytes after it, as the file holds them."""
         data = b"".join([block.data, self._data, *self._pieces])

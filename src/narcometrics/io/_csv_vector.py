@@ -126,16 +126,17 @@ def _distinct(keys: Words) -> tuple[Ints, Ints]:
     for w in range(1, width):
         mixed ^= keys[:, w]
         mixed *= _MIX[w % len(_MIX)]
-    slots = (mixed >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+    bits = min(max(n.bit_length() + 4, 8), _SLOT_BITS)  # 16 slots per row, at most 2**16
+    slots = (mixed >> np.uint64(64 - bits)).astype(np.intp)
     exact = True
     for w in range(width):  # one cell per slot, or the slots are not codes
-        held = np.zeros(1 << _SLOT_BITS, dtype=np.uint64)
+        held = np.zeros(1 << bits, dtype=np.uint64)
         held[slots] = keys[:, w]
         if not np.array_equal(held[slots], keys[:, w]):
             exact = False
             break
     if exact:
-        return _first_seen(slots, 1 << _SLOT_BITS)
+        return _first_seen(slots, 1 << bits)
     codes = np.zeros(n, dtype=np.intp)
     for w in range(width):
         values, inverse = np.unique(keys[:, w], return_inverse=True)
