@@ -62,6 +62,9 @@ _BELOW_TEN = np.uint64(0x7676767676767676)
 _POWERS = 10.0 ** np.arange(16)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
+#: The kinds of list columns, which this path leaves to the text path.
+_LISTS = ("floats", "texts")
+
 Ints = NDArray[np.intp]
 Words = NDArray[np.uint64]
 
@@ -288,6 +291,8 @@ def block_columns(
     n = len(block)
     if decimal != "." or not block.clean or not n or sys.byteorder != "little":
         return None  # (the words are read in the machine's order: little-endian here)
+    if any(spec.kind in _LISTS for spec in schema if spec.name in positions):
+        return None  # lists: cell by cell
     raw = np.frombuffer(block.data, dtype=np.uint8)
     padded = np.zeros(len(raw) + 16, dtype=np.uint8)
     padded[: len(raw)] = raw
