@@ -60,15 +60,11 @@ class Block:
         The file line of the first line of ``data`` (the header is line 1).
     starts, ends : array of int
         Where each record's text begins and ends in ``data`` (the line end excluded).
-    lines : array of int
-        The file line of each record.
-    n_lines : int
-        Lines in ``data``, blank ones included.
     clean : bool
         Whether the byte path may split it (see the module's description).
     """
 
-    __slots__ = ("clean", "data", "ends", "first_line", "lines", "n_lines", "starts")
+    __slots__ = ("clean", "data", "ends", "first_line", "starts")
 
     def __init__(
         self,
@@ -76,16 +72,12 @@ class Block:
         first_line: int,
         starts: NDArray[np.intp],
         ends: NDArray[np.intp],
-        lines: NDArray[np.intp],
-        n_lines: int,
         clean: bool,
     ) -> None:
         self.data = data
         self.first_line = first_line
         self.starts = starts
         self.ends = ends
-        self.lines = lines
-        self.n_lines = n_lines
         self.clean = clean
 
     def __len__(self) -> int:
@@ -208,15 +200,7 @@ class LineReader:
         first = self.line
         self.line += n_lines
         clean = _clean(block_data, int(crlf[:n_lines].sum()))
-        return Block(
-            block_data,
-            first,
-            starts[given],
-            ends[given],
-            given + first,
-            n_lines,
-            clean,
-        )
+        return Block(block_data, first, starts[given], ends[given], clean)
 
     def smaller_than(self, size: int) -> bool:
         """Whether the stream ends before ``size`` bytes are buffered (reads up to them)."""
@@ -230,11 +214,6 @@ class LineReader:
         if self._added:
             data = data[:-1]
         return data
-
-    @property
-    def raw(self) -> IO[bytes]:
-        """The binary stream read from."""
-        return self._raw
 
 
 def bad_byte_line(data: bytes, first_line: int) -> int | None:
