@@ -6,8 +6,12 @@ library; also used to locate every bad cell when pyarrow refuses a file). Errors
 ``path:row:column: field: problem (value)``, where ``row`` is the line of the file on which
 the record starts (the header is line 1; a quoted cell spanning lines counts all its lines)
 and ``column`` counts from 1. This module holds the dialect, the header, the python engine
-and the writer; the pyarrow engine is `narcometrics.io._csv_arrow`, and the python engine's
-columnar path for chunks whose cells are all in the grammar is `narcometrics.io._csv_columns`.
+and the writer; the pyarrow engine is `narcometrics.io._csv_arrow`. The python engine reads
+a UTF-8 file as bytes in blocks of lines and, for blocks without quotes, finds and converts
+the cells with numpy (`narcometrics.io._csv_bytes`, `narcometrics.io._csv_vector`); any other
+text goes through `csv.reader`, then the columnar path for chunks whose cells are all in the
+grammar (`narcometrics.io._csv_columns`), then the cell-by-cell path that names every bad
+cell (`narcometrics.io._csv_grammar`). All of them give the same tables and errors.
 
 Both engines read one grammar, so a file gives the same answer whatever its size:
 
@@ -23,12 +27,10 @@ Both engines read one grammar, so a file gives the same answer whatever its size
 from __future__ import annotations
 
 import collections
-import datetime as _dt
 import gc
+import io
 import itertools
 import math
-import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal, TypeVar
 
@@ -36,16 +38,25 @@ import attrs
 import numpy as np
 
 from narcometrics.errors import MAX_PROBLEMS, Problem, ValidationError
+from narcometrics.io._csv_bytes import (
+    Block,
+    LineReader,
+    bad_byte_line,
+    binary_source,
+    text_from,
+)
 from narcometrics.io._csv_columns import fast_columns
+from narcometrics.io._csv_grammar import _PARSERS, python_columns
+from narcometrics.io._csv_grammar import Tally as Tally  # (imported from here by _collect)
+from narcometrics.io._csv_vector import block_columns
 from narcometrics.io._files import (
     PathLike,
     atomic_writer,
     csv_rows,
     escape_cell,
-    unescape_cell,
 )
 from narcometrics.io._kinds import LIST_SEPARATOR
-from narcometrics.tables import FieldSpec, Table
+from narcometrics.tables import Table
 
 Engine = Literal["auto", "pyarrow", "python"]
 T = TypeVar("T")
@@ -158,215 +169,35 @@ def locate(
 # ------------------------------------------------------------------- python engine
 
 
-_REAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_REAL_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_COUNT = re.compile(r"-?[0-9]+")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_INT64_MAX = 2**63 - 1
-
-
-def _parse_float(text: str) -> float:
-    if not _REAL.fullmatch(text):
-        if _NON_FINITE.fullmatch(text):
-            raise ValueError("must be finite")
-        raise ValueError("must be a real number")
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("must be finite")
-    return value
-
-
-def _parse_float_comma(text: str) -> float:
-    if not _REAL_COMMA.fullmatch(text):
-        if _NON_FINITE.fullmatch(text):
-            raise ValueError("must be finite")
-        raise ValueError("must be a real number (with ',' as the decimal point)")
-    value = float(text.replace(",", "."))
-    if not math.isfinite(value):
-        raise ValueError("must be finite")
-    return value
-
-
-def _parse_count(text: str) -> int:
-    if not _COUNT.fullmatch(text):
-        raise ValueError("must be an integer count")
-    value = int(text)
-    if abs(value) > _INT64_MAX:
-        raise ValueError("must be an integer count below 2**63")
-    return value
-
-
-def _parse_date(text: str) -> _dt.date:
-    if not _DATE.fullmatch(text):
-        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)") from None
-
-
-#: The grammar's parsers that the columnar path (`fast_columns`) uses on distinct cells.
-_PARSERS: dict[str, Callable[[str], Any]] = {"date": _parse_date, "count": _parse_count}
-
-
-def _cell_parser(spec: FieldSpec, decimal: str = ".") -> Callable[[str], Any]:
-    real = _parse_float if decimal == "." else _parse_float_comma
-    if spec.kind == "float":
-        return real
-    if spec.kind == "count":
-        return _parse_count
-    if spec.kind == "date":
-        return _parse_date
-    if spec.kind == "floats":
-
-        def reals(text: str) -> tuple[float, ...]:
-            try:
-                return tuple(real(v) for v in text.split(LIST_SEPARATOR))
-            except ValueError as exc:
-                if str(exc) == "must be finite":
-                    raise
-                raise ValueError(f"must be real numbers separated by {LIST_SEPARATOR!r}") from None
-
-        return reals
-    if spec.kind == "texts":
-        return lambda text: tuple(unescape_cell(v) for v in text.split(LIST_SEPARATOR))
-    return unescape_cell  # country, enum, text: the table checks them
-
-
-class Tally:
-    """Every problem of a file counted per field and per distinct bad value, including those
-    past `MAX_PROBLEMS`, for the summary of a truncated error."""
-
-    def __init__(self) -> None:
-        self.fields: Counter[str] = Counter()
-        self.values: dict[str, Counter[str]] = {}
-
-    def add(self, field: str, value: str | None) -> None:
-        self.fields[field] += 1
-        if value is not None:
-            self.values.setdefault(field, Counter())[value[:40]] += 1
-
-    def total(self) -> int:
-        return sum(self.fields.values())
-
-    def lines(self, path: str) -> list[str]:
-        """One line per field, most problems first, with its most frequent bad values."""
-        out = [f"{path}: {self.total():,} problems in all; per field and bad value:"]
-        for field, count in self.fields.most_common():
-            shown = ", ".join(
-                f"{value!r} x {n:,}"
-                for value, n in self.values.get(field, Counter()).most_common(5)
-            )
-            more = len(self.values.get(field, ())) - 5
-            if more > 0:
-                shown += f", and {more:,} other values"
-            out.append(f"  {field}: {count:,}" + (f" ({shown})" if shown else ""))
-        return out
-
-
-def python_columns(
-    rows: Sequence[Sequence[str]],
-    header: Header,
-    table: type[Table[Any]],
-    path: str,
-    lines: Sequence[int],
-    *,
-    decimal: str = ".",
-    tally: Tally | None = None,
-    bad_rows: set[int] | None = None,
-) -> tuple[dict[str, list[Any]], list[Problem]]:
-    """Convert rows of strings to Python values per field; bad cells become problems.
-
-    At most `MAX_PROBLEMS` problems are kept; every problem is counted in ``tally`` and the
-    offset of every row with a bad cell is added to ``bad_rows``.
-    """
-    problems: list[Problem] = []
-    bad_rows = set() if bad_rows is None else bad_rows
-    tally = Tally() if tally is None else tally
-    width = len(header.names)
-    for offset, row in enumerate(rows):
-        if len(row) != width:
-            tally.add("row", f"{len(row)} cells")
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(
-                    Problem(
-                        field="row",
-                        problem=f"has {len(row)} cells where the header has {width}",
-                        path=path,
-                        row=lines[offset],
-                    )
-                )
-    if problems:
-        return {}, problems
-    columns: dict[str, list[Any]] = {}
-    for spec in table.schema:
-        if spec.name not in header.positions:
-            continue
-        index = header.positions[spec.name]
-        parse = _cell_parser(spec, decimal)
-        values: list[Any] = []
-        for offset, row in enumerate(rows):
-            text = row[index]
-            if text == "":
-                values.append(() if spec.kind == "floats" else None)
-                continue
-            try:
-                values.append(parse(text))
-            except ValueError as exc:
-                tally.add(spec.name, text)
-                bad_rows.add(offset)
-                if len(problems) < MAX_PROBLEMS:
-                    problems.append(
-                        Problem(
-                            field=spec.name,
-                            problem=str(exc),
-                            value=text,
-                            path=path,
-                            row=lines[offset],
-                            column=index + 1,
-                        )
-                    )
-                values.append(None)
-        columns[spec.name] = values
-    return columns, problems
-
-
+#: Files smaller than this [bytes] are read as text: `csv.reader` starts faster.
+_SMALL_BYTES = 16 << 10
+#: Records per block of the byte path (its arrays stay within the processor's caches).
+_BLOCK_RECORDS = 1 << 16
 #: Rows validated at once when counting every problem of a file with many (each block
 #: reports all its problems unless its rows have more than `MAX_PROBLEMS` between them).
 _BLOCK_ROWS = MAX_PROBLEMS // 2
 
 
-def python_chunks(
-    stream: IO[str],
-    table: type[Table[Any]],
-    path: str,
-    *,
-    chunk_rows: int,
-    skip_rows: int = 0,
-    on_rows: Callable[[int], None] | None = None,
-    source: PathLike | IO[Any] | None = None,
-    dialect: Dialect = Dialect(),
-) -> Iterator[Table[Any]]:
-    """Tables of up to ``chunk_rows`` rows from a CSV text stream (python engine).
+class _Builder:
+    """Builds the table of a chunk of rows of cells, or raises the error naming every
+    problem of the chunk (counted for the whole file in ``tally``)."""
 
-    The first ``skip_rows`` records are parsed but not validated or yielded (a stream that
-    pyarrow began and refused resumes here).
-    """
-    rows = csv_rows(stream, path=path, source=source, encoding=dialect.encoding, sep=dialect.sep)
-    try:
-        _, names = next(rows)
-    except StopIteration:
-        raise ValidationError("file", "is empty: a header row is required", path=path) from None
-    header = check_header(names, table, path, dialect.sep)
-    tally = Tally()
+    def __init__(
+        self, header: Header, table: type[Table[Any]], path: str, dialect: Dialect
+    ) -> None:
+        self.header = header
+        self.table = table
+        self.path = path
+        self.dialect = dialect
+        self.tally = Tally()
 
     def rule_problems(
-        columns: dict[str, list[Any]], keep: list[int], lines: list[int]
+        self, columns: dict[str, list[Any]], keep: list[int], lines: list[int]
     ) -> list[Problem]:
         """Every problem the table's rules find in the rows ``keep``: when the error of all
         of them stopped at `MAX_PROBLEMS`, the rows are validated in small blocks (halved
         again when a block stops too) so that every problem is found and counted."""
+        header, path, table = self.header, self.path, self.table
         found: list[Problem] = []
         if not keep:
             return found
@@ -397,9 +228,10 @@ def python_chunks(
                 found.extend(locate(error, header, path, [lines[i] for i in rows]).problems)
         return found
 
-    def build(chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+    def build(self, chunk: list[list[str]], lines: list[int]) -> Table[Any]:
+        header, path, table, tally = self.header, self.path, self.table, self.tally
         fast = fast_columns(
-            chunk, header.positions, len(header.names), table.schema, _PARSERS, dialect.decimal
+            chunk, header.positions, len(header.names), table.schema, _PARSERS, self.dialect.decimal
         )
         if fast is not None:
             try:
@@ -414,7 +246,7 @@ def python_chunks(
             table,
             path,
             lines,
-            decimal=dialect.decimal,
+            decimal=self.dialect.decimal,
             tally=tally,
             bad_rows=bad_rows,
         )
@@ -429,7 +261,7 @@ def python_chunks(
             # shows every bad cell (and the summary counts them all): validate the rows
             # whose cells all parsed.
             keep = [i for i in range(len(lines)) if i not in bad_rows]
-            located = rule_problems(columns, keep, lines)
+            located = self.rule_problems(columns, keep, lines)
             for p in located:
                 value = p.value if isinstance(p.value, str) else repr(p.value)
                 tally.add(p.field, value if p.has_value else None)
@@ -442,20 +274,221 @@ def python_chunks(
             summary=tally.lines(path) if truncated else (),
         )
 
-    records = iter(rows)
+    def fast_block(self, block: Block) -> Table[Any] | None:
+        """The table of a clean block of lines (`narcometrics.io._csv_bytes`), its columns
+        found with numpy; None when that path cannot judge it or the table refuses it (the
+        text path then names every problem)."""
+        header, table, dialect = self.header, self.table, self.dialect
+        columns = block_columns(
+            block,
+            header.positions,
+            len(header.names),
+            dialect.sep,
+            table.schema,
+            _PARSERS,
+            dialect.decimal,
+        )
+        if columns is None:
+            return None
+        try:
+            return table.from_columns(**columns)
+        except ValidationError:
+            return None
+
+    def text_blocks(self, blocks: list[Block]) -> Table[Any]:
+        """The table of consecutive clean blocks read by `csv.reader` (they hold no quote:
+        their lines are their records), or the error naming every problem."""
+        data = b"".join(block.data for block in blocks)
+        first_line = blocks[0].first_line if blocks else 1
+        records = csv_rows(
+            io.StringIO(data.decode("utf-8")),
+            path=self.path,
+            sep=self.dialect.sep,
+            first_line=first_line,
+        )
+        cells, lines = _gather(records, sum(len(block) for block in blocks))
+        return self.build(cells, lines)
+
+
+def python_chunks(
+    stream: IO[str],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    source: PathLike | IO[Any] | None = None,
+    dialect: Dialect = Dialect(),
+) -> Iterator[Table[Any]]:
+    """Tables of up to ``chunk_rows`` rows from a CSV text stream (python engine).
+
+    The first ``skip_rows`` records are parsed but not validated or yielded (a stream that
+    pyarrow began and refused resumes here). A UTF-8 file or binary stream is read as bytes
+    (`narcometrics.io._csv_bytes`) until a block holds what only `csv.reader` reads exactly
+    (a quote, say): from there on, and for any other stream, `csv.reader` reads the text.
+    """
+    raw = None if skip_rows else binary_source(stream, source, dialect.encoding, dialect.sep)
+    if raw is not None:
+        yield from _byte_chunks(
+            raw, table, path, chunk_rows=chunk_rows, on_rows=on_rows, source=source, dialect=dialect
+        )
+        return
+    yield from _text_chunks(
+        stream,
+        table,
+        path,
+        chunk_rows=chunk_rows,
+        skip_rows=skip_rows,
+        on_rows=on_rows,
+        source=source,
+        dialect=dialect,
+    )
+
+
+def _text_chunks(
+    stream: IO[str],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    source: PathLike | IO[Any] | None = None,
+    dialect: Dialect = Dialect(),
+    first_line: int = 1,
+    bad_line: int | None = None,
+) -> Iterator[Table[Any]]:
+    """`python_chunks` reading the text with `csv.reader` (``first_line`` is the file line
+    of the stream's first line; ``bad_line`` that of its first byte that is not text, when
+    known)."""
+    rows = csv_rows(
+        stream,
+        path=path,
+        source=source,
+        encoding=dialect.encoding,
+        sep=dialect.sep,
+        first_line=first_line,
+        bad_line=bad_line,
+    )
+    try:
+        _, names = next(rows)
+    except StopIteration:
+        raise ValidationError("file", "is empty: a header row is required", path=path) from None
+    builder = _Builder(check_header(names, table, path, dialect.sep), table, path, dialect)
+    yield from _row_chunks(
+        rows, builder, chunk_rows=chunk_rows, skip_rows=skip_rows, on_rows=on_rows
+    )
+
+
+def _row_chunks(
+    records: Iterator[tuple[int, list[str]]],
+    builder: _Builder,
+    *,
+    chunk_rows: int,
+    skip_rows: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+    yielded: bool = False,
+) -> Iterator[Table[Any]]:
+    """The tables of the records of a `csv_rows` iterator (``yielded``: whether a table of
+    the file was yielded before these records)."""
     if skip_rows:  # parsed, not validated
         _paused(collections.deque, itertools.islice(records, skip_rows), maxlen=0)
-    yielded = False
     while True:
         cells, lines = _paused(_gather, records, chunk_rows)
         if not cells and (yielded or skip_rows):
             break
-        chunk = _paused(build, cells, lines)
+        chunk = _paused(builder.build, cells, lines)
         yield chunk
         yielded = True
         if on_rows is not None:
             on_rows(len(cells))
         if len(cells) < chunk_rows:
+            break
+
+
+def _byte_chunks(
+    raw: IO[bytes],
+    table: type[Table[Any]],
+    path: str,
+    *,
+    chunk_rows: int,
+    on_rows: Callable[[int], None] | None,
+    source: PathLike | IO[Any] | None,
+    dialect: Dialect,
+) -> Iterator[Table[Any]]:
+    """`python_chunks` reading a UTF-8 binary stream in blocks of lines."""
+    reader = LineReader(raw)
+    head = reader.take(1)
+    if not head.clean or not len(head) or reader.smaller_than(_SMALL_BYTES):
+        rest = reader.rest(head)
+        yield from _text_chunks(
+            text_from(rest, raw),
+            table,
+            path,
+            chunk_rows=chunk_rows,
+            on_rows=on_rows,
+            source=source,
+            dialect=dialect,
+            bad_line=bad_byte_line(rest, head.first_line),
+        )
+        return
+    names = head.data[head.starts[0] : head.ends[0]].decode("utf-8").split(dialect.sep)
+    builder = _Builder(check_header(names, table, path, dialect.sep), table, path, dialect)
+    step = min(chunk_rows, _BLOCK_RECORDS)
+    yielded = False
+    while True:
+        # A chunk of chunk_rows records, read in blocks of at most _BLOCK_RECORDS (whose
+        # arrays stay in the processor's caches) and joined; when any block is refused,
+        # the text path reads the whole chunk, so that its error names every problem.
+        blocks: list[Block] = []
+        parts: list[Table[Any]] | None = []
+        count = 0
+        while count < chunk_rows:
+            want = min(step, chunk_rows - count)
+            block = _paused(reader.take, want)
+            if not block.clean:  # csv.reader reads the rest, from this chunk on
+                rest = b"".join([*(b.data for b in blocks), reader.rest(block)])
+                first_line = blocks[0].first_line if blocks else block.first_line
+                records = csv_rows(
+                    text_from(rest, raw),
+                    path=path,
+                    source=source,
+                    encoding=dialect.encoding,
+                    sep=dialect.sep,
+                    first_line=first_line,
+                    bad_line=bad_byte_line(rest, first_line),
+                )
+                yield from _row_chunks(
+                    records, builder, chunk_rows=chunk_rows, on_rows=on_rows, yielded=yielded
+                )
+                return
+            blocks.append(block)
+            count += len(block)
+            if parts is not None and len(block):
+                part = _paused(builder.fast_block, block)
+                if part is None:
+                    parts = None
+                else:
+                    parts.append(part)
+            if len(block) < want:
+                break  # the end of the file
+        if not count and yielded:
+            break
+        chunk = None
+        if parts:
+            try:
+                chunk = table.concat(parts)
+            except ValidationError:  # a repeated id: the text path says where
+                chunk = None
+        if chunk is None:
+            chunk = _paused(builder.text_blocks, blocks)
+        del blocks, parts
+        yield chunk
+        yielded = True
+        if on_rows is not None:
+            on_rows(count)
+        if count < chunk_rows:
             break
 
 

@@ -203,34 +203,39 @@ def csv_rows(
     source: PathLike | IO[Any] | None = None,
     encoding: str = "utf-8",
     sep: str = ",",
+    first_line: int = 1,
+    bad_line: int | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Records of a CSV text stream (RFC 4180 quoting) with the line each starts on.
 
     Blank lines are not records and are skipped; line numbers stay those of the file, so
-    an error points at the line a text editor shows. Cells have no size limit. Errors name
-    ``path`` and the line; for text that is not in ``encoding``, the line of the first bad
-    byte (found by decoding ``source`` again, when it is a path).
+    an error points at the line a text editor shows (the stream's first line is line
+    ``first_line`` of the file). Cells have no size limit. Errors name ``path`` and the
+    line; for text that is not in ``encoding``, the line of the first bad byte (found by
+    decoding ``source`` again, when it is a path; else ``bad_line``, when the caller knows
+    it).
     """
     reader = csv.reader(stream, strict=True, delimiter=sep)
-    line = 1
+    before = first_line - 1  # lines of the file before the stream's first line
+    line = first_line
     try:
         for row in reader:
             if row:
                 yield line, row
-            line = reader.line_num + 1
+            line = before + reader.line_num + 1
     except csv.Error as exc:
         raise ValidationError(
-            "file", f"malformed CSV: {exc}", row=reader.line_num or 1, path=path
+            "file", f"malformed CSV: {exc}", row=before + (reader.line_num or 1), path=path
         ) from None
     except UnicodeDecodeError as exc:
-        where = None
+        where = bad_line
         if isinstance(source, (str, os.PathLike)):
             where = decode_error_line(source, encoding)
         shown = "UTF-8" if _codec(encoding) == "utf-8-sig" else encoding
         raise ValidationError(
             "file",
             f"not {shown} text ({exc.reason}); pass encoding= for another text encoding",
-            row=where if where is not None else reader.line_num + 1,
+            row=where if where is not None else before + reader.line_num + 1,
             path=path,
         ) from None
 
