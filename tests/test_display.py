@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -339,19 +340,38 @@ def test_totals_display_the_exact_decimal_sums_of_the_file_not_float_noise(
 
 
 @given(
+    st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=300),
+    st.integers(min_value=0, max_value=3),
+    st.sampled_from([1, -1]),
+)
+def test_a_sum_of_terms_of_one_sign_displays_as_the_exact_decimal_sum_of_its_terms(
+    units: list[int], decimals: int, sign: int
+) -> None:
+    # Masses, hectares and counts are never negative: their totals never cancel.
+    scale = 10**decimals
+    terms = [sign * u / scale for u in units]
+    exact = sum(sign * Decimal(u) / scale for u in units)
+    # Totals are exact sums rounded once (issue 12), which math.fsum also gives.
+    shown = fmt_sum(math.fsum(terms), len(terms))
+    assert Decimal(shown.replace(",", "")) == exact
+
+
+@given(
     st.lists(st.integers(min_value=-(10**9), max_value=10**9), min_size=1, max_size=300),
     st.integers(min_value=0, max_value=3),
 )
-def test_a_float_sum_displays_as_the_exact_decimal_sum_of_its_terms(
+def test_a_sum_of_any_terms_displays_its_float_value_within_the_sums_rounding_error(
     units: list[int], decimals: int
 ) -> None:
-    scale = 10**decimals
-    terms = [u / scale for u in units]
-    exact = sum(Decimal(u) / scale for u in units)
-    # Totals are exact sums rounded once (issue 12), which math.fsum also gives; a sum that
-    # loses digits to cancellation on the way (left to right) cannot be shown exactly.
-    shown = fmt_sum(math.fsum(terms), len(terms))
-    assert Decimal(shown.replace(",", "")) == exact
+    # Terms of both signs may cancel: -99999999.9 + 99999919.5 is -80.4 in decimals but
+    # -80.40000001... in floats (each term carries its own representation error). The
+    # display then shows the float sum, never fewer digits than that error allows.
+    terms = [u / 10**decimals for u in units]
+    total = math.fsum(terms)
+    shown = Decimal(fmt_sum(total, len(terms)).replace(",", ""))
+    tolerance = 4 * len(terms) * sys.float_info.epsilon * abs(total)
+    allowed = max(Decimal(tolerance), Decimal("5e-10") * abs(Decimal(total)))
+    assert abs(shown - Decimal(total)) <= allowed
 
 
 def test_numbers_display_at_their_precision() -> None:
