@@ -168,3 +168,27 @@ def test_every_submodule_of_a_lazy_subpackage_is_an_attribute_as_when_imported_u
     )
     done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert done.stdout.strip() == "ok"
+
+
+def test_the_command_prints_what_main_prints_and_exits_with_its_status(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from narcometrics.cli import main
+
+    assert main(["report", "--format", "json"]) == 0
+    expected = capsys.readouterr().out
+    ran = subprocess.run(
+        [sys.executable, "-m", "narcometrics", "report", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, expected, "")
+    bad = subprocess.run(
+        [sys.executable, "-m", "narcometrics", "report", "--year", "1890"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2, bad.stderr
+    assert "1890" in bad.stderr

@@ -1,7 +1,5 @@
 """``python -m narcometrics`` runs the command line."""
 
-import sys
+from narcometrics.cli import run
 
-from narcometrics.cli import main
-
-sys.exit(main())
+run()
