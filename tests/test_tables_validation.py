@@ -312,3 +312,63 @@ def test_one_error_lists_the_problems_of_every_column() -> None:
         )
     found = {(p.row, p.field) for p in error.value.problems}
     assert found == {(1, "mass_kg"), (1, "country"), (2, "substance")}
+
+
+# A cell of the wrong type beside cells with bad values: one error names them all.
+_MASS_CELLS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.text(max_size=3),
+)
+_ARREST_CELLS = st.one_of(
+    st.integers(min_value=-5, max_value=5),
+    st.none(),
+    st.floats(min_value=-5, max_value=5),
+    st.text(max_size=2),
+)
+_DATE_CELLS = st.one_of(st.dates(), st.none(), st.text(max_size=3), st.datetimes())
+
+
+def _problems(cls: type[Table[Any]], **columns: Any) -> list[tuple[int | None, str, str]]:
+    try:
+        cls.from_columns(**columns)
+    except ValidationError as error:
+        return [(p.row, p.field, p.problem) for p in error.problems]
+    return []
+
+
+def _wrong_typed(kind: str, value: object) -> bool:
+    if value is None:
+        return False
+    if kind == "float":
+        return isinstance(value, str)
+    if kind == "count":
+        return not isinstance(value, int)
+    return type(value) is not dt.date
+
+
+@pytest.mark.parametrize(
+    ("cls", "field", "cells", "good", "kind"),
+    [
+        (SeizureTable, "mass_kg", _MASS_CELLS, 1.0, "float"),
+        (OperationTable, "arrests", _ARREST_CELLS, 1, "count"),
+        (SeizureTable, "date", _DATE_CELLS, D, "date"),
+    ],
+)
+@given(data=st.data())
+def test_a_wrong_typed_cell_does_not_hide_the_bad_values_of_the_other_rows(
+    cls: type[Table[Any]], field: str, cells: Any, good: object, kind: str, data: st.DataObject
+) -> None:
+    values = data.draw(st.lists(cells, min_size=1, max_size=8))
+    n = len(values)
+    base: dict[str, Any] = {"date": [D] * n, "country": ["PER"] * n}
+    if cls is SeizureTable:
+        base |= {"substance": ["cocaine_hcl"] * n, "mass_kg": [1.0] * n}
+    found = _problems(cls, **{**base, field: values})
+    wrong = {i for i, v in enumerate(values) if _wrong_typed(kind, v)}
+    # The other rows' problems are those of the same column with each wrong-typed cell
+    # replaced by a good value; the wrong-typed cells are named each at its row.
+    replaced = [good if i in wrong else v for i, v in enumerate(values)]
+    others = _problems(cls, **{**base, field: replaced})
+    assert [p for p in found if p[0] not in wrong] == others
+    assert sorted(p[0] for p in found if p[0] in wrong) == sorted(wrong)

@@ -34,6 +34,9 @@ from narcometrics.tables._validate import (
     Problems,
     at,
     at_item,
+    check_counts,
+    check_dates,
+    check_floats,
     required,
     scalar_problem,
 )
@@ -215,11 +218,36 @@ def read_objects(spec: FieldSpec, values: Sequence[object], problems: Problems) 
     data, bad = _OBJECT_READERS[spec.kind](spec, values)
     if bad:
         problems.extend([at(problem, row) for row, problem in bad])
+        _check_the_others(spec, data, null, [row for row, _ in bad], problems)
         return None
     if spec.kind == "date" and null.any():
         problems.rows(np.flatnonzero(null), lambda row: required(spec.name, row))
         return None
     return Raw(data, null if null.any() else None)
+
+
+def _check_the_others(
+    spec: FieldSpec, data: NDArray[Any], null: Mask, refused: list[int], problems: Problems
+) -> None:
+    """The problems of the values read from the rows not ``refused`` (wrong types), as if
+    those rows were the whole column: one error then lists every problem of the column."""
+    keep = np.setdiff1d(np.arange(len(data)), np.asarray(refused, dtype=np.intp))
+    found = Problems()
+    part, part_null = data[keep], null[keep]
+    nulls = part_null if part_null.any() else None
+    if spec.kind == "date":
+        if nulls is not None:
+            found.rows(np.flatnonzero(nulls), lambda row: required(spec.name, row))
+        else:
+            check_dates(spec, part, found)
+    elif spec.kind == "float":
+        check_floats(spec, part, nulls, found)
+    else:
+        check_counts(spec, part, nulls, found)
+    problems.extend(
+        [p if p.row is None else at(p, int(keep[p.row])) for p in found.items],
+        truncated=found.truncated,
+    )
 
 
 Bad: TypeAlias = list[tuple[int, Problem]]
