@@ -30,14 +30,19 @@ from narcometrics.io._files import PathLike, csv_rows, open_text, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec, Ragged, Table
 from narcometrics.tables._columns import code_dtype, object_array
+from narcometrics.tables._read import Raw
+from narcometrics.tables._validate import Problems
 
-__all__ = ["WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
+__all__ = ["RANGE_BYTES", "WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 
-#: Bytes read at once when a file is searched for a quote.
-_SCAN_BYTES = 1 << 20
 #: Bytes per block when a whole file is read (None: pyarrow's default, 1 MiB); its threads
 #: parse the blocks in parallel.
 WHOLE_BLOCK_BYTES: int | None = None
+#: Bytes of a file without quotes parsed at once by a whole-file read (then converted and
+#: freed before the next range is parsed).
+RANGE_BYTES = 4 << 20
+#: The byte of a quote.
+_QUOTE = np.uint8(ord('"'))
 #: Rows from which the columns of a whole file are converted on several threads.
 _PARALLEL_ROWS = 100_000
 
@@ -47,6 +52,15 @@ class Fallback(Exception):
 
 
 # ---------------------------------------------------------------------- pieces of columns
+
+
+def _pool() -> Any:
+    """The memory pool of the reader's Arrow buffers: the C library's allocator, which gives
+    the large buffers of a read back to the system when they are freed (the default pool
+    keeps them per thread, which doubled the peak memory of a whole-file read)."""
+    import pyarrow as pa
+
+    return pa.system_memory_pool()
 
 
 def _cast(column: Any, target: Any, decimal: str) -> Any:
@@ -64,7 +78,7 @@ def _cast(column: Any, target: Any, decimal: str) -> Any:
             raise Fallback()
         column = pc.replace_substring(column, ",", ".")
     try:
-        return column.cast(target)
+        return pc.cast(column, target, memory_pool=_pool())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Fallback() from None
 
@@ -117,10 +131,10 @@ def _coded(column: Any) -> tuple[Any, Any]:
         if column.num_chunks == 0:
             column = pa.array([], column.type)
         else:
-            column = column.unify_dictionaries().combine_chunks()
+            column = column.unify_dictionaries(_pool()).combine_chunks(_pool())
     indices = column.indices
     if indices.null_count:
-        indices = pc.fill_null(indices, MISSING_CODE)
+        indices = pc.coalesce(indices, MISSING_CODE, memory_pool=_pool())
     return np.asarray(indices.to_numpy(zero_copy_only=False)), column.dictionary
 
 
@@ -184,12 +198,6 @@ def _labels(pieces: list[Any]) -> Categorical:
     return Categorical.trusted(codes, object_array(position))
 
 
-def _dates(pieces: list[Any]) -> Any:
-    days = np.concatenate(pieces, dtype=np.int64) if pieces else np.zeros(0, np.int64)
-    pieces.clear()
-    return days.view("datetime64[D]")
-
-
 def _joined(pieces: list[Any], empty: Any) -> Any:
     """One array of the pieces (the piece itself when there is one: no copy)."""
     data = pieces[0] if len(pieces) == 1 else np.concatenate(pieces) if pieces else empty
@@ -201,11 +209,12 @@ def _floats(pieces: list[Any]) -> Any:
     return _joined(pieces, np.zeros(0))
 
 
-def _counts(pieces: list[Any]) -> Any:
-    data = _joined([d for d, _ in pieces], np.zeros(0, np.int64))
+def _counts(pieces: list[Any]) -> tuple[Any, Any]:
+    """Counts (0 where empty, an owned array) and the empty rows (None when none is)."""
+    data = _owned(_joined([d for d, _ in pieces], np.zeros(0, np.int64)))
     null = _joined([n for _, n in pieces], np.zeros(0, np.bool_))
     pieces.clear()
-    return np.ma.MaskedArray(data, mask=null) if null.any() else data
+    return data, (null if null.any() else None)
 
 
 def _lists(pieces: list[Any], kind: str) -> Ragged:
@@ -220,16 +229,68 @@ def _lists(pieces: list[Any], kind: str) -> Ragged:
 
 
 def _column(spec: FieldSpec, pieces: list[Any]) -> Any:
-    """The pieces of a column joined (and freed as they are), ready for `from_columns`."""
-    if spec.kind == "date":
-        return _dates(pieces)
-    if spec.kind == "float":
-        return _floats(pieces)
+    """The pieces of a count or list column joined (and freed as they are)."""
     if spec.kind == "count":
         return _counts(pieces)
-    if spec.kind in ("floats", "texts"):
-        return _lists(pieces, spec.kind)
-    return _labels(pieces)
+    return _lists(pieces, spec.kind)  # "floats" or "texts" (labels are built by `_Codes`)
+
+
+class _Growing:
+    """A column written piece by piece into one numpy array, which grows in place (numpy's
+    ``resize``, a ``realloc``: large arrays are remapped, not copied) and is cut to its rows
+    at the end: no list of pieces to join, so a column never exists twice."""
+
+    def __init__(self, dtype: Any) -> None:
+        self.data: Any = np.empty(0, dtype)
+        self.size = 0
+
+    def reserve(self, capacity: int) -> None:
+        if capacity > len(self.data):
+            self.data.resize(capacity, refcheck=False)
+
+    def astype(self, dtype: Any) -> None:
+        if dtype != self.data.dtype:
+            self.data = self.data.astype(dtype)
+
+    def extend(self, piece: Any) -> None:
+        end = self.size + len(piece)
+        if end > len(self.data):
+            self.reserve(max(end, len(self.data) + len(self.data) // 4))
+        self.data[self.size : end] = piece
+        self.size = end
+
+    def finish(self) -> Any:
+        data = self.data
+        data.resize(self.size, refcheck=False)
+        self.data = np.empty(0, data.dtype)
+        self.size = 0
+        return data
+
+
+class _Codes(_Growing):
+    """The codes of a categorical column, piece by piece: each piece is recoded at once to the
+    labels of all pieces so far, in first-seen order, in the smallest integer type (so that
+    a whole file's codes take the bytes of the final column, not Arrow's 4 per row)."""
+
+    def __init__(self) -> None:
+        super().__init__(code_dtype(0))
+        self.position: dict[str, int] = {}
+
+    def add(self, piece: tuple[Any, list[str]]) -> None:
+        codes, labels = piece
+        mapping = [self.position.setdefault(label, len(self.position)) for label in labels]
+        dtype = code_dtype(len(self.position))
+        self.astype(dtype)
+        # Code -1 (empty) takes the last entry, -1; Arrow codes are never out of range.
+        self.extend(np.take(np.array([*mapping, MISSING_CODE], dtype=dtype), codes, mode="wrap"))
+
+    def build(self) -> Categorical:
+        return Categorical.trusted(self.finish(), object_array(self.position))
+
+
+#: The columns written into one growing array (the others are joined from their pieces),
+#: and the type of that array.
+_GROWING = {"date": np.int64, "float": np.float64}
 
 
 class _Columns:
@@ -240,65 +301,89 @@ class _Columns:
         self.decimal = decimal
         self.specs = [spec for spec in table.schema if spec.name in header.positions]
         self.pieces: dict[str, list[Any]] = {spec.name: [] for spec in self.specs}
+        self.codes = {spec.name: _Codes() for spec in self.specs if spec.kind not in _PIECES}
+        self.growing = {
+            spec.name: _Growing(_GROWING[spec.kind]) for spec in self.specs if spec.kind in _GROWING
+        }
+
+    def reserve(self, rows: int) -> None:
+        """Make room for about ``rows`` rows in the growing columns (rows never touched are
+        never resident)."""
+        for store in [*self.codes.values(), *self.growing.values()]:
+            store.reserve(rows)
 
     def add(self, columns: dict[str, Any], rows: int) -> None:
         """Convert the Arrow columns of a block, or of the whole file (then column by column
         on a few threads: Arrow's casts and numpy release the GIL). Each Arrow column is
         dropped from ``columns`` once converted, so that its text can be freed."""
 
-        def convert(spec: FieldSpec) -> Any:
-            piece = _PIECES.get(spec.kind, _label_piece)
-            return piece(columns.pop(spec.name), spec, self.decimal)
+        def convert(spec: FieldSpec) -> None:
+            column = columns.pop(spec.name)
+            if spec.name in self.codes:
+                self.codes[spec.name].add(_label_piece(column, spec, self.decimal))
+            elif spec.name in self.growing:
+                self.growing[spec.name].extend(_PIECES[spec.kind](column, spec, self.decimal))
+            else:
+                self.pieces[spec.name].append(_PIECES[spec.kind](column, spec, self.decimal))
 
         if rows < _PARALLEL_ROWS or len(self.specs) < 2:
-            pieces = [convert(spec) for spec in self.specs]
+            for spec in self.specs:
+                convert(spec)
         else:
             with ThreadPoolExecutor(min(len(self.specs), os.cpu_count() or 1)) as pool:
-                pieces = list(pool.map(convert, self.specs))
-        for spec, piece in zip(self.specs, pieces, strict=True):
-            self.pieces[spec.name].append(piece)
+                list(pool.map(convert, self.specs))
+
+    def _joined(self, spec: FieldSpec) -> Any:
+        if spec.name in self.growing:
+            data = self.growing[spec.name].finish()
+            return data.view("datetime64[D]") if spec.kind == "date" else data
+        return _owned(_column(spec, self.pieces[spec.name]))
 
     def build(self) -> Table[Any]:
-        """The validated table (`Fallback` when the table refuses a cell)."""
-        columns = {spec.name: _column(spec, self.pieces[spec.name]) for spec in self.specs}
+        """The validated table (`Fallback` when the table refuses a cell).
+
+        The joined columns go to the table's checks as they are (what `from_columns` does
+        after copying its arguments: these arrays are the reader's own, so no copy is made,
+        which would add a float column's bytes to the peak memory of a read).
+        """
+        raws: dict[str, Raw] = {}
+        for spec in self.specs:
+            if spec.name in self.codes:
+                raws[spec.name] = Raw(self.codes[spec.name].build())
+            elif spec.kind == "count":
+                data, null = _column(spec, self.pieces[spec.name])
+                raws[spec.name] = Raw(data, null)
+            else:
+                raws[spec.name] = Raw(self._joined(spec))
         try:
-            return self.table.from_columns(**columns)
+            return self.table._validated(raws, Problems())
         except ValidationError:
             # pyarrow skipped blank lines and joined quoted line breaks, so only the
             # python engine knows the file lines: it reports the problems.
             raise Fallback() from None
 
 
+def _owned(data: Any) -> Any:
+    """``data``, copied if it is a read-only view (of an Arrow buffer)."""
+    if isinstance(data, np.ndarray) and not data.flags.writeable:
+        return data.copy()
+    return data
+
+
 # ------------------------------------------------------------------------------ reading
 
 
-def _may_hold_quotes(source: PathLike, codec: str, whole: bool) -> bool:
-    """Whether the file may hold a quote character (when it does not, no value can hold a
-    line break, and pyarrow may split the file at any line). A file read in chunks (which
-    may be larger than memory) is not searched: it may."""
-    if not whole or '"'.encode(codec, "replace") != b'"':
-        return True  # a quote is not the byte 0x22 in this encoding: assume one
-    # Read in small blocks (a memory map would add the whole file to the resident set).
-    block = bytearray(_SCAN_BYTES)
-    with open(source, "rb", buffering=0) as fh:
-        while True:
-            size = fh.readinto(block)
-            if not size:
-                return False
-            if block.find(b'"', 0, size) >= 0:
-                return True
-
-
 def _options(
-    source: PathLike,
     table: type[Table[Any]],
     header: Header,
     dialect: Dialect,
     *,
     block: int | None,
-    whole: bool,
+    names: list[str] | None = None,
+    newlines_in_values: bool = True,
 ) -> tuple[Any, Any, Any]:
-    """pyarrow's read, parse and convert options for ``source`` and the columns of ``table``."""
+    """pyarrow's read, parse and convert options for the columns of ``table`` (``names``:
+    the column names of a part of a file after its header)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -309,11 +394,11 @@ def _options(
             text = spec.kind in ("float", "count", "floats", "texts")
             types[spec.name] = pa.string() if text else pa.dictionary(pa.int32(), pa.string())
     read_options = pacsv.ReadOptions(
-        block_size=block, **({} if codec == "utf-8" else {"encoding": codec})
+        block_size=block,
+        column_names=names or [],
+        **({} if codec == "utf-8" else {"encoding": codec}),
     )
-    parse_options = pacsv.ParseOptions(
-        newlines_in_values=_may_hold_quotes(source, codec, whole), delimiter=dialect.sep
-    )
+    parse_options = pacsv.ParseOptions(newlines_in_values=newlines_in_values, delimiter=dialect.sep)
     convert_options = pacsv.ConvertOptions(
         column_types=types,
         strings_can_be_null=True,
@@ -334,6 +419,134 @@ def _header(source: PathLike, table: type[Table[Any]], path: str, dialect: Diale
     if first is None:
         raise ValidationError("file", "is empty: a header row is required", path=path)
     return check_header(first[1], table, path, dialect.sep)
+
+
+def _splittable(codec: str, sep: str) -> bool:
+    """Whether a line break, a quote and ``sep`` are their ASCII bytes in ``codec`` and no
+    byte of another character is (UTF-8 and single-byte encodings): then a file with no
+    quote can be cut after any byte 0x0A."""
+    if codec == "utf-8":
+        return True
+    chars = bytes(range(256)).decode(codec, "replace")
+    return len(chars) == 256 and all(chars[ord(c)] == c for c in ("\n", '"', sep))
+
+
+def _line_ranges(source: PathLike) -> Iterator[Any]:
+    """The file in ranges of whole lines of about `RANGE_BYTES` bytes (pyarrow buffers, read
+    by pyarrow), as long as no quote is seen (then no value holds a line break and every
+    byte 0x0A ends a row); at the first range holding a quote, its offset in the file (an
+    int) ends them."""
+    import pyarrow as pa
+
+    with pa.OSFile(os.fspath(source), memory_pool=_pool()) as fh:
+        size = fh.size()
+        start = 0
+        want = RANGE_BYTES
+        while start < size:
+            fh.seek(start)
+            part = fh.read_buffer(min(want, size - start))
+            cut = len(part)
+            if start + cut < size:
+                cut = _last_line_end(part)
+                if not cut:  # a line longer than the range: read a longer range
+                    want *= 2
+                    continue
+                part = part.slice(0, cut)
+            if np.frombuffer(part, np.uint8).__eq__(_QUOTE).any():
+                yield start
+                return
+            yield part
+            del part
+            start += cut
+            want = RANGE_BYTES
+
+
+def _last_line_end(part: Any) -> int:
+    """The offset just past the last byte 0x0A of a buffer (0: there is none)."""
+    with memoryview(part) as view:
+        tail = 1 << 16
+        while True:
+            found = bytes(view[-tail:]).rfind(b"\n")
+            if found >= 0:
+                return len(view) - min(tail, len(view)) + found + 1
+            if tail >= len(view):
+                return 0
+            tail *= 4
+
+
+def _read_whole(
+    source: PathLike,
+    table: type[Table[Any]],
+    header: Header,
+    dialect: Dialect,
+    columns: _Columns,
+) -> Iterator[int]:
+    """Read a whole file into ``columns``, yielding the rows of each part read.
+
+    Without quotes (and in an encoding that `_splittable` allows) the file is parsed in
+    ranges of whole lines of about `RANGE_BYTES` bytes, each by pyarrow's threads; a range
+    is converted on another thread while the next is parsed, and freed: the memory held is
+    the columns being built plus two ranges, not the text of the whole file. From the
+    first quote on (a value may hold a line break), the rest of the file is parsed at once,
+    with ``newlines_in_values``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names: list[str] = []
+    start: int | None = 0
+    size = os.path.getsize(source)
+    pool = _pool()
+    if _splittable(codecs.lookup(dialect.encoding).name, dialect.sep):
+        options = _options(
+            table, header, dialect, block=WHOLE_BLOCK_BYTES, newlines_in_values=False
+        )
+        start = None  # no quote (yet)
+        with ThreadPoolExecutor(1) as worker:
+            pending = None
+            for part in _line_ranges(source):
+                if isinstance(part, int):
+                    start = part
+                    break
+                frame = pacsv.read_csv(pa.BufferReader(part), *options, memory_pool=pool)
+                if not names:
+                    # Room for the rows of the file at the first range's bytes per row (the
+                    # columns grow if it is short, and are cut to their rows at the end).
+                    columns.reserve(frame.num_rows * (size // max(part.size, 1) + 1) + 1024)
+                    names = frame.column_names
+                    options = _options(
+                        table,
+                        header,
+                        dialect,
+                        block=WHOLE_BLOCK_BYTES,
+                        names=names,
+                        newlines_in_values=False,
+                    )
+                if pending is not None:
+                    yield pending.result()
+                pending = worker.submit(_add, columns, frame)
+                del frame, part
+            if pending is not None:
+                yield pending.result()
+        if start is None:
+            return
+    options = _options(table, header, dialect, block=WHOLE_BLOCK_BYTES, names=names)
+    with pa.OSFile(os.fspath(source), memory_pool=pool) as rest:
+        rest.seek(start)
+        frame = pacsv.read_csv(rest, *options, memory_pool=pool)
+    yield _add(columns, frame)
+
+
+def _add(columns: _Columns, frame: Any) -> int:
+    """Convert a pyarrow table into ``columns``, freeing its text; its rows."""
+    import pyarrow as pa
+
+    arrays = {name: frame.column(name) for name in frame.column_names}
+    rows: int = frame.num_rows
+    del frame
+    columns.add(arrays, rows)
+    pa.default_memory_pool().release_unused()  # the text, converted: give it back
+    return rows
 
 
 def arrow_chunks(
@@ -360,23 +573,15 @@ def arrow_chunks(
     errors = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError)
     columns = _Columns(table, header, dialect.decimal)
     if whole:
-        # One multi-threaded read of the file (pyarrow's small default blocks, parsed in
-        # parallel), converted column by column.
-        options = _options(source, table, header, dialect, block=WHOLE_BLOCK_BYTES, whole=True)
         try:
-            frame = pacsv.read_csv(os.fspath(source), *options)
+            for rows in _read_whole(source, table, header, dialect, columns):
+                if on_rows is not None:
+                    on_rows(rows)
         except errors:
             raise Fallback() from None
-        arrays = {name: frame.column(name) for name in frame.column_names}
-        rows = frame.num_rows
-        del frame
-        columns.add(arrays, rows)
-        pa.default_memory_pool().release_unused()  # the text, converted: give it back
-        if on_rows is not None:
-            on_rows(rows)
         yield columns.build()
         return
-    options = _options(source, table, header, dialect, block=block_bytes, whole=False)
+    options = _options(table, header, dialect, block=block_bytes)
     try:
         reader = pacsv.open_csv(os.fspath(source), *options)
     except errors:
