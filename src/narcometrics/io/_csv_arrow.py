@@ -40,7 +40,7 @@ __all__ = ["RANGE_BYTES", "WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 WHOLE_BLOCK_BYTES: int | None = None
 #: Bytes of a file without quotes parsed at once by a whole-file read (then converted and
 #: freed before the next range is parsed).
-RANGE_BYTES = 4 << 20
+RANGE_BYTES = 2 << 20
 #: The byte of a quote.
 _QUOTE = np.uint8(ord('"'))
 #: Rows from which the columns of a whole file are converted on several threads.
