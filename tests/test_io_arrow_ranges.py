@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import narcometrics.io._csv_arrow as arrow
+import narcometrics.io._csv_arrow_ranges as arrow
 import narcometrics.io._readers as readers
 from narcometrics import Operation, Seizure, ValidationError
 from narcometrics.io import AUTO_PYARROW_BYTES, read_csv
@@ -233,11 +233,11 @@ def test_a_file_in_another_encoding_reads_the_same_in_ranges(
 
 
 def test_only_encodings_where_a_line_break_is_its_own_byte_are_cut_at_line_breaks() -> None:
-    assert arrow._splittable("utf-8", ",")
-    assert arrow._splittable("latin-1", ";")
-    assert arrow._splittable("cp1252", ",")
-    assert not arrow._splittable("utf-16", ",")  # 0x0A is half of many characters
-    assert not arrow._splittable("shift_jis", ",")  # multi-byte: never cut
+    assert arrow.splittable("utf-8", ",")
+    assert arrow.splittable("latin-1", ";")
+    assert arrow.splittable("cp1252", ",")
+    assert not arrow.splittable("utf-16", ",")  # 0x0A is half of many characters
+    assert not arrow.splittable("shift_jis", ",")  # multi-byte: never cut
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,20 @@
 """The pyarrow engine of the CSV readers: the grammar of `narcometrics.io._csv`, columnar.
 
-pyarrow parses the file from its path: a whole file (`read_csv`) in one multi-threaded read,
-a stream (`iter_csv`) block by block. Numbers and dates are read as text and cast
-(pyarrow's CSV converters accept spaces around a value and hexadecimal integers, which the
-grammar refuses, while its casts from text accept exactly the grammar, and nan/inf, refused
-here as non-finite). The Arrow columns become compact numpy pieces (days, floats, counts,
-dictionary codes), each Arrow column dropped once converted; the pieces are joined column
-by column and the table validates them once, as columns (`from_columns`, no dataframe
-round trip): the labels of a categorical column are checked once each, not once per row.
+A whole file (`read_csv`) without quotes is parsed in ranges of whole lines of about 2 MiB
+(`narcometrics.io._csv_arrow_ranges`: no value can hold a line break, so every byte 0x0A
+ends a row), each by pyarrow's threads, while the range before is converted on another
+thread; from the first quote on, the rest of the file is parsed at once with
+``newlines_in_values``. A stream (`iter_csv`) is read block by block. Numbers and dates are
+read as text and cast (pyarrow's CSV converters accept spaces and tabs around a value and
+hexadecimal integers, which the grammar refuses, while its casts from text accept exactly
+the grammar, and nan/inf, refused here as non-finite). Dates, reals and categorical codes
+are written range by range into one growing array per column (room for the file's rows is
+made after the first range, at its bytes per row; labels are recoded to the file's first-
+seen order in the smallest integer type), so a column never exists twice and the text of the
+file is never held whole: the peak memory of a read is about the table plus two ranges. The
+Arrow buffers of a read come from the C library's allocator, which gives them back when
+freed. The table validates the columns once (the labels of a categorical column are checked
+once each, not once per row).
 
 Whenever pyarrow cannot give the exact answer (a cell outside the grammar, a cell the table
 refuses, an escaped list item), [`Fallback`][narcometrics.io._csv_arrow.Fallback] is raised
@@ -26,6 +33,8 @@ import numpy as np
 
 from narcometrics.errors import ValidationError
 from narcometrics.io._csv import Dialect, Header, check_header
+from narcometrics.io._csv_arrow_ranges import arrow_pool as _pool
+from narcometrics.io._csv_arrow_ranges import line_ranges, splittable
 from narcometrics.io._files import PathLike, csv_rows, open_text, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec, Ragged, Table
@@ -33,16 +42,11 @@ from narcometrics.tables._columns import code_dtype, object_array
 from narcometrics.tables._read import Raw
 from narcometrics.tables._validate import Problems
 
-__all__ = ["RANGE_BYTES", "WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
+__all__ = ["WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 
 #: Bytes per block when a whole file is read (None: pyarrow's default, 1 MiB); its threads
 #: parse the blocks in parallel.
 WHOLE_BLOCK_BYTES: int | None = None
-#: Bytes of a file without quotes parsed at once by a whole-file read (then converted and
-#: freed before the next range is parsed).
-RANGE_BYTES = 2 << 20
-#: The byte of a quote.
-_QUOTE = np.uint8(ord('"'))
 #: Rows from which the columns of a whole file are converted on several threads.
 _PARALLEL_ROWS = 100_000
 
@@ -52,15 +56,6 @@ class Fallback(Exception):
 
 
 # ---------------------------------------------------------------------- pieces of columns
-
-
-def _pool() -> Any:
-    """The memory pool of the reader's Arrow buffers: the C library's allocator, which gives
-    the large buffers of a read back to the system when they are freed (the default pool
-    keeps them per thread, which doubled the peak memory of a whole-file read)."""
-    import pyarrow as pa
-
-    return pa.system_memory_pool()
 
 
 def _cast(column: Any, target: Any, decimal: str) -> Any:
@@ -421,59 +416,6 @@ def _header(source: PathLike, table: type[Table[Any]], path: str, dialect: Diale
     return check_header(first[1], table, path, dialect.sep)
 
 
-def _splittable(codec: str, sep: str) -> bool:
-    """Whether a line break, a quote and ``sep`` are their ASCII bytes in ``codec`` and no
-    byte of another character is (UTF-8 and single-byte encodings): then a file with no
-    quote can be cut after any byte 0x0A."""
-    if codec == "utf-8":
-        return True
-    chars = bytes(range(256)).decode(codec, "replace")
-    return len(chars) == 256 and all(chars[ord(c)] == c for c in ("\n", '"', sep))
-
-
-def _line_ranges(source: PathLike) -> Iterator[Any]:
-    """The file in ranges of whole lines of about `RANGE_BYTES` bytes (pyarrow buffers, read
-    by pyarrow), as long as no quote is seen (then no value holds a line break and every
-    byte 0x0A ends a row); at the first range holding a quote, its offset in the file (an
-    int) ends them."""
-    import pyarrow as pa
-
-    with pa.OSFile(os.fspath(source), memory_pool=_pool()) as fh:
-        size = fh.size()
-        start = 0
-        want = RANGE_BYTES
-        while start < size:
-            fh.seek(start)
-            part = fh.read_buffer(min(want, size - start))
-            cut = len(part)
-            if start + cut < size:
-                cut = _last_line_end(part)
-                if not cut:  # a line longer than the range: read a longer range
-                    want *= 2
-                    continue
-                part = part.slice(0, cut)
-            if np.frombuffer(part, np.uint8).__eq__(_QUOTE).any():
-                yield start
-                return
-            yield part
-            del part
-            start += cut
-            want = RANGE_BYTES
-
-
-def _last_line_end(part: Any) -> int:
-    """The offset just past the last byte 0x0A of a buffer (0: there is none)."""
-    with memoryview(part) as view:
-        tail = 1 << 16
-        while True:
-            found = bytes(view[-tail:]).rfind(b"\n")
-            if found >= 0:
-                return len(view) - min(tail, len(view)) + found + 1
-            if tail >= len(view):
-                return 0
-            tail *= 4
-
-
 def _read_whole(
     source: PathLike,
     table: type[Table[Any]],
@@ -483,7 +425,7 @@ def _read_whole(
 ) -> Iterator[int]:
     """Read a whole file into ``columns``, yielding the rows of each part read.
 
-    Without quotes (and in an encoding that `_splittable` allows) the file is parsed in
+    Without quotes (and in an encoding that `splittable` allows) the file is parsed in
     ranges of whole lines of about `RANGE_BYTES` bytes, each by pyarrow's threads; a range
     is converted on another thread while the next is parsed, and freed: the memory held is
     the columns being built plus two ranges, not the text of the whole file. From the
@@ -497,14 +439,14 @@ def _read_whole(
     start: int | None = 0
     size = os.path.getsize(source)
     pool = _pool()
-    if _splittable(codecs.lookup(dialect.encoding).name, dialect.sep):
+    if splittable(codecs.lookup(dialect.encoding).name, dialect.sep):
         options = _options(
             table, header, dialect, block=WHOLE_BLOCK_BYTES, newlines_in_values=False
         )
         start = None  # no quote (yet)
         with ThreadPoolExecutor(1) as worker:
             pending = None
-            for part in _line_ranges(source):
+            for part in line_ranges(source):
                 if isinstance(part, int):
                     start = part
                     break
