@@ -481,13 +481,10 @@ def _read_whole(
 
 def _add(columns: _Columns, frame: Any) -> int:
     """Convert a pyarrow table into ``columns``, freeing its text; its rows."""
-    import pyarrow as pa
-
     arrays = {name: frame.column(name) for name in frame.column_names}
     rows: int = frame.num_rows
     del frame
     columns.add(arrays, rows)
-    pa.default_memory_pool().release_unused()  # the text, converted: give it back
     return rows
 
 
