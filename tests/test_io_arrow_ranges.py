@@ -329,3 +329,11 @@ def test_the_table_of_a_file_is_the_same_whatever_the_range_size(
     assert len(ranged) == len(rows)
     if rows:
         assert labels(ranged) == labels(whole)
+
+
+@given(size=st.integers(0, 1 << 40))
+def test_a_range_is_a_32nd_of_the_file_within_its_bounds(size: int) -> None:
+    bytes_ = arrow._range_bytes(size)
+    assert arrow.RANGE_BYTES <= bytes_ <= max(arrow.RANGE_BYTES, arrow.MAX_RANGE_BYTES)
+    if arrow.RANGE_BYTES <= size // 32 <= arrow.MAX_RANGE_BYTES:
+        assert bytes_ == size // 32

@@ -12,11 +12,15 @@ import numpy as np
 
 from narcometrics.io._files import PathLike
 
-__all__ = ["RANGE_BYTES", "arrow_pool", "line_ranges", "splittable"]
+__all__ = ["MAX_RANGE_BYTES", "RANGE_BYTES", "arrow_pool", "line_ranges", "splittable"]
 
 #: Bytes of a file without quotes parsed at once by a whole-file read (then converted and
-#: freed while the next range is parsed).
+#: freed while the next range is parsed), at least; a large file is read in ranges of a
+#: 32nd of its size, up to `MAX_RANGE_BYTES` (fewer, larger ranges parse faster, while the
+#: memory they hold stays small beside the table of a large file).
 RANGE_BYTES = 2 << 20
+#: The largest range (unless `RANGE_BYTES` is larger).
+MAX_RANGE_BYTES = 8 << 20
 #: The byte of a quote.
 _QUOTE = np.uint8(ord('"'))
 
@@ -50,7 +54,7 @@ def line_ranges(source: PathLike) -> Iterator[Any]:
     with pa.OSFile(os.fspath(source), memory_pool=arrow_pool()) as fh:
         size = fh.size()
         start = 0
-        want = RANGE_BYTES
+        want = range_bytes = _range_bytes(size)
         while start < size:
             fh.seek(start)
             part = fh.read_buffer(min(want, size - start))
@@ -67,7 +71,12 @@ def line_ranges(source: PathLike) -> Iterator[Any]:
             yield part
             del part
             start += cut
-            want = RANGE_BYTES
+            want = range_bytes
+
+
+def _range_bytes(size: int) -> int:
+    """The bytes of a range of a file of ``size`` bytes."""
+    return max(RANGE_BYTES, min(size // 32, MAX_RANGE_BYTES))
 
 
 def _last_line_end(part: Any) -> int:
