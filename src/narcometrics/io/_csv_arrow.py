@@ -485,6 +485,7 @@ def _add(columns: _Columns, frame: Any) -> int:
     rows: int = frame.num_rows
     del frame
     columns.add(arrays, rows)
+    _pool().release_unused()  # the freed text, which the C allocator keeps per thread
     return rows
 
 
