@@ -240,8 +240,12 @@ class _Growing:
         self.size = 0
 
     def reserve(self, capacity: int) -> None:
-        if capacity > len(self.data):
-            self.data.resize(capacity, refcheck=False)
+        if capacity <= len(self.data):
+            return
+        if self.size:
+            self.data.resize(capacity, refcheck=False)  # zero-fills the new rows
+        else:  # nothing to keep: rows never written stay out of the resident memory
+            self.data = np.empty(capacity, self.data.dtype)
 
     def astype(self, dtype: Any) -> None:
         if dtype != self.data.dtype:
