@@ -1,13 +1,20 @@
 """The pyarrow engine of the CSV readers: the grammar of `narcometrics.io._csv`, columnar.
 
-pyarrow parses the file from its path: a whole file (`read_csv`) in one multi-threaded read,
-a stream (`iter_csv`) block by block. Numbers and dates are read as text and cast
-(pyarrow's CSV converters accept spaces around a value and hexadecimal integers, which the
-grammar refuses, while its casts from text accept exactly the grammar, and nan/inf, refused
-here as non-finite). The Arrow columns become compact numpy pieces (days, floats, counts,
-dictionary codes), each Arrow column dropped once converted; the pieces are joined column
-by column and the table validates them once, as columns (`from_columns`, no dataframe
-round trip): the labels of a categorical column are checked once each, not once per row.
+A whole file (`read_csv`) without quotes is parsed in ranges of whole lines of about 2 MiB
+(`narcometrics.io._csv_arrow_ranges`: no value can hold a line break, so every byte 0x0A
+ends a row), each by pyarrow's threads, while the range before is converted on another
+thread; from the first quote on, the rest of the file is parsed at once with
+``newlines_in_values``. A stream (`iter_csv`) is read block by block. Numbers and dates are
+read as text and cast (pyarrow's CSV converters accept spaces and tabs around a value and
+hexadecimal integers, which the grammar refuses, while its casts from text accept exactly
+the grammar, and nan/inf, refused here as non-finite). Dates, reals and categorical codes
+are written range by range into one growing array per column (room for the file's rows is
+made after the first range, at its bytes per row; labels are recoded to the file's first-
+seen order in the smallest integer type), so a column never exists twice and the text of the
+file is never held whole: the peak memory of a read is about the table plus two ranges. The
+Arrow buffers of a read come from the C library's allocator, which gives them back when
+freed. The table validates the columns once (the labels of a categorical column are checked
+once each, not once per row).
 
 Whenever pyarrow cannot give the exact answer (a cell outside the grammar, a cell the table
 refuses, an escaped list item), [`Fallback`][narcometrics.io._csv_arrow.Fallback] is raised
@@ -26,15 +33,17 @@ import numpy as np
 
 from narcometrics.errors import ValidationError
 from narcometrics.io._csv import Dialect, Header, check_header
+from narcometrics.io._csv_arrow_ranges import arrow_pool as _pool
+from narcometrics.io._csv_arrow_ranges import line_ranges, splittable
 from narcometrics.io._files import PathLike, csv_rows, open_text, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec, Ragged, Table
 from narcometrics.tables._columns import code_dtype, object_array
+from narcometrics.tables._read import Raw
+from narcometrics.tables._validate import Problems
 
 __all__ = ["WHOLE_BLOCK_BYTES", "Fallback", "arrow_chunks"]
 
-#: Bytes read at once when a file is searched for a quote.
-_SCAN_BYTES = 1 << 20
 #: Bytes per block when a whole file is read (None: pyarrow's default, 1 MiB); its threads
 #: parse the blocks in parallel.
 WHOLE_BLOCK_BYTES: int | None = None
@@ -64,7 +73,7 @@ def _cast(column: Any, target: Any, decimal: str) -> Any:
             raise Fallback()
         column = pc.replace_substring(column, ",", ".")
     try:
-        return column.cast(target)
+        return pc.cast(column, target, memory_pool=_pool())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Fallback() from None
 
@@ -117,10 +126,10 @@ def _coded(column: Any) -> tuple[Any, Any]:
         if column.num_chunks == 0:
             column = pa.array([], column.type)
         else:
-            column = column.unify_dictionaries().combine_chunks()
+            column = column.unify_dictionaries(_pool()).combine_chunks(_pool())
     indices = column.indices
     if indices.null_count:
-        indices = pc.fill_null(indices, MISSING_CODE)
+        indices = pc.coalesce(indices, MISSING_CODE, memory_pool=_pool())
     return np.asarray(indices.to_numpy(zero_copy_only=False)), column.dictionary
 
 
@@ -184,12 +193,6 @@ def _labels(pieces: list[Any]) -> Categorical:
     return Categorical.trusted(codes, object_array(position))
 
 
-def _dates(pieces: list[Any]) -> Any:
-    days = np.concatenate(pieces, dtype=np.int64) if pieces else np.zeros(0, np.int64)
-    pieces.clear()
-    return days.view("datetime64[D]")
-
-
 def _joined(pieces: list[Any], empty: Any) -> Any:
     """One array of the pieces (the piece itself when there is one: no copy)."""
     data = pieces[0] if len(pieces) == 1 else np.concatenate(pieces) if pieces else empty
@@ -201,11 +204,12 @@ def _floats(pieces: list[Any]) -> Any:
     return _joined(pieces, np.zeros(0))
 
 
-def _counts(pieces: list[Any]) -> Any:
-    data = _joined([d for d, _ in pieces], np.zeros(0, np.int64))
+def _counts(pieces: list[Any]) -> tuple[Any, Any]:
+    """Counts (0 where empty, an owned array) and the empty rows (None when none is)."""
+    data = _owned(_joined([d for d, _ in pieces], np.zeros(0, np.int64)))
     null = _joined([n for _, n in pieces], np.zeros(0, np.bool_))
     pieces.clear()
-    return np.ma.MaskedArray(data, mask=null) if null.any() else data
+    return data, (null if null.any() else None)
 
 
 def _lists(pieces: list[Any], kind: str) -> Ragged:
@@ -220,16 +224,72 @@ def _lists(pieces: list[Any], kind: str) -> Ragged:
 
 
 def _column(spec: FieldSpec, pieces: list[Any]) -> Any:
-    """The pieces of a column joined (and freed as they are), ready for `from_columns`."""
-    if spec.kind == "date":
-        return _dates(pieces)
-    if spec.kind == "float":
-        return _floats(pieces)
+    """The pieces of a count or list column joined (and freed as they are)."""
     if spec.kind == "count":
         return _counts(pieces)
-    if spec.kind in ("floats", "texts"):
-        return _lists(pieces, spec.kind)
-    return _labels(pieces)
+    return _lists(pieces, spec.kind)  # "floats" or "texts" (labels are built by `_Codes`)
+
+
+class _Growing:
+    """A column written piece by piece into one numpy array, which grows in place (numpy's
+    ``resize``, a ``realloc``: large arrays are remapped, not copied) and is cut to its rows
+    at the end: no list of pieces to join, so a column never exists twice."""
+
+    def __init__(self, dtype: Any) -> None:
+        self.data: Any = np.empty(0, dtype)
+        self.size = 0
+
+    def reserve(self, capacity: int) -> None:
+        if capacity <= len(self.data):
+            return
+        if self.size:
+            self.data.resize(capacity, refcheck=False)  # zero-fills the new rows
+        else:  # nothing to keep: rows never written stay out of the resident memory
+            self.data = np.empty(capacity, self.data.dtype)
+
+    def astype(self, dtype: Any) -> None:
+        if dtype != self.data.dtype:
+            self.data = self.data.astype(dtype)
+
+    def extend(self, piece: Any) -> None:
+        end = self.size + len(piece)
+        if end > len(self.data):
+            self.reserve(max(end, len(self.data) + len(self.data) // 4))
+        self.data[self.size : end] = piece
+        self.size = end
+
+    def finish(self) -> Any:
+        data = self.data
+        data.resize(self.size, refcheck=False)
+        self.data = np.empty(0, data.dtype)
+        self.size = 0
+        return data
+
+
+class _Codes(_Growing):
+    """The codes of a categorical column, piece by piece: each piece is recoded at once to the
+    labels of all pieces so far, in first-seen order, in the smallest integer type (so that
+    a whole file's codes take the bytes of the final column, not Arrow's 4 per row)."""
+
+    def __init__(self) -> None:
+        super().__init__(code_dtype(0))
+        self.position: dict[str, int] = {}
+
+    def add(self, piece: tuple[Any, list[str]]) -> None:
+        codes, labels = piece
+        mapping = [self.position.setdefault(label, len(self.position)) for label in labels]
+        dtype = code_dtype(len(self.position))
+        self.astype(dtype)
+        # Code -1 (empty) takes the last entry, -1; Arrow codes are never out of range.
+        self.extend(np.take(np.array([*mapping, MISSING_CODE], dtype=dtype), codes, mode="wrap"))
+
+    def build(self) -> Categorical:
+        return Categorical.trusted(self.finish(), object_array(self.position))
+
+
+#: The columns written into one growing array (the others are joined from their pieces),
+#: and the type of that array.
+_GROWING = {"date": np.int64, "float": np.float64}
 
 
 class _Columns:
@@ -240,65 +300,89 @@ class _Columns:
         self.decimal = decimal
         self.specs = [spec for spec in table.schema if spec.name in header.positions]
         self.pieces: dict[str, list[Any]] = {spec.name: [] for spec in self.specs}
+        self.codes = {spec.name: _Codes() for spec in self.specs if spec.kind not in _PIECES}
+        self.growing = {
+            spec.name: _Growing(_GROWING[spec.kind]) for spec in self.specs if spec.kind in _GROWING
+        }
+
+    def reserve(self, rows: int) -> None:
+        """Make room for about ``rows`` rows in the growing columns (rows never touched are
+        never resident)."""
+        for store in [*self.codes.values(), *self.growing.values()]:
+            store.reserve(rows)
 
     def add(self, columns: dict[str, Any], rows: int) -> None:
         """Convert the Arrow columns of a block, or of the whole file (then column by column
         on a few threads: Arrow's casts and numpy release the GIL). Each Arrow column is
         dropped from ``columns`` once converted, so that its text can be freed."""
 
-        def convert(spec: FieldSpec) -> Any:
-            piece = _PIECES.get(spec.kind, _label_piece)
-            return piece(columns.pop(spec.name), spec, self.decimal)
+        def convert(spec: FieldSpec) -> None:
+            column = columns.pop(spec.name)
+            if spec.name in self.codes:
+                self.codes[spec.name].add(_label_piece(column, spec, self.decimal))
+            elif spec.name in self.growing:
+                self.growing[spec.name].extend(_PIECES[spec.kind](column, spec, self.decimal))
+            else:
+                self.pieces[spec.name].append(_PIECES[spec.kind](column, spec, self.decimal))
 
         if rows < _PARALLEL_ROWS or len(self.specs) < 2:
-            pieces = [convert(spec) for spec in self.specs]
+            for spec in self.specs:
+                convert(spec)
         else:
             with ThreadPoolExecutor(min(len(self.specs), os.cpu_count() or 1)) as pool:
-                pieces = list(pool.map(convert, self.specs))
-        for spec, piece in zip(self.specs, pieces, strict=True):
-            self.pieces[spec.name].append(piece)
+                list(pool.map(convert, self.specs))
+
+    def _joined(self, spec: FieldSpec) -> Any:
+        if spec.name in self.growing:
+            data = self.growing[spec.name].finish()
+            return data.view("datetime64[D]") if spec.kind == "date" else data
+        return _owned(_column(spec, self.pieces[spec.name]))
 
     def build(self) -> Table[Any]:
-        """The validated table (`Fallback` when the table refuses a cell)."""
-        columns = {spec.name: _column(spec, self.pieces[spec.name]) for spec in self.specs}
+        """The validated table (`Fallback` when the table refuses a cell).
+
+        The joined columns go to the table's checks as they are (what `from_columns` does
+        after copying its arguments: these arrays are the reader's own, so no copy is made,
+        which would add a float column's bytes to the peak memory of a read).
+        """
+        raws: dict[str, Raw] = {}
+        for spec in self.specs:
+            if spec.name in self.codes:
+                raws[spec.name] = Raw(self.codes[spec.name].build())
+            elif spec.kind == "count":
+                data, null = _column(spec, self.pieces[spec.name])
+                raws[spec.name] = Raw(data, null)
+            else:
+                raws[spec.name] = Raw(self._joined(spec))
         try:
-            return self.table.from_columns(**columns)
+            return self.table._validated(raws, Problems())
         except ValidationError:
             # pyarrow skipped blank lines and joined quoted line breaks, so only the
             # python engine knows the file lines: it reports the problems.
             raise Fallback() from None
 
 
+def _owned(data: Any) -> Any:
+    """``data``, copied if it is a read-only view (of an Arrow buffer)."""
+    if isinstance(data, np.ndarray) and not data.flags.writeable:
+        return data.copy()
+    return data
+
+
 # ------------------------------------------------------------------------------ reading
 
 
-def _may_hold_quotes(source: PathLike, codec: str, whole: bool) -> bool:
-    """Whether the file may hold a quote character (when it does not, no value can hold a
-    line break, and pyarrow may split the file at any line). A file read in chunks (which
-    may be larger than memory) is not searched: it may."""
-    if not whole or '"'.encode(codec, "replace") != b'"':
-        return True  # a quote is not the byte 0x22 in this encoding: assume one
-    # Read in small blocks (a memory map would add the whole file to the resident set).
-    block = bytearray(_SCAN_BYTES)
-    with open(source, "rb", buffering=0) as fh:
-        while True:
-            size = fh.readinto(block)
-            if not size:
-                return False
-            if block.find(b'"', 0, size) >= 0:
-                return True
-
-
 def _options(
-    source: PathLike,
     table: type[Table[Any]],
     header: Header,
     dialect: Dialect,
     *,
     block: int | None,
-    whole: bool,
+    names: list[str] | None = None,
+    newlines_in_values: bool = True,
 ) -> tuple[Any, Any, Any]:
-    """pyarrow's read, parse and convert options for ``source`` and the columns of ``table``."""
+    """pyarrow's read, parse and convert options for the columns of ``table`` (``names``:
+    the column names of a part of a file after its header)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -309,11 +393,11 @@ def _options(
             text = spec.kind in ("float", "count", "floats", "texts")
             types[spec.name] = pa.string() if text else pa.dictionary(pa.int32(), pa.string())
     read_options = pacsv.ReadOptions(
-        block_size=block, **({} if codec == "utf-8" else {"encoding": codec})
+        block_size=block,
+        column_names=names or [],
+        **({} if codec == "utf-8" else {"encoding": codec}),
     )
-    parse_options = pacsv.ParseOptions(
-        newlines_in_values=_may_hold_quotes(source, codec, whole), delimiter=dialect.sep
-    )
+    parse_options = pacsv.ParseOptions(newlines_in_values=newlines_in_values, delimiter=dialect.sep)
     convert_options = pacsv.ConvertOptions(
         column_types=types,
         strings_can_be_null=True,
@@ -334,6 +418,79 @@ def _header(source: PathLike, table: type[Table[Any]], path: str, dialect: Diale
     if first is None:
         raise ValidationError("file", "is empty: a header row is required", path=path)
     return check_header(first[1], table, path, dialect.sep)
+
+
+def _read_whole(
+    source: PathLike,
+    table: type[Table[Any]],
+    header: Header,
+    dialect: Dialect,
+    columns: _Columns,
+) -> Iterator[int]:
+    """Read a whole file into ``columns``, yielding the rows of each part read.
+
+    Without quotes (and in an encoding that `splittable` allows) the file is parsed in
+    ranges of whole lines of about `RANGE_BYTES` bytes, each by pyarrow's threads; a range
+    is converted on another thread while the next is parsed, and freed: the memory held is
+    the columns being built plus two ranges, not the text of the whole file. From the
+    first quote on (a value may hold a line break), the rest of the file is parsed at once,
+    with ``newlines_in_values``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names: list[str] = []
+    start: int | None = 0
+    size = os.path.getsize(source)
+    pool = _pool()
+    if splittable(codecs.lookup(dialect.encoding).name, dialect.sep):
+        options = _options(
+            table, header, dialect, block=WHOLE_BLOCK_BYTES, newlines_in_values=False
+        )
+        start = None  # no quote (yet)
+        with ThreadPoolExecutor(1) as worker:
+            pending = None
+            for part in line_ranges(source):
+                if isinstance(part, int):
+                    start = part
+                    break
+                frame = pacsv.read_csv(pa.BufferReader(part), *options, memory_pool=pool)
+                if not names:
+                    # Room for the rows of the file at the first range's bytes per row (the
+                    # columns grow if it is short, and are cut to their rows at the end).
+                    columns.reserve(frame.num_rows * (size // max(part.size, 1) + 1) + 1024)
+                    names = frame.column_names
+                    options = _options(
+                        table,
+                        header,
+                        dialect,
+                        block=WHOLE_BLOCK_BYTES,
+                        names=names,
+                        newlines_in_values=False,
+                    )
+                if pending is not None:
+                    yield pending.result()
+                pending = worker.submit(_add, columns, frame)
+                del frame, part
+            if pending is not None:
+                yield pending.result()
+        if start is None:
+            return
+    options = _options(table, header, dialect, block=WHOLE_BLOCK_BYTES, names=names)
+    with pa.OSFile(os.fspath(source), memory_pool=pool) as rest:
+        rest.seek(start)
+        frame = pacsv.read_csv(rest, *options, memory_pool=pool)
+    yield _add(columns, frame)
+
+
+def _add(columns: _Columns, frame: Any) -> int:
+    """Convert a pyarrow table into ``columns``, freeing its text; its rows."""
+    arrays = {name: frame.column(name) for name in frame.column_names}
+    rows: int = frame.num_rows
+    del frame
+    columns.add(arrays, rows)
+    _pool().release_unused()  # the freed text, which the C allocator keeps per thread
+    return rows
 
 
 def arrow_chunks(
@@ -360,23 +517,15 @@ def arrow_chunks(
     errors = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, UnicodeError)
     columns = _Columns(table, header, dialect.decimal)
     if whole:
-        # One multi-threaded read of the file (pyarrow's small default blocks, parsed in
-        # parallel), converted column by column.
-        options = _options(source, table, header, dialect, block=WHOLE_BLOCK_BYTES, whole=True)
         try:
-            frame = pacsv.read_csv(os.fspath(source), *options)
+            for rows in _read_whole(source, table, header, dialect, columns):
+                if on_rows is not None:
+                    on_rows(rows)
         except errors:
             raise Fallback() from None
-        arrays = {name: frame.column(name) for name in frame.column_names}
-        rows = frame.num_rows
-        del frame
-        columns.add(arrays, rows)
-        pa.default_memory_pool().release_unused()  # the text, converted: give it back
-        if on_rows is not None:
-            on_rows(rows)
         yield columns.build()
         return
-    options = _options(source, table, header, dialect, block=block_bytes, whole=False)
+    options = _options(table, header, dialect, block=block_bytes)
     try:
         reader = pacsv.open_csv(os.fspath(source), *options)
     except errors:

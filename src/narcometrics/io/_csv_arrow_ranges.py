@@ -1,0 +1,92 @@
+"""Ranges of whole lines of a CSV file without quotes, for the pyarrow engine's whole-file
+read (`narcometrics.io._csv_arrow`): each range is parsed, converted and freed before the
+file's text is read much further, so the text is never held whole."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from narcometrics.io._files import PathLike
+
+__all__ = ["MAX_RANGE_BYTES", "RANGE_BYTES", "arrow_pool", "line_ranges", "splittable"]
+
+#: Bytes of a file without quotes parsed at once by a whole-file read (then converted and
+#: freed while the next range is parsed), at least; a large file is read in ranges of a
+#: 32nd of its size, up to `MAX_RANGE_BYTES` (fewer, larger ranges parse faster, while the
+#: memory they hold stays small beside the table of a large file).
+RANGE_BYTES = 2 << 20
+#: The largest range (unless `RANGE_BYTES` is larger).
+MAX_RANGE_BYTES = 8 << 20
+#: The byte of a quote.
+_QUOTE = np.uint8(ord('"'))
+
+
+def arrow_pool() -> Any:
+    """The memory pool of the reader's Arrow buffers: the C library's allocator, which gives
+    the large buffers of a read back to the system when they are freed (the default pool
+    keeps them per thread, which doubled the peak memory of a whole-file read)."""
+    import pyarrow as pa
+
+    return pa.system_memory_pool()
+
+
+def splittable(codec: str, sep: str) -> bool:
+    """Whether a line break, a quote and ``sep`` are their ASCII bytes in ``codec`` and no
+    byte of another character is (UTF-8 and single-byte encodings): then a file with no
+    quote can be cut after any byte 0x0A."""
+    if codec == "utf-8":
+        return True
+    chars = bytes(range(256)).decode(codec, "replace")
+    return len(chars) == 256 and all(chars[ord(c)] == c for c in ("\n", '"', sep))
+
+
+def line_ranges(source: PathLike) -> Iterator[Any]:
+    """The file in ranges of whole lines of about `RANGE_BYTES` bytes (pyarrow buffers, read
+    by pyarrow), as long as no quote is seen (then no value holds a line break and every
+    byte 0x0A ends a row); at the first range holding a quote, its offset in the file (an
+    int) ends them."""
+    import pyarrow as pa
+
+    with pa.OSFile(os.fspath(source), memory_pool=arrow_pool()) as fh:
+        size = fh.size()
+        start = 0
+        want = range_bytes = _range_bytes(size)
+        while start < size:
+            fh.seek(start)
+            part = fh.read_buffer(min(want, size - start))
+            cut = len(part)
+            if start + cut < size:
+                cut = _last_line_end(part)
+                if not cut:  # a line longer than the range: read a longer range
+                    want *= 2
+                    continue
+                part = part.slice(0, cut)
+            if np.frombuffer(part, np.uint8).__eq__(_QUOTE).any():
+                yield start
+                return
+            yield part
+            del part
+            start += cut
+            want = range_bytes
+
+
+def _range_bytes(size: int) -> int:
+    """The bytes of a range of a file of ``size`` bytes."""
+    return max(RANGE_BYTES, min(size // 32, MAX_RANGE_BYTES))
+
+
+def _last_line_end(part: Any) -> int:
+    """The offset just past the last byte 0x0A of a buffer (0: there is none)."""
+    with memoryview(part) as view:
+        tail = 1 << 16
+        while True:
+            found = bytes(view[-tail:]).rfind(b"\n")
+            if found >= 0:
+                return len(view) - min(tail, len(view)) + found + 1
+            if tail >= len(view):
+                return 0
+            tail *= 4
