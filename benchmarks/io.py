@@ -4,7 +4,8 @@ Targets (issue 18), measured in one run on the same seeded synthetic file (not r
 at 1 million and 5 million seizure rows:
 
 - ``narcometrics.io.read_csv(path, Seizure)`` with the pyarrow engine (which the default
-  "auto" engine picks for files of 2 MiB or more; it validates every cell and builds a
+  "auto" engine picks for files of 2 MiB or more once pyarrow is imported, 32 MiB before
+  that; it validates every cell and builds a
   SeizureTable) takes at most 1.2x ``pyarrow.csv.read_csv`` with the same column types
   (date32, float64, dictionary-encoded text) and at most 1.0x ``pandas.read_csv`` with
   dtypes (float64, category for the text columns, as the table stores them) and

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what type checkers and the docs see; imported on first use
     )
     from narcometrics.io._readers import (
         AUTO_PYARROW_BYTES,
+        AUTO_PYARROW_COLD_BYTES,
         iter_csv,
         read,
         read_csv,
@@ -61,6 +62,7 @@ else:
             ),
             "narcometrics.io._readers": (
                 "AUTO_PYARROW_BYTES",
+                "AUTO_PYARROW_COLD_BYTES",
                 "iter_csv",
                 "read",
                 "read_csv",
@@ -77,6 +79,7 @@ else:
 
 __all__ = [
     "AUTO_PYARROW_BYTES",
+    "AUTO_PYARROW_COLD_BYTES",
     "LIST_SEPARATOR",
     "Collected",
     "FileProblems",
