@@ -250,11 +250,28 @@ def outcome(source: Any, kind: type[Any] = Seizure, chunk_rows: int | None = Non
     return tables, None
 
 
+def _up_to_the_bad_byte(ours: Any, before: Any) -> bool:
+    """Whether ``ours`` (the byte path) agrees with ``before`` (the text path) where the text
+    path reports a byte that is not UTF-8 at line L. The text path decodes 8 KiB at a time,
+    so it reports that byte before it has read the rows ahead of it (yielding none of their
+    chunks, naming none of their problems); the byte path reads the rows in order. It must
+    yield at least the same chunks, then report the same byte, or a problem of a line
+    before L."""
+    if len(before) != 4 or "not UTF-8 text" not in before[1] or len(ours) != 4:
+        return False
+    line = before[2][0].row
+    if ours[0][: len(before[0])] != before[0]:
+        return False
+    if ours[1:] == before[1:]:
+        return True
+    return all(p.row is not None and p.row < line for p in ours[2])
+
+
 def both(source: Any, kind: type[Any] = Seizure, chunk_rows: int | None = None) -> Any:
     ours = outcome(source, kind, chunk_rows)
     with text_path_only():
         before = outcome(source, kind, chunk_rows)
-    assert ours == before
+    assert ours == before or _up_to_the_bad_byte(ours, before)
     return ours
 
 
@@ -306,16 +323,12 @@ def test_the_byte_path_gives_the_text_paths_tables_and_errors_from_a_binary_stre
 
 
 def _same_problems(stream: Any, path: Any, name: str) -> bool:
-    """The same tables and problems but for the file's name."""
+    """The same tables and problems but for the file's name (see `_up_to_the_bad_byte`)."""
     import attrs
 
     renamed = tuple(attrs.evolve(p, path="<stream>") if p.path == name else p for p in path[2])
-    return bool(
-        stream[0] == path[0]
-        and stream[1] == path[1].replace(name, "<stream>")
-        and stream[2] == renamed
-        and stream[3] == path[3]
-    )
+    as_stream = (path[0], path[1].replace(name, "<stream>"), renamed, path[3])
+    return stream == as_stream or _up_to_the_bad_byte(stream, as_stream)
 
 
 #: Dates at the calendar's edges: years 0 and 1, leap years and not, months 0 to 13, days 0
