@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import struct
-from collections import defaultdict
 from fractions import Fraction
 
 import numpy as np
@@ -28,6 +27,9 @@ from narcometrics.aggregate._exact import (
     level_plan,
     to_floats,
 )
+
+# The exact per-group sums of the many-groups tests (pytest puts tests/ on sys.path).
+from test_aggregate_many_groups import fsum_by
 
 
 def bits(values: list[float]) -> list[bytes]:
@@ -116,15 +118,6 @@ def seizures(ops: list[str | None], masses: list[float], years: list[int]) -> pd
             "mass_kg": masses,
         }
     )
-
-
-def fsum_by(frame: pd.DataFrame, by: tuple[str, ...]) -> dict[tuple[object, ...], float]:
-    members: dict[tuple[object, ...], list[float]] = defaultdict(list)
-    years = frame["date"].dt.year.tolist()
-    columns = [years if f == "year" else frame[f].tolist() for f in by]
-    for *key, mass in zip(*columns, frame["mass_kg"].tolist(), strict=True):
-        members[tuple(None if k is None or k != k else k for k in key)].append(mass)
-    return {k: math.fsum(v) for k, v in members.items()}
 
 
 def operations(

@@ -377,8 +377,9 @@ def test_every_edge_cell_in_every_column_gives_the_text_paths_table_or_error(
     )
 
 
-def _build_calls(path: Path) -> list[int]:
-    """The rows of each chunk the text path built while reading ``path``."""
+@contextmanager
+def _counting_builds() -> Iterator[list[int]]:
+    """The rows of each chunk the text path builds while the context is open."""
     calls: list[int] = []
     build = csv_module._Builder.build
 
@@ -387,6 +388,12 @@ def _build_calls(path: Path) -> list[int]:
         return build(self, cells, lines)
 
     with mock.patch.object(csv_module._Builder, "build", counting):
+        yield calls
+
+
+def _build_calls(path: Path) -> list[int]:
+    """The rows of each chunk the text path built while reading ``path``."""
+    with _counting_builds() as calls:
         read_csv(path, Seizure, engine="python", progress=False)
     return calls
 
@@ -424,14 +431,7 @@ def test_a_block_with_a_quote_is_read_by_csv_reader_from_there_on(tmp_path: Path
     rows = [f"2017-01-{d:02d},PER,crack,{d}.5,,Region {d}" for d in range(1, 9)]
     rows[5] = '2017-01-06,PER,crack,6.5,,"Region\n6"'
     path.write_text("date,country,substance,mass_kg,purity,region\n" + "\n".join(rows) + "\n")
-    calls: list[int] = []
-    build = csv_module._Builder.build
-
-    def counting(self: Any, cells: Any, lines: Any) -> Any:
-        calls.append(len(cells))
-        return build(self, cells, lines)
-
-    with mock.patch.object(csv_module._Builder, "build", counting):
+    with _counting_builds() as calls:
         tables = list(iter_csv(path, Seizure, engine="python", chunk_rows=3, progress=False))
     assert [len(t) for t in tables] == [3, 3, 2]
     assert calls == [3, 2]  # the second and third chunks
