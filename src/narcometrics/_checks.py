@@ -41,15 +41,6 @@ _COUNTRY = re.compile(r"[A-Z]{3}")
 #: Largest value of an integer count: the int64 range of the tables' count columns.
 MAX_COUNT = int(np.iinfo(np.int64).max)
 
-# Plain ASCII decimal notation: optional sign, digits with an optional fraction (or a
-# fraction alone), optional exponent. No "_" separators, no non-ASCII digits, no spaces,
-# no "inf"/"nan" words, no hexadecimal.
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
-#: Longest integer text accepted (more digits cannot be a count of the int64 range).
-_MAX_INT_DIGITS = 40
-
 
 @functools.cache
 def iso_alpha3() -> frozenset[str]:
@@ -147,47 +138,6 @@ def to_enum(enum: type[E], value: object) -> object:
                 return enum(key)
             except ValueError:
                 pass
-    return value
-
-
-def parse_float(text: str) -> float:
-    """A finite float from plain ASCII decimal text (``"12.5"``, ``"-3"``, ``"1e-3"``).
-
-    Refuses what Python's `float` also accepts: ``"1_000"``, non-ASCII digits
-    (``"١٢"``, ``"１２"``), surrounding white space, ``"inf"``, ``"nan"``, and numbers
-    too large for a float (``"1e400"``).
-
-    Raises
-    ------
-    ValueError
-        With a message saying what is accepted (callers add field, row and column).
-    """
-    if not _DECIMAL.fullmatch(text):
-        if _NON_FINITE.fullmatch(text):
-            raise ValueError("must be finite")
-        raise ValueError("must be a number in plain decimal notation (e.g. 12.5 or 1.2e3)")
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("must be finite (too large for a float)")
-    return value
-
-
-def parse_count(text: str) -> int:
-    """An integer from plain ASCII decimal text (``"12"``, ``"+3"``), within int64.
-
-    Refuses ``"1_000"``, non-ASCII digits, white space, ``"1.0"`` and values beyond the
-    int64 range (callers check the sign and minimum).
-
-    Raises
-    ------
-    ValueError
-        With a message saying what is accepted.
-    """
-    if len(text) > _MAX_INT_DIGITS or not _INTEGER.fullmatch(text):
-        raise ValueError("must be an integer in plain decimal digits (e.g. 12)")
-    value = int(text, 10)
-    if abs(value) > MAX_COUNT:
-        raise ValueError(f"must be at most {MAX_COUNT} (the int64 range)")
     return value
 
 
