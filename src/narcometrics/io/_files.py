@@ -10,7 +10,6 @@ import contextlib
 import csv
 import io
 import os
-import secrets
 import stat
 import sys
 import time
@@ -316,7 +315,7 @@ def atomic_file(path: PathLike) -> Iterator[IO[bytes]]:
             )
         mode = stat.S_IMODE(status.st_mode)
     _clean_stale(target)
-    tmp = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tmp = target.parent / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(tmp, flags, 0o666)  # the umask applies, as for any new file
