@@ -352,8 +352,8 @@ class _Columns:
             elif spec.kind == "count":
                 data, null = _column(spec, self.pieces[spec.name])
                 raws[spec.name] = Raw(data, null)
-            else:
-                raws[spec.name] = Raw(self._joined(spec))
+            else:  # dates in days, floats: arrays of this reader's own (not copied)
+                raws[spec.name] = Raw(self._joined(spec), owned=spec.kind == "date")
         try:
             return self.table._validated(raws, Problems())
         except ValidationError:

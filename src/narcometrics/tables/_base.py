@@ -492,7 +492,7 @@ def _check(spec: FieldSpec, raw: Raw, problems: Problems) -> Column | None:
         if not isinstance(raw.data, np.ndarray) or raw.data.dtype.kind != "M":
             problems.column(spec.name, "must be a column of dates")
             return None
-        return check_dates(spec, raw.data, problems)
+        return check_dates(spec, raw.data, problems, owned=raw.owned)
     if spec.categorical:
         return check_categorical(spec, raw.data, problems)
     if spec.kind == "float":

@@ -57,10 +57,14 @@ class Raw:
         empty for null.
     null : numpy.ndarray of bool, callable or None
         The null rows (a callable computes them only when a message needs them).
+    owned : bool
+        Whether ``data`` is a date array nobody else holds (a reader's own), which the
+        table may keep without the copy it makes of any other date array.
     """
 
     data: Any
     null: NullMask = None
+    owned: bool = False
 
 
 def _kind_words(spec: FieldSpec) -> str:

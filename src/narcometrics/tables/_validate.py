@@ -114,15 +114,18 @@ def required(field: str, row: int) -> Problem:
 # ------------------------------------------------------------------------------ dates
 
 
-def check_dates(spec: FieldSpec, data: NDArray[Any], problems: Problems) -> NDArray[Any] | None:
-    """datetime64 of any unit down to days -> datetime64[D] (whole days, no NaT)."""
+def check_dates(
+    spec: FieldSpec, data: NDArray[Any], problems: Problems, *, owned: bool = False
+) -> NDArray[Any] | None:
+    """datetime64 of any unit down to days -> datetime64[D] (whole days, no NaT); an array
+    in days is copied unless ``owned`` (nobody else holds it)."""
     unit, count = np.datetime_data(data.dtype)
     if unit in ("Y", "M", "W", "generic") or count != 1:
         problems.column(spec.name, f"must be a column of dates (datetime64[D]), not {data.dtype}")
         return None
     ints = data.view(np.int64)
     if unit == "D":
-        days = ints.copy()
+        days = ints if owned else ints.copy()
         bad = days == NAT
     else:
         per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))  # type: ignore[call-overload]
