@@ -33,8 +33,13 @@ import numpy as np
 
 from narcometrics.errors import ValidationError
 from narcometrics.io._csv import Dialect, Header, check_header
+from narcometrics.io._csv_arrow_ranges import (
+    RELEASE_BYTES,
+    line_ranges,
+    release_freed,
+    splittable,
+)
 from narcometrics.io._csv_arrow_ranges import arrow_pool as _pool
-from narcometrics.io._csv_arrow_ranges import line_ranges, splittable
 from narcometrics.io._files import PathLike, csv_rows, open_text, unescape_cell
 from narcometrics.io._kinds import LIST_SEPARATOR
 from narcometrics.tables import MISSING_CODE, Categorical, FieldSpec, Ragged, Table
@@ -450,6 +455,7 @@ def _read_whole(
         start = None  # no quote (yet)
         with ThreadPoolExecutor(1) as worker:
             pending = None
+            unreleased = 0  # bytes of text parsed since freed memory was last released
             for part in line_ranges(source):
                 if isinstance(part, int):
                     start = part
@@ -471,9 +477,14 @@ def _read_whole(
                 if pending is not None:
                     yield pending.result()
                 pending = worker.submit(_add, columns, frame)
+                unreleased += part.size
                 del frame, part
+                if unreleased >= RELEASE_BYTES:
+                    release_freed()  # the texts and temporaries of the last ranges
+                    unreleased = 0
             if pending is not None:
                 yield pending.result()
+            release_freed()  # before the columns are joined and checked
         if start is None:
             return
     options = _options(table, header, dialect, block=WHOLE_BLOCK_BYTES, names=names)
@@ -489,7 +500,6 @@ def _add(columns: _Columns, frame: Any) -> int:
     rows: int = frame.num_rows
     del frame
     columns.add(arrays, rows)
-    _pool().release_unused()  # the freed text, which the C allocator keeps per thread
     return rows
 
 
