@@ -489,7 +489,7 @@ def test_the_html_report_has_no_nan_text(bundled_page: tuple[str, Page]) -> None
 def test_a_number_that_is_not_finite_has_no_machine_value(tmp_path: Path) -> None:
     # A course with nobody followed up (an undefined share): shown as the text report shows
     # it, never as a number in <data>. (A total that overflows is an error before any
-    # rendering: see test_report.py.)
+    # rendering: see test_report_countries.py.)
     training = tmp_path / "training.csv"
     training.write_text(
         "date,institution,course,participants,followed_up,applying,verification\n"
