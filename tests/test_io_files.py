@@ -120,13 +120,22 @@ def test_a_hexadecimal_count_is_not_sixteen_in_a_big_file(tmp_path: Path) -> Non
 # ---------------------------------------------------------------- data loss
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_a_ten_megabyte_cell_reads_back_equal(tmp_path: Path, engine: str) -> None:
+@pytest.fixture(scope="module")
+def ten_megabyte_cell(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Seizure]]:
+    """Two rows, one with a 10 MB cell, written once for both engines to read."""
     big = 'Huánuco, "quoted"\nand more ' * 360_000  # about 10 MB
     assert len(big.encode()) > 10_000_000
     rows = [*seizures(2)[:1], seizures(2, region=big)[1]]
-    path = tmp_path / "big-cell.csv"
+    path = tmp_path_factory.mktemp("big-cell") / "big-cell.csv"
     write_csv(path, rows)
+    return path, rows
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_ten_megabyte_cell_reads_back_equal(
+    ten_megabyte_cell: tuple[Path, list[Seizure]], engine: str
+) -> None:
+    path, rows = ten_megabyte_cell
     assert list(read_csv(path, Seizure, engine=engine)) == rows  # type: ignore[arg-type]
 
 
