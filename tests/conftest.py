@@ -8,6 +8,7 @@ exploration) and ``thorough`` (many more examples, for exploring locally).
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,12 +26,30 @@ settings.register_profile("thorough", deadline=None, max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Generator[None, None, None]:
     """Run everything that starts a Dask cluster in one pytest-xdist worker, one at a time:
-    two clusters started at once in two worker processes stop each other's workers."""
+    two clusters started at once in two worker processes stop each other's workers (and the
+    module's cluster fixture is then started once per worker).
+
+    pytest-xdist groups the tests of an ``xdist_group`` under ``--dist loadgroup`` by a
+    ``@group`` suffix that its own hook of this name adds to each node id. That hook runs
+    before the marks are added unless this one wraps it, and pytest-xdist 3.8 sets the
+    suffix on an attribute that pytest 9 no longer reads; so the marks are added before
+    every other implementation and the suffix is set after them where it is missing."""
     for item in items:
         if "dask" in item.nodeid or "scale-out" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("dask"))
+    result = yield
+    if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker, --dist loadgroup
+        for item in items:
+            names = sorted({str(m.args[0]) for m in item.iter_markers("xdist_group")})
+            suffix = "@" + "_".join(names)
+            if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+                item._id = type(item._id).parse(item.nodeid + suffix)
+    return result
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

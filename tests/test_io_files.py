@@ -1,12 +1,14 @@
 """Files on real input (issue 13): one grammar for both CSV engines, no data loss, strict
-JSON, checked Parquet, safe writers, no hangs, and errors that name the file and line."""
+JSON, errors that name the file and line, and many files read once.
+
+Safe writers and inputs that could hang are in ``test_io_files_writers.py``; checked Parquet
+and random or corrupted bytes in ``test_io_files_corruption.py``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,6 @@ import pytest
 from narcometrics import (
     Operation,
     Seizure,
-    SeizureTable,
     TrainingOutcome,
     ValidationError,
     factors,
@@ -27,31 +28,12 @@ from narcometrics.io import (
     read_csv,
     read_files,
     read_json,
-    read_parquet,
     unescape_cell,
     write_csv,
-    write_json,
     write_parquet,
 )
-from narcometrics.io._files import TEMP_SUFFIX, escape_name
-
-ENGINES = ["python", "pyarrow"]
-HEADER = "date,country,substance,mass_kg,purity,region\n"
-GOOD = "2017-01-01,PER,crack,1.5,,Lima\n"
-
-
-def seizures(n: int, **extra: Any) -> list[Seizure]:
-    return [
-        Seizure(
-            date=dt.date(2017, 1, 1 + i % 28),
-            country="PER",
-            substance="crack",
-            mass_kg=1.0 + i,
-            id=f"s{i}",
-            **extra,
-        )
-        for i in range(n)
-    ]
+from narcometrics.io._files import escape_name
+from seizure_files import ENGINES, GOOD, HEADER, seizures
 
 
 def outcome(path: Path, kind: type[Any], engine: str) -> Any:
@@ -138,13 +120,22 @@ def test_a_hexadecimal_count_is_not_sixteen_in_a_big_file(tmp_path: Path) -> Non
 # ---------------------------------------------------------------- data loss
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_a_ten_megabyte_cell_reads_back_equal(tmp_path: Path, engine: str) -> None:
+@pytest.fixture(scope="module")
+def ten_megabyte_cell(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Seizure]]:
+    """Two rows, one with a 10 MB cell, written once for both engines to read."""
     big = 'Huánuco, "quoted"\nand more ' * 360_000  # about 10 MB
     assert len(big.encode()) > 10_000_000
     rows = [*seizures(2)[:1], seizures(2, region=big)[1]]
-    path = tmp_path / "big-cell.csv"
+    path = tmp_path_factory.mktemp("big-cell") / "big-cell.csv"
     write_csv(path, rows)
+    return path, rows
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_ten_megabyte_cell_reads_back_equal(
+    ten_megabyte_cell: tuple[Path, list[Seizure]], engine: str
+) -> None:
+    path, rows = ten_megabyte_cell
     assert list(read_csv(path, Seizure, engine=engine)) == rows  # type: ignore[arg-type]
 
 
@@ -217,210 +208,6 @@ def test_over_long_json_integers_are_validation_errors_everywhere(tmp_path: Path
     ):
         with pytest.raises(ValidationError, match=r"long.json: \$\.id: integer has 5000 digits"):
             call()
-
-
-# ------------------------------------------------------------------- Parquet
-
-
-def test_parquet_is_written_with_page_checksums_and_a_corrupted_page_is_refused(
-    tmp_path: Path,
-) -> None:
-    import pyarrow.parquet as pq
-
-    rows = seizures(200)
-    path = tmp_path / "s.parquet"
-    write_parquet(path, rows)
-    meta = pq.ParquetFile(path).metadata
-    assert meta.num_row_groups == 1
-    column = meta.row_group(0).column(3)  # mass_kg: plain float data
-    start = column.data_page_offset
-    data = bytearray(path.read_bytes())
-    # Flip a byte near the end of the mass_kg data page: page data, not its header.
-    data[start + column.total_compressed_size - 5] ^= 0x55
-    bad = tmp_path / "bad.parquet"
-    bad.write_bytes(bytes(data))
-    with pytest.raises(
-        ValidationError, match=r"bad.parquet: file: not a readable Parquet file: .*(CRC|checksum)"
-    ):
-        read_parquet(bad, Seizure)
-
-
-def test_every_arrow_error_is_a_validation_error_naming_the_file(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    def operations(**columns: Any) -> Any:
-        return pa.table(
-            {"date": pa.array([dt.date(2017, 1, 1)], pa.date32()), "country": ["PER"], **columns}
-        )
-
-    text = b"Hu\xe1nuco"  # Latin-1 bytes in a column declared as UTF-8 text
-    invalid = pa.Array.from_buffers(
-        pa.string(),
-        1,
-        [None, pa.py_buffer(bytes([0, 0, 0, 0, len(text), 0, 0, 0])), pa.py_buffer(text)],
-    )
-    cases = {
-        "utf8.parquet": (operations(region=invalid), "holds invalid data: .*UTF8"),
-        "uint.parquet": (
-            operations(arrests=pa.array([2**63 + 5], pa.uint64())),
-            "arrests: must be",
-        ),
-        "wide.parquet": (
-            operations(arrests=pa.array([10**30], pa.decimal128(38, 0))),
-            "arrests: must be",
-        ),
-    }
-    for name, (table, message) in cases.items():
-        pq.write_table(table, tmp_path / name)
-        where = name.replace(".", r"\.") + r"(:\d+)?: .*"  # the row, where the value has one
-        with pytest.raises(ValidationError, match=where + message):
-            read_parquet(tmp_path / name, Operation)
-    raw = (tmp_path / "uint.parquet").read_bytes()
-    (tmp_path / "truncated.parquet").write_bytes(raw[: len(raw) // 2])
-    (tmp_path / "empty.parquet").write_bytes(b"")
-    (tmp_path / "text.parquet").write_text("date,country\n", encoding="utf-8")
-    for name in ("truncated.parquet", "empty.parquet", "text.parquet"):
-        with pytest.raises(
-            ValidationError, match=name.replace(".", r"\.") + ": file: not a readable Parquet file"
-        ):
-            read_parquet(tmp_path / name, Operation)
-
-
-# ------------------------------------------------------------------- writers
-
-
-@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
-def test_a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_text("old\n", encoding="utf-8")
-    target.chmod(0o640)
-    write_csv(target, seizures(2))
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    old = os.umask(0o027)
-    try:
-        for writer, name in (
-            (write_csv, "new.csv"),
-            (write_json, "new.json"),
-            (write_parquet, "new.parquet"),
-        ):
-            writer(tmp_path / name, seizures(2))
-            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o640
-    finally:
-        os.umask(old)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
-def test_a_symlink_target_is_written_through_and_the_link_kept(tmp_path: Path) -> None:
-    real = tmp_path / "data" / "real.csv"
-    real.parent.mkdir()
-    real.write_text("old\n", encoding="utf-8")
-    link = tmp_path / "link.csv"
-    link.symlink_to(real)
-    write_csv(link, seizures(3))
-    assert link.is_symlink()
-    assert len(read_csv(real, Seizure)) == 3
-    assert sorted(p.name for p in real.parent.iterdir()) == ["real.csv"]
-
-
-def test_data_and_folder_are_flushed_to_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    synced: list[int] = []
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(stat.S_IFMT(os.fstat(fd).st_mode))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    write_csv(tmp_path / "out.csv", seizures(2))
-    assert stat.S_IFREG in synced
-    if os.name == "posix":
-        assert stat.S_IFDIR in synced
-
-
-def test_stale_temporaries_of_our_naming_are_removed_and_others_kept(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    dead = 2**22 + 12345  # above the default pid_max: no process has it
-    stale = tmp_path / f".out.csv.{dead}-0a1b2c3d{TEMP_SUFFIX}"
-    stale.write_text("half", encoding="utf-8")
-    mine = tmp_path / f".out.csv.{os.getpid()}-0a1b2c3d{TEMP_SUFFIX}"  # a live writer's
-    mine.write_text("in progress", encoding="utf-8")
-    other = tmp_path / ".out.csv.notours.tmp"
-    other.write_text("someone else's", encoding="utf-8")
-    write_csv(target, seizures(1))
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [target.name, mine.name, other.name]
-    )
-
-
-def test_a_writer_error_names_the_users_target_not_the_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "missing-folder" / "out.csv"
-    with pytest.raises(OSError, match=r"out\.csv") as caught:
-        write_csv(target, seizures(1))
-    assert TEMP_SUFFIX not in str(caught.value)
-    assert caught.value.filename == str(target)
-    folder = tmp_path / "a-folder.csv"
-    folder.mkdir()
-    with pytest.raises(
-        ValidationError, match=r"a-folder\.csv: path: exists and is not a regular file"
-    ):
-        write_csv(folder, seizures(1))
-
-
-# ---------------------------------------------------------- hangs and crashes
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
-def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
-    fifo = tmp_path / "x.csv"
-    os.mkfifo(fifo)
-    for engine in ("auto", *ENGINES):
-        with pytest.raises(ValidationError, match=r"x\.csv: path: is not a regular file"):
-            read_csv(fifo, Seizure, engine=engine)  # type: ignore[arg-type]
-    json_fifo = tmp_path / "x.json"
-    os.mkfifo(json_fifo)
-    for call in (
-        lambda: read_json(json_fifo, Seizure),
-        lambda: factors.load(json_fifo),
-        lambda: read_files([tmp_path]),
-    ):
-        with pytest.raises(ValidationError, match="is not a regular file"):
-            call()
-
-
-def test_factors_load_gives_validation_errors_and_accepts_a_bom(tmp_path: Path) -> None:
-    from importlib import resources
-
-    bundled = resources.files("narcometrics").joinpath("data", "factors", "pe-gov-2017.json")
-    bom = tmp_path / "bom.json"
-    bom.write_bytes(b"\xef\xbb\xbf" + bundled.read_bytes())
-    assert factors.load(bom) == factors.get("pe-gov-2017")
-    latin = tmp_path / "latin.json"
-    latin.write_bytes(b'{\n"id": "x",\n"title": "Hu\xe1nuco"}')
-    deep = tmp_path / "deep.json"
-    deep.write_text("[" * 50_000, encoding="utf-8")
-    cases = {
-        tmp_path / "missing.json": "missing.json: path: file not found",
-        tmp_path: "path: is a directory, not a file",
-        latin: r"latin.json:3: file: not UTF-8 text",
-        deep: r"deep.json: \$: JSON nested too deeply",
-    }
-    for path, message in cases.items():
-        with pytest.raises(ValidationError, match=message):
-            factors.load(path)
-
-
-def test_duplicated_dataframe_columns_are_a_validation_error() -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        [[pd.Timestamp("2017-01-01"), "PER", "crack", 1.0, 2.0]],
-        columns=["date", "country", "substance", "mass_kg", "mass_kg"],
-    )
-    with pytest.raises(ValidationError, match=r"mass_kg: repeated column \(2 times\)"):
-        SeizureTable.from_frame(frame)
 
 
 # ------------------------------------------------------------------ messages
@@ -585,147 +372,6 @@ def test_read_files_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(many, "read_csv", read_csv_once)
     assert len(read_files([tmp_path])) == 2
     assert calls == {"json": 1, "csv": 1}
-
-
-# ---------------------------------------------------------- property tests
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-file_settings = settings(
-    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-KINDS = [Seizure, Operation, TrainingOutcome]
-SWITCH = 4096  # the "auto" engine switch, made small so both sides are quick to reach
-
-
-def _padding(kind: type[Any], size: int) -> bytes:
-    header, row = {
-        Seizure: (HEADER, GOOD),
-        Operation: ("date,country,arrests\n", "2017-01-01,PER,3\n"),
-        TrainingOutcome: (
-            "date,institution,course,participants\n",
-            "2017-01-01,DIRANDRO,x,2\n",
-        ),
-    }[kind]
-    body = header + row * (size // len(row))
-    return body.encode()
-
-
-@file_settings
-@given(
-    data=st.binary(max_size=200),
-    kind=st.sampled_from(KINDS),
-    above=st.booleans(),
-    where=st.sampled_from(["start", "middle", "end"]),
-)
-def test_random_bytes_into_every_reader_give_records_or_a_validation_error_on_both_engines(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    data: bytes,
-    kind: type[Any],
-    above: bool,
-    where: str,
-) -> None:
-    import narcometrics.io._readers as readers
-    from narcometrics.io import detect_record_type
-
-    monkeypatch.setattr(readers, "AUTO_PYARROW_BYTES", SWITCH)
-    padding = _padding(kind, SWITCH + 100 if above else SWITCH // 4)
-    at = {"start": 0, "middle": len(padding) // 2, "end": len(padding)}[where]
-    content = padding[:at] + data + padding[at:]
-    assert (len(content) >= SWITCH) == above or len(data) > 0
-    answers = []
-    for engine in ("auto", *ENGINES):
-        path = tmp_path / f"fuzz-{engine}.csv"
-        path.write_bytes(content)
-        records, problems = _outcome(
-            lambda path=path, engine=engine: list(read_csv(path, kind, engine=engine))
-        )
-        assert all(p.path == str(path) for p in problems)
-        assert all(isinstance(r, kind) for r in records or [])
-        answers.append(records)
-    assert answers[0] == answers[1] == answers[2]  # every engine, either side of the switch
-    for suffix in ("json", "parquet", "csv"):
-        path = tmp_path / f"fuzz.{suffix}"
-        path.write_bytes(data if suffix != "csv" else content)
-        reader = read_json if suffix == "json" else read_parquet
-        for call in (
-            lambda path=path: read_files([path]),
-            lambda path=path: detect_record_type(path),
-            lambda path=path, reader=reader: reader(path, kind),
-        ):
-            _, problems = _outcome(call)
-            assert all(p.path is not None for p in problems)
-    path = tmp_path / "factors.json"
-    path.write_bytes(data)
-    _, problems = _outcome(lambda: factors.load(path))
-    assert all(p.path == str(path) for p in problems)
-
-
-def _outcome(call: Any) -> tuple[Any, list[Any]]:
-    """What ``call`` returns and no problems, or None and its ValidationError's problems."""
-    try:
-        return call(), []
-    except ValidationError as error:
-        return None, list(error.problems)
-
-
-_PARQUET_ROWS = seizures(40)
-
-
-@file_settings
-@given(st.data())
-def test_a_corrupted_parquet_byte_gives_the_same_records_or_a_validation_error(
-    tmp_path: Path, data: st.DataObject
-) -> None:
-    path = tmp_path / "s.parquet"
-    if not path.exists():
-        write_parquet(path, _PARQUET_ROWS)
-    raw = path.read_bytes()
-    at = data.draw(st.integers(0, len(raw) - 1), label="offset")
-    flip = data.draw(st.integers(1, 255), label="xor")
-    bad = tmp_path / "bad.parquet"
-    bad.write_bytes(raw[:at] + bytes([raw[at] ^ flip]) + raw[at + 1 :])
-    got, problems = _outcome(lambda: list(read_parquet(bad, Seizure)))
-    assert all(p.path == str(bad) for p in problems)
-    # Bytes outside the checked pages (statistics, unused metadata) may change harmlessly;
-    # the records never do.
-    assert problems or got == _PARQUET_ROWS
-
-
-def test_every_flipped_bit_in_the_dictionary_pages_gives_the_records_or_an_error(
-    tmp_path: Path,
-) -> None:
-    """A damaged dictionary page header once gave a table whose codes pointed past its labels
-    (an IndexError later); Arrow's full validation now refuses it when the file is read."""
-    import pyarrow.parquet as pq
-
-    path = tmp_path / "s.parquet"
-    write_parquet(path, _PARQUET_ROWS)
-    raw = path.read_bytes()
-    meta = pq.ParquetFile(path).metadata.row_group(0)
-    offsets = [
-        at
-        for i in (1, 2)  # country and substance: dictionary-encoded text
-        # the page header: its first bytes
-        for at in range(
-            meta.column(i).dictionary_page_offset,
-            min(meta.column(i).dictionary_page_offset + 16, meta.column(i).data_page_offset),
-        )
-    ]
-    assert len(offsets) == 32
-    bad = tmp_path / "bad.parquet"
-    refused = 0
-    for at in offsets:
-        bad.write_bytes(raw[:at] + bytes([raw[at] ^ 0x80]) + raw[at + 1 :])
-        try:
-            got = list(read_parquet(bad, Seizure))
-        except ValidationError:
-            refused += 1
-            continue
-        assert got == _PARQUET_ROWS, at
-    assert refused > 0
 
 
 def test_streamed_totals_read_the_same_dialect(tmp_path: Path) -> None:
