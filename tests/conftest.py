@@ -37,8 +37,10 @@ def pytest_collection_modifyitems(
     pytest-xdist groups the tests of an ``xdist_group`` under ``--dist loadgroup`` by a
     ``@group`` suffix that its own hook of this name adds to each node id. That hook runs
     before the marks are added unless this one wraps it, and pytest-xdist 3.8 sets the
-    suffix on an attribute that pytest 9 no longer reads; so the marks are added before
-    every other implementation and the suffix is set after them where it is missing."""
+    suffix on an attribute that pytest 9 no longer reads (pytest-dev/pytest-xdist#1386,
+    fixed the same way by the open pytest-dev/pytest-xdist#1388); so the marks are added
+    before every other implementation and the suffix is set after them where it is
+    missing. Once pytest-xdist sets it, this does nothing."""
     for item in items:
         if "dask" in item.nodeid or "scale-out" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("dask"))
