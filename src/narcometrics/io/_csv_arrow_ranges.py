@@ -32,34 +32,37 @@ __all__ = [
 RANGE_BYTES = 2 << 20
 #: The largest range (unless `RANGE_BYTES` is larger).
 MAX_RANGE_BYTES = 8 << 20
-#: Bytes of text parsed between two releases of freed memory (`release_freed`): a 1M-row read
-#: (2 MiB ranges) peaked at 1.37-1.47x its table releasing after every range, 1.52-1.65x
-#: after every third, 1.57-2.18x never; each release costs the page faults of reusing the
-#: pages it gave back (CPU per read +16 % after every range, +5 % after every third).
+#: Bytes of text parsed between two releases of freed memory (`release_freed`): every third
+#: range of 2 MiB. Each release costs the page faults of reusing the pages it gave back, so
+#: releasing after every range or every other one was slower and its peak no lower (1M-row
+#: reads, quiet 2-core machine: peak 1.70-1.96x the table and 201-206 ms with this; with
+#: the system pool and no release, as before, 1.85-2.00x quiet and up to 2.18x under load).
 RELEASE_BYTES = 5 << 20
 #: The byte of a quote.
 _QUOTE = np.uint8(ord('"'))
 
 
 def arrow_pool() -> Any:
-    """The memory pool of the reader's Arrow buffers: the C library's allocator, which gives
-    the large buffers of a read back to the system when they are freed (the default pool
-    keeps them per thread, which doubled the peak memory of a whole-file read)."""
+    """The memory pool of the reader's Arrow buffers: pyarrow's default (mimalloc in the
+    Linux wheels), which keeps freed buffers per thread until `release_freed` gives them
+    back (without that, it doubled the peak memory of a whole-file read; the system pool
+    read 1M rows 5-10 % slower)."""
     import pyarrow as pa
 
-    return pa.system_memory_pool()
+    return pa.default_memory_pool()
 
 
 def release_freed() -> None:
-    """Give the memory freed by the reader's threads back to the system (glibc's
-    ``malloc_trim``; nothing elsewhere).
+    """Give the memory freed by the reader's threads back to the system: the Arrow pool's
+    (``release_unused``) and the C library's (glibc's ``malloc_trim``, where there is one).
 
-    The C allocator keeps freed blocks in one arena per thread, and pyarrow's parse, the
-    conversion thread and the main thread each free a range's text and columns in their
-    own: without this, a 1M-row read held up to 17 MiB of freed memory at its end, and its
-    peak resident memory reached 2.2x the table (see `RELEASE_BYTES`). pyarrow's
-    ``MemoryPool.release_unused`` does not do this for the system pool (pyarrow 26).
+    Both keep freed blocks per thread, and pyarrow's parse, the conversion thread and the
+    main thread each free a range's text, columns and numpy temporaries in their own:
+    without this, a 1M-row read held 17 MiB of freed memory at its end, and its peak
+    resident memory reached 2.2x the table under load (see `RELEASE_BYTES`). pyarrow's
+    ``release_unused`` does nothing for the system pool (pyarrow 26), hence the trim.
     """
+    arrow_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
