@@ -42,12 +42,13 @@ def _imported_after(code: str, *argv: str) -> set[str]:
 
 #: What the report on the bundled example never needs: the Monte Carlo generators (no draws),
 #: the readers of other file kinds and of many files, the pyarrow CSV engine and its thread
-#: pool, citations, the random names of temporary files (`secrets`), and the optional or
-#: heavy libraries.
+#: pool, citations, the random names of temporary files (`secrets`), argparse's terminal width
+#: (`shutil`, with the compression modules), and the optional or heavy libraries.
 NOT_ON_THE_REPORT_PATH = (
     "numpy.random",
     "secrets",
     "random",
+    "shutil",
     "narcometrics.io._xlsx",
     "narcometrics.io._cells",
     "narcometrics.io._json_columns",
@@ -199,3 +200,24 @@ def test_the_command_prints_what_main_prints_and_exits_with_its_status(
     )
     assert bad.returncode == 2, bad.stderr
     assert "1890" in bad.stderr
+
+
+@pytest.mark.parametrize("columns", ["60", "100", "0", "wide", None])
+def test_the_help_is_wrapped_as_argparse_wraps_it_with_shutil(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's own help formatter (which spares importing shutil) wraps the help as
+    argparse's does with ``shutil.get_terminal_size``: ``COLUMNS``, else the terminal, else
+    80 columns."""
+    import argparse
+
+    from narcometrics.cli import build_parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    ours = parser.format_help()
+    parser.formatter_class = argparse.HelpFormatter
+    assert ours == parser.format_help()
