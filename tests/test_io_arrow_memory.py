@@ -26,6 +26,7 @@ def _resident_mib() -> float:
 
 @pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's (elsewhere the call does nothing)")
 def test_memory_freed_in_the_middle_of_the_heap_goes_back_to_the_system() -> None:
+    arrow.release_freed()  # its first call imports pyarrow: not part of what is measured
     # 64 KiB blocks come from the heap (below glibc's mmap threshold); freeing every other
     # one leaves holes that only a trim of the whole heap returns.
     blocks = [bytes(64 << 10) for _ in range(1024)]
@@ -48,9 +49,7 @@ def test_release_freed_does_nothing_where_there_is_no_malloc_trim(
         arrow._malloc_trim.cache_clear()
 
 
-@pytest.mark.parametrize(
-    ("every", "releases"), [(1, "each range and the end"), (1 << 40, "the end")]
-)
+@pytest.mark.parametrize(("every", "releases"), [(1, "each range and the end"), (1000, "the end")])
 def test_the_reader_releases_freed_memory_every_few_ranges_and_before_joining_columns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every: int, releases: str
 ) -> None:
@@ -59,7 +58,7 @@ def test_the_reader_releases_freed_memory_every_few_ranges_and_before_joining_co
     path.write_text("date,country,substance,mass_kg\n" + row * 20_000, encoding="utf-8")
     calls: list[int] = []
     monkeypatch.setattr(arrow, "RANGE_BYTES", 100_000)  # 500 KiB: 5 or 6 ranges
-    monkeypatch.setattr(arrow_engine, "RELEASE_BYTES", every)
+    monkeypatch.setattr(arrow_engine, "RELEASE_RANGES", every)
     monkeypatch.setattr(arrow_engine, "release_freed", lambda: calls.append(1))
     table = read_csv(path, Seizure, engine="pyarrow", progress=False)
     assert len(table) == 20_000

@@ -34,7 +34,7 @@ import numpy as np
 from narcometrics.errors import ValidationError
 from narcometrics.io._csv import Dialect, Header, check_header
 from narcometrics.io._csv_arrow_ranges import (
-    RELEASE_BYTES,
+    RELEASE_RANGES,
     line_ranges,
     release_freed,
     splittable,
@@ -455,7 +455,7 @@ def _read_whole(
         start = None  # no quote (yet)
         with ThreadPoolExecutor(1) as worker:
             pending = None
-            unreleased = 0  # bytes of text parsed since freed memory was last released
+            unreleased = 0  # ranges parsed since freed memory was last released
             for part in line_ranges(source):
                 if isinstance(part, int):
                     start = part
@@ -477,9 +477,9 @@ def _read_whole(
                 if pending is not None:
                     yield pending.result()
                 pending = worker.submit(_add, columns, frame)
-                unreleased += part.size
+                unreleased += 1
                 del frame, part
-                if unreleased >= RELEASE_BYTES:
+                if unreleased >= RELEASE_RANGES:
                     release_freed()  # the texts and temporaries of the last ranges
                     unreleased = 0
             if pending is not None:

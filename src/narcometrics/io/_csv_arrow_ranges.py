@@ -18,7 +18,7 @@ from narcometrics.io._files import PathLike
 __all__ = [
     "MAX_RANGE_BYTES",
     "RANGE_BYTES",
-    "RELEASE_BYTES",
+    "RELEASE_RANGES",
     "arrow_pool",
     "line_ranges",
     "release_freed",
@@ -32,12 +32,13 @@ __all__ = [
 RANGE_BYTES = 2 << 20
 #: The largest range (unless `RANGE_BYTES` is larger).
 MAX_RANGE_BYTES = 8 << 20
-#: Bytes of text parsed between two releases of freed memory (`release_freed`): every third
-#: range of 2 MiB. Each release costs the page faults of reusing the pages it gave back, so
-#: releasing after every range or every other one was slower and its peak no lower (1M-row
-#: reads, quiet 2-core machine: peak 1.70-1.96x the table and 201-206 ms with this; with
-#: the system pool and no release, as before, 1.85-2.00x quiet and up to 2.18x under load).
-RELEASE_BYTES = 5 << 20
+#: Ranges parsed between two releases of freed memory (`release_freed`). Each release costs
+#: the page faults of reusing the pages it gave back: releasing after every range or every
+#: other one was slower and its peak no lower. Quiet 2-core machine, 1M rows (2 MiB ranges):
+#: peak 1.70-1.96x the table, 201-206 ms (before, with the system pool and no release:
+#: 1.85-2.00x, up to 2.18x under load, 202-216 ms). 5M rows (8 MiB ranges): releasing
+#: after every range, 1.37x and 1.64x pyarrow's time; see the changelog for every third.
+RELEASE_RANGES = 3
 #: The byte of a quote.
 _QUOTE = np.uint8(ord('"'))
 
@@ -59,7 +60,7 @@ def release_freed() -> None:
     Both keep freed blocks per thread, and pyarrow's parse, the conversion thread and the
     main thread each free a range's text, columns and numpy temporaries in their own:
     without this, a 1M-row read held 17 MiB of freed memory at its end, and its peak
-    resident memory reached 2.2x the table under load (see `RELEASE_BYTES`). pyarrow's
+    resident memory reached 2.2x the table under load (see `RELEASE_RANGES`). pyarrow's
     ``release_unused`` does nothing for the system pool (pyarrow 26), hence the trim.
     """
     arrow_pool().release_unused()
