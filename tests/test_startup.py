@@ -43,12 +43,14 @@ def _imported_after(code: str, *argv: str) -> set[str]:
 #: What the report on the bundled example never needs: the Monte Carlo generators (no draws),
 #: the readers of other file kinds and of many files, the pyarrow CSV engine and its thread
 #: pool, citations, the random names of temporary files (`secrets`), argparse's terminal width
-#: (`shutil`, with the compression modules), and the optional or heavy libraries.
+#: (`shutil`, with the compression modules), `pathlib` (with `urllib.parse`), and the optional
+#: or heavy libraries.
 NOT_ON_THE_REPORT_PATH = (
     "numpy.random",
     "secrets",
     "random",
     "shutil",
+    "pathlib",
     "narcometrics.io._xlsx",
     "narcometrics.io._cells",
     "narcometrics.io._json_columns",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,6 +21,8 @@ from narcometrics.errors import MAX_PROBLEMS, ValidationError
 from narcometrics.factors._model import Citation, Factor, FactorSet, MethodFamily, Status
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import cattrs
 
 __all__ = ["load", "parse"]
@@ -192,6 +193,8 @@ def load(path: str | Path) -> FactorSet:
         file, a folder, a FIFO or device, text that is not UTF-8 (with its line) and JSON
         nested too deeply.
     """
+    from pathlib import Path  # on use: pathlib costs the report ~3.5 ms at start-up
+
     file = Path(path)
     name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(file))
     data = read_regular(file, name)
