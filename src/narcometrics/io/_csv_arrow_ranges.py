@@ -33,37 +33,37 @@ RANGE_BYTES = 2 << 20
 #: The largest range (unless `RANGE_BYTES` is larger).
 MAX_RANGE_BYTES = 8 << 20
 #: Ranges parsed between two releases of freed memory (`release_freed`). Each release costs
-#: the page faults of reusing the pages it gave back: releasing after every range or every
-#: other one was slower and its peak no lower. Quiet 2-core machine, 1M rows (2 MiB ranges):
-#: peak 1.70-1.96x the table, 201-206 ms (before, with the system pool and no release:
-#: 1.85-2.00x, up to 2.18x under load, 202-216 ms). 5M rows (8 MiB ranges): releasing
-#: after every range, 1.37x and 1.64x pyarrow's time; see the changelog for every third.
+#: the page faults of reusing the pages it gave back (CPU per 1M-row read: +16 % releasing
+#: after every range, +5 % after every third); peak memory of 1M-row reads (2 MiB ranges),
+#: over the table: 1.37-1.47x after every range, 1.52-1.65x after every third, 1.57-2.18x
+#: never (measured under load); see the changelog for the figures on a quiet machine.
 RELEASE_RANGES = 3
 #: The byte of a quote.
 _QUOTE = np.uint8(ord('"'))
 
 
 def arrow_pool() -> Any:
-    """The memory pool of the reader's Arrow buffers: pyarrow's default (mimalloc in the
-    Linux wheels), which keeps freed buffers per thread until `release_freed` gives them
-    back (without that, it doubled the peak memory of a whole-file read; the system pool
-    read 1M rows 5-10 % slower)."""
+    """The memory pool of the reader's Arrow buffers: the C library's allocator, whose freed
+    memory `release_freed` gives back to the system. pyarrow's default pool (mimalloc)
+    read 1M rows about 5 % faster but kept about 15 MiB more at the peak of any read
+    (a 50,000-row file: +25-29 MiB against +11 MiB), and without releases it doubled the
+    peak memory of a whole-file read."""
     import pyarrow as pa
 
-    return pa.default_memory_pool()
+    return pa.system_memory_pool()
 
 
 def release_freed() -> None:
-    """Give the memory freed by the reader's threads back to the system: the Arrow pool's
-    (``release_unused``) and the C library's (glibc's ``malloc_trim``, where there is one).
+    """Give the memory freed by the reader's threads back to the system (glibc's
+    ``malloc_trim``; nothing where there is none).
 
-    Both keep freed blocks per thread, and pyarrow's parse, the conversion thread and the
-    main thread each free a range's text, columns and numpy temporaries in their own:
-    without this, a 1M-row read held 17 MiB of freed memory at its end, and its peak
-    resident memory reached 2.2x the table under load (see `RELEASE_RANGES`). pyarrow's
-    ``release_unused`` does nothing for the system pool (pyarrow 26), hence the trim.
+    The C allocator keeps freed blocks in one arena per thread, and pyarrow's parse, the
+    conversion thread and the main thread each free a range's text, columns and numpy
+    temporaries in their own: without this, a 1M-row read held 17 MiB of freed memory at
+    its end, and its peak resident memory reached 2.2x the table under load (see
+    `RELEASE_RANGES`). pyarrow's ``MemoryPool.release_unused`` does nothing for the system
+    pool (pyarrow 26).
     """
-    arrow_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
